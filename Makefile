@@ -1,0 +1,34 @@
+# Chancery — the two commands of the README, and a few helpers.
+SHELL := /bin/bash
+PG_PORT ?= 54329
+HTTP_PORT ?= 8080
+
+.PHONY: run test deps build bench clean pg-start pg-stop calendars
+
+## make run: install what is missing, start PostgreSQL, build, run the server on the embedded broker,
+## load the reference scenario and the Burlington permits, print the figures, stay in the foreground.
+run: deps
+	PG_PORT=$(PG_PORT) HTTP_PORT=$(HTTP_PORT) bash infra/run.sh
+
+## make test: the same set-up, a throwaway PostgreSQL, swift test, cleanup.
+test: deps
+	bash infra/test.sh
+
+deps:
+	bash infra/install-deps.sh
+
+build: deps
+	swift build
+
+pg-start:
+	bash infra/postgres/pg-local.sh start $(CURDIR)/.data/pg $(PG_PORT)
+
+pg-stop:
+	bash infra/postgres/pg-local.sh stop $(CURDIR)/.data/pg
+
+## Regenerate the working-day calendars from their PyPI sources.
+calendars:
+	python3 -m pip install -q -r scripts/requirements-calendars.txt && python3 scripts/generate-calendars.py
+
+clean:
+	rm -rf .build .data

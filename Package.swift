@@ -1,0 +1,163 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "chancery",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "chancery", targets: ["chancery"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+    ],
+    targets: [
+        // C libraries: each is imported by exactly one Swift module.
+        .systemLibrary(
+            name: "CRdKafka",
+            pkgConfig: "rdkafka",
+            providers: [.apt(["librdkafka-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        // Edges.
+        .target(
+            name: "ChanceryKafka",
+            dependencies: [
+                "CRdKafka",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "ChanceryPostgres",
+            dependencies: [
+                "CLibPQ",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Pure domain: no I/O.
+        .target(
+            name: "ChanceryDomain",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [.copy("Resources/calendars")],
+            swiftSettings: swiftSettings
+        ),
+        // Roles.
+        .target(
+            name: "ChanceryGateway",
+            dependencies: [
+                "ChanceryDomain", "ChanceryKafka", "ChanceryPostgres",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "ChanceryProjections",
+            dependencies: [
+                "ChanceryDomain", "ChanceryKafka", "ChanceryPostgres",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            resources: [.copy("Migrations")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "ChancerySupervision",
+            dependencies: [
+                "ChanceryDomain", "ChanceryKafka", "ChanceryPostgres", "ChanceryGateway", "ChanceryProjections",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "ChanceryHTTP",
+            dependencies: [
+                "ChanceryDomain", "ChanceryGateway", "ChanceryPostgres",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "ChanceryServer",
+            dependencies: [
+                "ChanceryDomain", "ChanceryKafka", "ChanceryPostgres", "ChanceryGateway",
+                "ChanceryProjections", "ChancerySupervision", "ChanceryHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "ChanceryScenario",
+            dependencies: ["ChanceryDomain", .product(name: "CSV", package: "CSV.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "chancery",
+            dependencies: [
+                "ChanceryDomain", "ChanceryKafka", "ChanceryPostgres", "ChanceryGateway",
+                "ChanceryProjections", "ChancerySupervision", "ChanceryHTTP", "ChanceryScenario", "ChanceryServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Tests.
+        .testTarget(name: "ChanceryKafkaTests", dependencies: ["ChanceryKafka"], swiftSettings: swiftSettings),
+        .testTarget(name: "ChanceryPostgresTests", dependencies: ["ChanceryPostgres"], swiftSettings: swiftSettings),
+        .testTarget(name: "ChanceryDomainTests", dependencies: ["ChanceryDomain"], swiftSettings: swiftSettings),
+        .testTarget(name: "ChanceryScenarioTests", dependencies: ["ChanceryScenario", "ChanceryDomain"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ChanceryIntegrationTests",
+            dependencies: [
+                "ChanceryDomain", "ChanceryKafka", "ChanceryPostgres", "ChanceryGateway",
+                "ChanceryProjections", "ChancerySupervision", "ChanceryHTTP", "ChanceryScenario", "ChanceryServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

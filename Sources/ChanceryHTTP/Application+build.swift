@@ -1,0 +1,35 @@
+import ChanceryGateway
+import ChanceryPostgres
+import Hummingbird
+import Logging
+import Prometheus
+
+/// Builds Chancery's HTTP application: the events door (when a gateway runs in this process), the read
+/// API, health and metrics, all errors as problem+json.
+///
+/// - Parameters:
+///   - host: address to bind, e.g. `127.0.0.1`.
+///   - port: TCP port.
+///   - appender: the gateway (or another appender); nil serves reads only.
+public func buildApplication(
+    host: String, port: Int, database: PostgresClient, gateway: Gateway?, appender: (any EventAppender)?,
+    registry: PrometheusCollectorRegistry, logger: Logger
+) -> some ApplicationProtocol {
+    let router = buildRouter(database: database, gateway: gateway, appender: appender, registry: registry)
+    return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "chancery"), logger: logger)
+}
+
+/// The router alone (tests drive it with `app.test(.router)`).
+public func buildRouter(
+    database: PostgresClient, gateway: Gateway?, appender: (any EventAppender)?, registry: PrometheusCollectorRegistry
+) -> Router<BasicRequestContext> {
+    let router = Router(context: BasicRequestContext.self)
+    router.add(middleware: ProblemMiddleware())
+    HealthController(database: database, gateway: gateway, registry: registry).addRoutes(to: router)
+    let v1 = router.group("v1")
+    if let appender {
+        EventsController(appender: appender).addRoutes(to: v1)
+    }
+    ReadController(database: database).addRoutes(to: v1)
+    return router
+}

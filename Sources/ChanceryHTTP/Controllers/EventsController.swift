@@ -1,0 +1,122 @@
+import ChanceryDomain
+import ChanceryGateway
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// The HTTP door of the gateway: `POST /v1/events` (DESIGN.md, "gateway").
+///
+/// Takes one event as `application/cloudevents+json` or several as `application/cloudevents-batch+json`
+/// (a JSON array; all or nothing). Each event may carry `expectedsequence` (`any`, `no-stream` or a number).
+/// Answers 201 with `{"events":[{id, subject, topic, partition, offset, sequence, hash}]}`, or 200 with the
+/// first answer when every event had been appended before. Errors are problem+json: 400 malformed JSON,
+/// 415 wrong content type, 413 body over `maxBodyBytes`, 422 invalid event or lifecycle violation,
+/// 409 version conflict or an id reused with other content, 503 when the gateway cannot append now.
+public struct EventsController<Context: RequestContext>: Sendable {
+    let appender: any EventAppender
+    /// Largest accepted body, in bytes.
+    let maxBodyBytes: Int
+
+    public init(appender: any EventAppender, maxBodyBytes: Int = 16 * 1024 * 1024) {
+        self.appender = appender
+        self.maxBodyBytes = maxBodyBytes
+    }
+
+    public func addRoutes(to group: RouterGroup<Context>) {
+        group.post("events", use: append)
+    }
+
+    struct Answer: Encodable {
+        struct Entry: Encodable {
+            var id: String
+            var source: String
+            var subject: String
+            var topic: String
+            var partition: Int32
+            var offset: Int64
+            var sequence: Int64
+            var hash: String
+        }
+        var events: [Entry]
+    }
+
+    @Sendable func append(request: Request, context: Context) async throws -> Response {
+        let mediaType = request.headers[.contentType]?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        let isBatch: Bool
+        switch mediaType {
+        case "application/cloudevents+json": isBatch = false
+        case "application/cloudevents-batch+json": isBatch = true
+        default:
+            throw Problem(.unsupportedMediaType, code: "unsupported-media-type", title: "Unsupported Media Type",
+                          detail: "send application/cloudevents+json (one event) or application/cloudevents-batch+json (an array), not \(mediaType ?? "no content type")")
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: maxBodyBytes)
+        } catch {
+            throw Problem(.contentTooLarge, code: "payload-too-large", title: "Content Too Large",
+                          detail: "the body exceeds \(maxBodyBytes) bytes")
+        }
+        let json: JSONValue
+        do {
+            json = try JSONDecoder().decode(JSONValue.self, from: Data(buffer.readableBytesView))
+        } catch {
+            throw Problem(.badRequest, code: "malformed-json", title: "Malformed JSON", detail: "the body is not JSON: \(Self.describe(error))", pointer: "")
+        }
+        let items: [(JSONValue, String)]
+        if isBatch {
+            guard let array = json.arrayValue else {
+                throw Problem(.badRequest, code: "invalid-batch", title: "Invalid batch", detail: "a batch must be a JSON array of events", pointer: "")
+            }
+            guard !array.isEmpty else {
+                throw Problem(.badRequest, code: "invalid-batch", title: "Invalid batch", detail: "a batch must hold at least one event", pointer: "")
+            }
+            items = array.enumerated().map { ($1, "/\($0)") }
+        } else {
+            items = [(json, "")]
+        }
+        var submitted: [SubmittedEvent] = []
+        for (item, prefix) in items {
+            do {
+                let (event, expected) = try EventValidator.validateSubmission(item, pointerPrefix: prefix)
+                submitted.append(SubmittedEvent(event: event, expected: expected))
+            } catch {
+                throw Problem(.unprocessableContent, code: error.code, title: "Invalid event", detail: error.message, pointer: error.pointer)
+            }
+        }
+        let result: AppendResult
+        do {
+            result = try await appender.append(submitted)
+        } catch AppendFailure.rejected(let index, let rejection) {
+            // Gateway pointers are relative to a batch ("/3/..."); for a single event drop the index.
+            let pointer = isBatch ? rejection.pointer : String(rejection.pointer.dropFirst("/\(index)".count))
+            let status: HTTPResponse.Status = ["version-conflict", "duplicate-id-conflict"].contains(rejection.code) ? .conflict : .unprocessableContent
+            throw Problem(status, code: rejection.code, title: status == .conflict ? "Conflict" : "Invalid event", detail: rejection.message, pointer: pointer)
+        } catch AppendFailure.unavailable(let why) {
+            throw Problem(.serviceUnavailable, code: "unavailable", title: "Service Unavailable", detail: why)
+        }
+        let answer = Answer(events: result.events.map {
+            .init(id: $0.id, source: $0.source, subject: $0.subject, topic: $0.topic, partition: $0.partition,
+                  offset: $0.offset, sequence: $0.sequence, hash: $0.hash)
+        })
+        return try JSONResponse.make(answer, status: result.replayed ? .ok : .created)
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if case DecodingError.dataCorrupted(let context) = error {
+            return (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String ?? context.debugDescription
+        }
+        return "\(error)"
+    }
+}
+
+/// JSON responses with sorted keys.
+enum JSONResponse {
+    static func make<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Response(status: status, headers: [.contentType: "application/json"],
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+    }
+}

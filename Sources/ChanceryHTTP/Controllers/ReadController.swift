@@ -1,0 +1,160 @@
+import ChanceryPostgres
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// The read API over the PostgreSQL read models (DESIGN.md, "api"). Every answer is JSON built by
+/// PostgreSQL (`json_agg`), with personal data masked (guarantee 8): names keep their first character.
+///
+/// - `GET /v1/items?region=&department=` — catalogued items.
+/// - `GET /v1/cases?region=&department=&status=&item=&limit=&after=` — cases, keyset-paginated by subject
+///   (`limit` 1…500, default 50; `after` is the last subject of the previous page).
+/// - `GET /v1/cases/{region}/{number}` — one case with its timeline.
+/// - `GET /v1/disclosures?region=&category=&limit=&after=` — the disclosure catalogue and counts by category.
+/// - `GET /v1/metrics/departments?region=&from=YYYY-MM&to=YYYY-MM` — efficiency metrics per department.
+public struct ReadController<Context: RequestContext>: Sendable {
+    let database: PostgresClient
+
+    public init(database: PostgresClient) {
+        self.database = database
+    }
+
+    public func addRoutes(to group: RouterGroup<Context>) {
+        group.get("items", use: items)
+        group.get("cases", use: cases)
+        group.get("cases/:region/:number", use: caseDetail)
+        group.get("disclosures", use: disclosures)
+        group.get("metrics/departments", use: departmentMetrics)
+    }
+
+    /// SQL that masks a name: first character then asterisks.
+    static func masked(_ column: String) -> String {
+        "CASE WHEN \(column) IS NULL THEN NULL ELSE left(\(column), 1) || repeat('*', greatest(char_length(\(column)) - 1, 1)) END"
+    }
+
+    @Sendable func items(request: Request, context: Context) async throws -> Response {
+        let q = request.uri.queryParameters
+        let sql = """
+            SELECT coalesce(json_agg(t ORDER BY t.region, t.item_code), '[]')::text FROM (
+              SELECT region, item_code AS "itemCode", item_name AS "itemName", item_kind AS "itemKind",
+                     department_code AS "departmentCode", department_name AS "departmentName",
+                     statutory_limit AS "statutoryLimit", promised_limit AS "promisedLimit", case_type AS "caseType",
+                     confirmed_at AS "confirmedAt", item_code
+              FROM catalog.items WHERE ($1::text IS NULL OR region = $1) AND ($2::text IS NULL OR department_code = $2)) t
+            """
+        return try await jsonText(sql, [q["region"].map(String.init), q["department"].map(String.init)], wrap: "items")
+    }
+
+    @Sendable func cases(request: Request, context: Context) async throws -> Response {
+        let q = request.uri.queryParameters
+        let limit = try Self.limit(q["limit"])
+        let sql = """
+            SELECT coalesce(json_agg(t ORDER BY t.subject), '[]')::text FROM (
+              SELECT subject, region, case_number AS "caseNumber", item_code AS "itemCode", department_code AS "departmentCode",
+                     status, case_type AS "caseType", \(Self.masked("applicant_name")) AS "applicantName",
+                     submitted_at AS "submittedAt", accepted_on AS "acceptedOn", concluded_on AS "concludedOn",
+                     promised_limit AS "promisedLimit", deadline, working_days_used AS "workingDaysUsed", outcome
+              FROM approval.cases
+              WHERE ($1::text IS NULL OR region = $1) AND ($2::text IS NULL OR department_code = $2)
+                AND ($3::text IS NULL OR status = $3) AND ($4::text IS NULL OR item_code = $4) AND ($5::text IS NULL OR subject > $5)
+              ORDER BY subject LIMIT $6) t
+            """
+        return try await jsonText(sql, [q["region"].map(String.init), q["department"].map(String.init), q["status"].map(String.init),
+                                        q["item"].map(String.init), q["after"].map(String.init), limit], wrap: "cases")
+    }
+
+    @Sendable func caseDetail(request: Request, context: Context) async throws -> Response {
+        let region = try context.parameters.require("region")
+        let number = try context.parameters.require("number")
+        let subject = "case/\(region)/\(number)"
+        let sql = """
+            SELECT json_build_object(
+              'case', (SELECT row_to_json(c) FROM (
+                  SELECT subject, region, case_number AS "caseNumber", item_code AS "itemCode", department_code AS "departmentCode",
+                         status, case_type AS "caseType", \(Self.masked("applicant_name")) AS "applicantName",
+                         submitted_at AS "submittedAt", accepted_at AS "acceptedAt", decided_at AS "decidedAt", decision,
+                         concluded_at AS "concludedAt", promised_limit AS "promisedLimit", statutory_limit AS "statutoryLimit",
+                         deadline, working_days_used AS "workingDaysUsed", outcome
+                  FROM approval.cases WHERE subject = $1) c),
+              'timeline', (SELECT coalesce(json_agg(json_build_object('sequence', sequence, 'type', type, 'time', time_text,
+                                   'id', id, 'source', source, 'hash', hash) ORDER BY sequence), '[]')
+                           FROM audit.events WHERE subject = $1))::text
+            """
+        let rows = try await database.query(sql, [subject])
+        guard let text = try rows.first?.decode(String.self, at: 0), !text.contains("\"case\" : null") else {
+            throw Problem(.notFound, code: "not-found", title: "Not Found", detail: "no case \(subject)")
+        }
+        return Self.raw(text)
+    }
+
+    @Sendable func disclosures(request: Request, context: Context) async throws -> Response {
+        let q = request.uri.queryParameters
+        let limit = try Self.limit(q["limit"])
+        let sql = """
+            SELECT json_build_object(
+              'byCategory', (SELECT coalesce(json_agg(json_build_object('region', region, 'category', category,
+                                  'published', published, 'reported', reported) ORDER BY region, category), '[]')
+                             FROM disclosure.catalog_by_category WHERE ($1::text IS NULL OR region = $1)),
+              'documents', (SELECT coalesce(json_agg(d ORDER BY d.subject), '[]') FROM (
+                  SELECT subject, region, title, category, department_code AS "departmentCode", document_number AS "documentNumber",
+                         published_at AS "publishedAt", reported_at AS "reportedAt"
+                  FROM disclosure.documents WHERE ($1::text IS NULL OR region = $1) AND ($2::text IS NULL OR category = $2)
+                    AND ($3::text IS NULL OR subject > $3) ORDER BY subject LIMIT $4) d),
+              'requests', (SELECT coalesce(json_agg(r ORDER BY r.subject), '[]') FROM (
+                  SELECT subject, region, department_code AS "departmentCode", \(Self.masked("requester_name")) AS "requesterName",
+                         requester_kind AS "requesterKind", received_at AS "receivedAt", answered_at AS "answeredAt", outcome
+                  FROM disclosure.requests WHERE ($1::text IS NULL OR region = $1)) r))::text
+            """
+        let rows = try await database.query(sql, [q["region"].map(String.init), q["category"].map(String.init), q["after"].map(String.init), limit])
+        return Self.raw(try rows.first?.decode(String.self, at: 0) ?? "{}")
+    }
+
+    @Sendable func departmentMetrics(request: Request, context: Context) async throws -> Response {
+        let q = request.uri.queryParameters
+        func month(_ name: String) throws -> String? {
+            guard let v = q[Substring(name)].map(String.init) else { return nil }
+            guard v.count == 7, let date = ISO8601Month(v) else {
+                throw Problem(.badRequest, code: "invalid-parameter", title: "Invalid parameter", detail: "\(name) must be YYYY-MM", pointer: nil)
+            }
+            return date
+        }
+        let sql = """
+            SELECT coalesce(json_agg(t ORDER BY t.region, t."departmentCode"), '[]')::text FROM (
+              SELECT region, department_code AS "departmentCode", sum(accepted)::int AS accepted, sum(concluded)::int AS concluded,
+                     sum(concluded_on_time)::int AS "concludedOnTime", sum(concluded_early)::int AS "concludedEarly",
+                     sum(overdue_concluded)::int AS "overdueConcluded", sum(overdue_open)::int AS "overdueOpen",
+                     round(sum(concluded_on_time)::numeric / nullif(sum(concluded), 0), 4) AS "onTimeRate",
+                     round(sum(concluded_early)::numeric / nullif(sum(concluded), 0), 4) AS "earlyRate"
+              FROM supervision.department_monthly_metrics
+              WHERE ($1::text IS NULL OR region = $1) AND ($2::date IS NULL OR month >= $2::date) AND ($3::date IS NULL OR month <= $3::date)
+              GROUP BY region, department_code) t
+            """
+        return try await jsonText(sql, [q["region"].map(String.init), try month("from"), try month("to")], wrap: "departments")
+    }
+
+    private func jsonText(_ sql: String, _ parameters: [(any PostgresEncodable)?], wrap key: String) async throws -> Response {
+        let rows = try await database.query(sql, parameters)
+        let text = try rows.first?.decode(String.self, at: 0) ?? "[]"
+        return Self.raw("{\"\(key)\":\(text)}")
+    }
+
+    static func raw(_ json: String) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: json)))
+    }
+
+    static func limit(_ text: Substring?) throws -> Int64 {
+        guard let text else { return 50 }
+        guard let n = Int64(text), (1...500).contains(n) else {
+            throw Problem(.badRequest, code: "invalid-parameter", title: "Invalid parameter", detail: "limit must be an integer from 1 to 500")
+        }
+        return n
+    }
+}
+
+/// `YYYY-MM` → `YYYY-MM-01`, or nil.
+func ISO8601Month(_ text: String) -> String? {
+    let parts = text.split(separator: "-")
+    guard parts.count == 2, parts[0].count == 4, let _ = Int(parts[0]), let m = Int(parts[1]), (1...12).contains(m) else { return nil }
+    return "\(text)-01"
+}

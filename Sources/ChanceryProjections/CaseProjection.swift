@@ -1,0 +1,94 @@
+import ChanceryDomain
+import ChanceryPostgres
+import Foundation
+
+/// Projects case events into `approval.cases` and `approval.daily_counts`, evolving each case's
+/// ``CaseClock`` (working days in the region's calendar).
+struct CaseProjection {
+    let calendars: RegionCalendars
+
+    func apply(_ name: String, _ event: CloudEvent, on db: PostgresConnection) async throws {
+        let d = event.data
+        let calendar = calendars.calendar(for: event.region)
+        let instant = try RFC3339Timestamp(parsing: event.time)
+        let day = calendar?.civilDate(of: instant) ?? instant.civilDate(atOffsetSeconds: 0)
+        let seq = event.sequence ?? 0
+        switch name {
+        case "CaseSubmitted":
+            try await db.execute(
+                """
+                INSERT INTO approval.cases (subject, region, case_number, item_code, department_code, status, applicant_name, submitted_at, last_sequence)
+                VALUES ($1, $2, $3, $4, $5, 'submitted', $6, $7::timestamptz, $8) ON CONFLICT DO NOTHING
+                """, [event.subject, event.region, d["caseNumber"]?.stringValue, d["itemCode"]?.stringValue,
+                      d["departmentCode"]?.stringValue, d["applicantName"]?.stringValue, event.time, seq])
+            try await count("submitted", event, day, on: db)
+        case "CaseAccepted":
+            let limit = WorkingDays(Int(d["promisedLimit"]?.integerValue ?? 0))
+            let clock = CaseClock(acceptedOn: day, promisedLimit: limit)
+            try await db.execute(
+                """
+                UPDATE approval.cases SET status = 'accepted', accepted_at = $2::timestamptz, accepted_on = $3::date, case_type = $4,
+                       promised_limit = $5, statutory_limit = $6, deadline = $7::date, working_days_used = 0, clock = $8::jsonb, last_sequence = $9
+                WHERE subject = $1
+                """, [event.subject, event.time, day.description, d["caseType"]?.stringValue, Int64(limit.count),
+                      d["statutoryLimit"]?.integerValue, calendar.flatMap { clock.deadline(calendar: $0)?.description },
+                      try encode(clock), seq])
+            try await count("accepted", event, day, on: db)
+        case "CaseRefused":
+            try await db.execute("UPDATE approval.cases SET status = 'refused', refused_at = $2::timestamptz, last_sequence = $3 WHERE subject = $1",
+                                 [event.subject, event.time, seq])
+            try await count("refused", event, day, on: db)
+        case "SupplementRequested", "SupplementReceived":
+            guard var clock = try await loadClock(event.subject, on: db) else { return }
+            if name == "SupplementRequested" { clock.pause(on: day) } else { clock.resume(on: day) }
+            let status = name == "SupplementRequested" ? "supplementing" : "accepted"
+            try await db.execute(
+                "UPDATE approval.cases SET status = $2, clock = $3::jsonb, deadline = $4::date, working_days_used = $5, last_sequence = $6 WHERE subject = $1",
+                [event.subject, status, try encode(clock), calendar.flatMap { clock.deadline(calendar: $0)?.description },
+                 calendar.map { Int64(clock.workingDaysUsed(through: day, calendar: $0).count) }, seq])
+        case "StepCompleted":
+            try await db.execute("UPDATE approval.cases SET last_sequence = $2 WHERE subject = $1", [event.subject, seq])
+        case "CaseDecided":
+            try await db.execute("UPDATE approval.cases SET status = 'decided', decided_at = $2::timestamptz, decision = $3, last_sequence = $4 WHERE subject = $1",
+                                 [event.subject, event.time, d["decision"]?.stringValue, seq])
+        case "CaseConcluded":
+            let clock = try await loadClock(event.subject, on: db)
+            var used: Int64?
+            var outcome: String?
+            if let clock, let calendar {
+                let u = clock.workingDaysUsed(through: day, calendar: calendar)
+                used = Int64(u.count)
+                outcome = CaseOutcome.classify(used: u, limit: clock.promisedLimit, acceptedOn: clock.acceptedOn, concludedOn: day).rawValue
+            }
+            try await db.execute(
+                """
+                UPDATE approval.cases SET status = 'concluded', concluded_at = $2::timestamptz, concluded_on = $3::date,
+                       working_days_used = $4, outcome = $5, last_sequence = $6 WHERE subject = $1
+                """, [event.subject, event.time, day.description, used, outcome, seq])
+            try await count("concluded", event, day, on: db)
+        default:
+            break
+        }
+    }
+
+    private func loadClock(_ subject: String, on db: PostgresConnection) async throws -> CaseClock? {
+        let rows = try await db.query("SELECT clock::text FROM approval.cases WHERE subject = $1", [subject])
+        guard let text = try rows.first?.decode(String?.self, at: 0) else { return nil }
+        return try JSONDecoder().decode(CaseClock.self, from: Data(text.utf8))
+    }
+
+    private func encode(_ clock: CaseClock) throws -> String {
+        String(decoding: try JSONEncoder().encode(clock), as: UTF8.self)
+    }
+
+    /// Adds one to `column` of the case's department × item × day row.
+    private func count(_ column: String, _ event: CloudEvent, _ day: CivilDate, on db: PostgresConnection) async throws {
+        precondition(["submitted", "accepted", "refused", "concluded"].contains(column))
+        try await db.execute(
+            """
+            INSERT INTO approval.daily_counts (region, department_code, item_code, day, \(column))
+            SELECT region, department_code, item_code, $2::date, 1 FROM approval.cases WHERE subject = $1
+            ON CONFLICT (region, department_code, item_code, day) DO UPDATE SET \(column) = approval.daily_counts.\(column) + 1
+            """, [event.subject, day.description])
+    }
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+import ChanceryPostgres
+import ChanceryScenario
+import Foundation
+import Logging
+
+/// `chancery demo`: generates the reference scenario (SCENARIO.md) and sends it through the HTTP door.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Send the reference scenario of two Hengyang districts through POST /v1/events, wait for the read models, print the figures.")
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: "Base URL of a running `chancery server`.")
+    var url: String = "http://127.0.0.1:8080"
+
+    @Option(help: "Seed of the generator (the same seed gives the same events, so a re-run appends nothing).")
+    var seed: UInt64 = ReferenceScenario.defaultSeed
+
+    @Option(name: .customLong("batch-size"), help: "Events per request.")
+    var batchSize: Int = 1000
+
+    @Flag(name: .customLong("no-summary"), help: "Do not print the figures at the end.")
+    var noSummary = false
+
+    func run() async throws {
+        let events = ReferenceScenario(seed: seed).events()
+        print("reference scenario: \(events.count) events; sending to \(url)/v1/events")
+        let publisher = EventPublisher(baseURL: url, batchSize: batchSize)
+        let report = try await publisher.publish(events) { sent in
+            if sent % 10_000 < batchSize || sent == events.count { print("  sent \(sent)/\(events.count)") }
+        }
+        print("appended \(report.appended), already appended before \(report.alreadyAppended), rejected \(report.rejected.count)")
+        for r in report.rejected.prefix(10) { print("  rejected \(r.id): \(r.problem)") }
+        let client = PostgresClient(url: database.databaseURL, maxConnections: 2, logger: Logger(label: "chancery.demo"))
+        do {
+            print("waiting for the projector and the supervisor to catch up …")
+            try await CatchUp.wait(for: report.heads, database: client)
+            if !noSummary { print(try await Summary.render(database: client)) }
+        } catch {
+            await client.shutdown()
+            throw error
+        }
+        await client.shutdown()
+        if !report.rejected.isEmpty { throw ExitCode(1) }
+    }
+}

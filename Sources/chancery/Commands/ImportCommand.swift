@@ -1,0 +1,51 @@
+import ArgumentParser
+import ChanceryPostgres
+import ChanceryScenario
+import Foundation
+import Logging
+
+/// `chancery import`: loads a legacy export (CSV) as events through the HTTP door, driven by a mapping file.
+struct ImportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import a legacy CSV export as events through POST /v1/events, as its mapping file says.")
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: "The mapping file (JSON): CSV columns to event fields.")
+    var mapping: String
+
+    @Argument(help: "The CSV file.")
+    var csv: String
+
+    @Option(help: "Base URL of a running `chancery server`.")
+    var url: String = "http://127.0.0.1:8080"
+
+    @Option(name: .customLong("batch-size"), help: "Events per request.")
+    var batchSize: Int = 1000
+
+    func run() async throws {
+        let mappingData = try Data(contentsOf: URL(fileURLWithPath: mapping))
+        let importMapping = try JSONDecoder().decode(LegacyImportMapping.self, from: mappingData)
+        let text = try String(contentsOfFile: csv, encoding: .utf8)
+        let result = try LegacyImport.events(csvText: text, mapping: importMapping)
+        print("\(csv): \(result.imported) rows to import, \(result.skipped.count) skipped, \(result.rejected.count) rejected; \(result.events.count) events")
+        for r in result.rejected.prefix(10) { print("  row \(r.row) rejected: \(r.reason)") }
+        for r in result.skipped.prefix(10) { print("  row \(r.row) skipped: \(r.reason)") }
+        let publisher = EventPublisher(baseURL: url, batchSize: batchSize)
+        let report = try await publisher.publish(result.events) { sent in
+            if sent % 10_000 < batchSize || sent == result.events.count { print("  sent \(sent)/\(result.events.count)") }
+        }
+        print("appended \(report.appended), already appended before \(report.alreadyAppended), refused by the gateway \(report.rejected.count)")
+        for r in report.rejected.prefix(10) { print("  refused \(r.id): \(r.problem)") }
+        let client = PostgresClient(url: database.databaseURL, maxConnections: 2, logger: Logger(label: "chancery.import"))
+        do {
+            try await CatchUp.wait(for: report.heads, database: client)
+        } catch {
+            await client.shutdown()
+            throw error
+        }
+        await client.shutdown()
+        print("read models up to date")
+    }
+}

@@ -1,0 +1,89 @@
+import ArgumentParser
+import ChanceryServer
+import Foundation
+import ChanceryProjections
+import UnixSignals
+import Logging
+import Metrics
+import Prometheus
+import ServiceLifecycle
+
+/// `chancery server`: runs the long-lived roles in one process until SIGINT or SIGTERM.
+struct ServerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "server",
+        abstract: "Run the gateway, projector, supervisor and HTTP API (all by default) until interrupted.")
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(name: .customLong("kafka-brokers"), help: "Kafka bootstrap servers. Without it, an embedded broker (memory only) is started.")
+    var kafkaBrokers: String?
+
+    @Option(name: .customLong("topic-prefix"), help: "Prefix of every topic name.")
+    var topicPrefix: String = ""
+
+    @Option(name: .customLong("http-host"), help: "Address the HTTP API binds.")
+    var httpHost: String = "127.0.0.1"
+
+    @Option(name: .customLong("http-port"), help: "Port of the HTTP API.")
+    var httpPort: Int = 8080
+
+    @Option(name: .customLong("roles"), help: "Comma-separated roles: all, gateway, api, projector, supervisor.")
+    var roles: String = "all"
+
+    @Option(name: .customLong("partitions"), help: "Partitions per topic on the embedded broker.")
+    var partitions: Int32 = 4
+
+    @Option(name: .customLong("bootstrap-file"), help: "Write the Kafka bootstrap address to this file once started.")
+    var bootstrapFile: String?
+
+    @Flag(name: .customLong("assign-all"), help: "Consumers take every partition directly instead of joining their consumer group.")
+    var assignAll = false
+
+    func run() async throws {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+            return handler
+        }
+        let logger = Logger(label: "chancery")
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+
+        var config = NodeConfiguration(databaseURL: database.databaseURL)
+        config.kafkaBrokers = kafkaBrokers
+        config.topicPrefix = topicPrefix
+        config.httpHost = httpHost
+        config.httpPort = httpPort
+        config.partitions = partitions
+        config.assignment = assignAll ? .all : .group
+        if roles != "all" {
+            var set: Set<Role> = []
+            for name in roles.split(separator: ",") {
+                guard let role = Role(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
+                    throw ValidationError("unknown role '\(name)'; use all, gateway, api, projector, supervisor")
+                }
+                set.insert(role)
+            }
+            config.roles = set
+        }
+        let node = try await ChanceryNode.start(config, registry: registry, logger: logger)
+        if let bootstrapFile {
+            try node.bootstrapServers.write(toFile: bootstrapFile, atomically: true, encoding: .utf8)
+        }
+        logger.info("chancery started", metadata: [
+            "kafka": "\(node.bootstrapServers)", "http": "http://\(httpHost):\(httpPort)", "roles": "\(config.roles.map(\.rawValue).sorted())",
+        ])
+        do {
+            let group = ServiceGroup(configuration: .init(
+                services: try node.services().map { .init(service: $0) },
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            try await group.run()
+        } catch {
+            await node.shutdown()
+            throw error
+        }
+        await node.shutdown()
+        logger.info("chancery stopped")
+    }
+}

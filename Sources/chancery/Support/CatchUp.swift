@@ -1,0 +1,42 @@
+import ChanceryPostgres
+import ChanceryProjections
+import ChancerySupervision
+import Foundation
+
+/// Waits until the read models reflect what the gateway answered: every stream's head in
+/// `approval.stream_heads` has reached the answered sequence, the supervisor has seen every case
+/// stream, and every red card raised has been projected.
+enum CatchUp {
+    /// - Parameter timeout: seconds to wait at most.
+    /// - Throws: `CatchUpTimeout` when the read models are still behind after `timeout`.
+    static func wait(for heads: [String: Int64], database: PostgresClient, timeout: Double = 600) async throws {
+        let streams = Array(heads.keys)
+        let sequences = streams.map { heads[$0]! }
+        let caseStreams = streams.filter { $0.hasPrefix("case/") }
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            let projected = try await database.query(
+                """
+                SELECT count(*) FROM approval.stream_heads h JOIN unnest($1::text[], $2::bigint[]) AS a(stream, sequence)
+                ON h.stream = a.stream AND h.sequence >= a.sequence
+                """, [streams, sequences])
+            let supervised = try await database.query(
+                """
+                SELECT count(*) FROM projection.stream_positions p JOIN unnest($1::text[]) AS a(stream)
+                ON p.stream = a.stream AND p.consumer_group = $2
+                """, [caseStreams, Supervisor.consumerGroup])
+            let alerts = try await database.query(
+                "SELECT (SELECT count(*) FROM supervision.case_clocks WHERE red_alert_id IS NOT NULL) - (SELECT count(*) FROM supervision.alerts)")
+            let p = try projected.first?.decode(Int64.self, at: 0) ?? 0
+            let s = try supervised.first?.decode(Int64.self, at: 0) ?? 0
+            let a = try alerts.first?.decode(Int64.self, at: 0) ?? 1
+            if p == Int64(streams.count) && s == Int64(caseStreams.count) && a <= 0 { return }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        throw CatchUpTimeout()
+    }
+}
+
+struct CatchUpTimeout: Error, CustomStringConvertible {
+    var description: String { "the read models did not catch up in time; is `chancery server` running on the same database?" }
+}

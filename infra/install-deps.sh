@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs what Chancery needs on Debian 12 and is missing: the C libraries it links (librdkafka, libpq),
+# the PostgreSQL server, kcat (to look at the embedded broker) and curl. Run as root.
+set -euo pipefail
+need=()
+for pkg in librdkafka-dev libpq-dev postgresql kcat curl pkg-config; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing: ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+if ! command -v swift >/dev/null 2>&1; then
+  echo "swift is not on PATH: Chancery needs Swift 6 (https://www.swift.org/install/linux/)" >&2
+  exit 1
+fi

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# make run: PostgreSQL in .data/pg, the server on the embedded broker, the reference scenario and the
+# Burlington permits through the HTTP door, the figures, then the server in the foreground until Ctrl-C.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+pg_port=${PG_PORT:-54329}
+http_port=${HTTP_PORT:-8080}
+db_url="postgresql://postgres@127.0.0.1:$pg_port/chancery"
+mkdir -p .data/run
+bash infra/postgres/pg-local.sh start "$root/.data/pg" "$pg_port" >/dev/null
+echo "PostgreSQL: $db_url"
+
+echo "building (the first build takes a few minutes) …"
+swift build
+bin=$(swift build --show-bin-path)/chancery
+
+rm -f .data/run/bootstrap
+"$bin" server --database-url "$db_url" --http-port "$http_port" --bootstrap-file .data/run/bootstrap 2>.data/run/server.log &
+server=$!
+stop() {
+  trap - INT TERM EXIT
+  echo; echo "stopping …"
+  kill -INT "$server" 2>/dev/null && wait "$server" 2>/dev/null || true
+  bash infra/postgres/pg-local.sh stop "$root/.data/pg" >/dev/null 2>&1 || true
+  echo "stopped (read models kept in .data/pg; the embedded broker's log is memory only)"
+}
+trap stop INT TERM EXIT
+
+for _ in $(seq 1 120); do
+  if curl -fsS "http://127.0.0.1:$http_port/health" >/dev/null 2>&1; then break; fi
+  if ! kill -0 "$server" 2>/dev/null; then echo "the server stopped; see .data/run/server.log:"; tail -20 .data/run/server.log; exit 1; fi
+  sleep 1
+done
+curl -fsS "http://127.0.0.1:$http_port/health" >/dev/null
+
+"$bin" demo --url "http://127.0.0.1:$http_port" --database-url "$db_url" --no-summary
+"$bin" import --url "http://127.0.0.1:$http_port" --database-url "$db_url" \
+  --mapping examples/mappings/burlington-building-permits.json examples/data/burlington-building-permits.csv
+echo
+"$bin" summary --database-url "$db_url"
+cat <<MSG
+
+Chancery is running. Look at:
+  API        http://127.0.0.1:$http_port/v1/cases?region=430424   /v1/items   /v1/disclosures   /v1/metrics/departments
+             http://127.0.0.1:$http_port/health   http://127.0.0.1:$http_port/metrics
+  Kafka      kcat -L -b $(cat .data/run/bootstrap)        (embedded broker: memory only)
+             kcat -C -b $(cat .data/run/bootstrap) -t gov.supervision -e
+  PostgreSQL psql $db_url   (try \\dt+ approval.*  or  \\d+ approval.cases)
+  Server log .data/run/server.log
+Press Ctrl-C to stop.
+MSG
+wait "$server"

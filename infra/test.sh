@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# make test: a throwaway PostgreSQL, swift test, cleanup.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+port=${TEST_PG_PORT:-54339}
+data=$(mktemp -d /tmp/chancery-test-pg.XXXXXX)
+cleanup() { bash infra/postgres/pg-local.sh stop "$data" >/dev/null 2>&1 || true; rm -rf "$data"; }
+trap cleanup EXIT
+bash infra/postgres/pg-local.sh start "$data" "$port" >/dev/null
+export CHANCERY_TEST_DATABASE_URL="postgresql://postgres@127.0.0.1:$port/chancery"
+swift test
