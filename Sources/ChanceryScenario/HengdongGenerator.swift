@@ -1,5 +1,4 @@
 import ChanceryDomain
-import Foundation
 
 /// Hengdong county (衡东县, 430424): 313 items of 40 approval units and the year's cases.
 ///
@@ -112,12 +111,13 @@ struct HengdongGenerator {
     func makeCases(_ items: [ScenarioItem]) -> [Case] {
         var rng = SplitMix64(seed: seed, stream: "hengdong.cases")
         let figures = ReferenceScenario.expectedFigures.hengdong
-        // Item popularity: a heavy-tailed (Zipf-like) share over a random ranking.
+        // Item popularity: a heavy-tailed (Zipf) share over a random ranking. (Only +, *, / and sqrt on doubles
+        // here: they are correctly rounded everywhere, unlike pow and log, so the scenario is the same on any platform.)
         let ranks = rng.shuffled(Array(1...items.count))
         var cumulative: [Double] = []
         var total = 0.0
         for r in ranks {
-            total += 1.0 / pow(Double(r), 0.95)
+            total += 1.0 / Double(r)
             cumulative.append(total)
         }
         func pickItem() -> Int {
@@ -208,7 +208,8 @@ struct HengdongGenerator {
             } else if u < late + onTime {
                 used = limit
             } else {
-                used = Int(Double(limit) * pow(rng.double(), 1.6))
+                let x = rng.double()
+                used = Int(Double(limit) * x * x.squareRoot())  // skewed towards quick conclusions
             }
             let beforeHoliday = Self.holidays.first { h in
                 accepted < h.start && ScenarioCalendar.workdays(after: accepted, through: h.start) <= 6
@@ -264,9 +265,9 @@ struct HengdongGenerator {
         let inPeriod = cases.indices.filter { cases[$0].accepted.map { $0 <= Self.periodEnd } ?? false }
         let concludedInPeriod = inPeriod.filter { cases[$0].concluded.map { $0 <= Self.periodEnd } ?? false }
         let start = CivilDate.ymd(2025, 1, 1).daysSinceEpoch
-        // Weighted sampling without replacement (Efraimidis–Spirakis): later acceptances are likelier picks.
+        // The k highest of uniform × weight: heavier (later) cases are likelier picks.
         func sample(_ pool: [Int], _ k: Int, weight: (Int) -> Double) -> [Int] {
-            let keyed = pool.map { i -> (Double, Int) in (log(max(rng.double(), 1e-300)) / weight(i), i) }
+            let keyed = pool.map { i -> (Double, Int) in (rng.double() * weight(i), i) }
             return keyed.sorted { $0.0 != $1.0 ? $0.0 > $1.0 : $0.1 < $1.1 }.prefix(k).map(\.1)
         }
         if concludedInPeriod.count > target {
@@ -398,7 +399,7 @@ struct HengdongGenerator {
                         ? ["decision": "approved"]
                         : ["decision": "disapproved", "reason": .string(rng.pick(ScenarioTables.disapprovalReasons))]))
                 case .concluded:
-                    let digits = c.number.replacingOccurrences(of: "-", with: "")
+                    let digits = c.number.filter { $0 != "-" }
                     events.append((time, "gov.approval.case.concluded", [
                         "resultCode": .string((c.approved ? "HDXK" : "HDBY") + digits),
                     ]))

@@ -285,8 +285,9 @@ public enum LegacyImport {
                   let confirmedAt = LegacyImport.minutes(mapping.catalog.confirmedAt), registeredAt < confirmedAt else {
                 throw LegacyImportError("catalog times must be HH:MM with registration before confirmation")
             }
-            // One item stream per item code: registered, then confirmed by the department.
-            var itemEvents: [CloudEvent] = []
+            // One item stream per item code: all registered, then all confirmed by the department.
+            var registrations: [CloudEvent] = []
+            var confirmations: [CloudEvent] = []
             let registered = clock.time(catalogDate, minutes: registeredAt).0
             let confirmed = clock.time(catalogDate, minutes: confirmedAt).0
             for item in mapping.items {
@@ -310,9 +311,10 @@ public enum LegacyImport {
                         throw LegacyImportError("item \(item.code) does not make a valid event: \(error)")
                     }
                 }
-                itemEvents += pair
+                registrations.append(pair[0])
+                confirmations.append(pair[1])
             }
-            self.itemEvents = itemEvents
+            self.itemEvents = registrations + confirmations
         }
 
         static let itemAttributes: Set<String> = ["code", "name", "itemKind", "caseType", "promisedLimit", "statutoryLimit", "buildingClass"]

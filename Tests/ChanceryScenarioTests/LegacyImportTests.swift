@@ -14,12 +14,16 @@ func burlingtonCSV() throws -> String {
     try String(contentsOf: repositoryRoot.appendingPathComponent("examples/data/burlington-building-permits.csv"), encoding: .utf8)
 }
 
+/// The Burlington import, done once per test process (the tests share it).
+let burlingtonImport = Result<LegacyImportResult, any Error> {
+    try LegacyImport.events(csvText: try burlingtonCSV(), mapping: try burlingtonMapping())
+}
+
 @Suite("Legacy import")
 struct LegacyImportTests {
     @Test("Burlington: 5,025 of 5,026 permits become cases; the one whose issue precedes its application is rejected")
     func burlington() throws {
-        let mapping = try burlingtonMapping()
-        let result = try LegacyImport.events(csvText: try burlingtonCSV(), mapping: mapping)
+        let result = try burlingtonImport.get()
         #expect(result.imported == 5_025)
         #expect(result.skipped.isEmpty, "\(result.skipped)")
         #expect(result.rejected.count == 1)
@@ -47,7 +51,7 @@ struct LegacyImportTests {
 
     @Test("Burlington: the first permit's events, in Toronto time with the day's daylight-saving offset")
     func burlingtonFirstRow() throws {
-        let result = try LegacyImport.events(csvText: try burlingtonCSV(), mapping: try burlingtonMapping())
+        let result = try burlingtonImport.get()
         let events = result.events.filter { $0.subject == "case/3524002/24-019651-1" }
         #expect(events.map(\.type) == ["gov.approval.case.submitted", "gov.approval.case.accepted", "gov.approval.case.decided", "gov.approval.case.concluded"])
         #expect(events.map(\.time) == ["2024-10-03T09:00:00-04:00", "2024-10-03T09:30:00-04:00", "2024-11-04T14:00:00-05:00", "2024-11-04T14:30:00-05:00"])
@@ -64,10 +68,10 @@ struct LegacyImportTests {
     func burlingtonValidAndIdempotent() throws {
         let mapping = try burlingtonMapping()
         let csv = try burlingtonCSV()
-        let first = try LegacyImport.events(csvText: csv, mapping: mapping)
-        let encoder = JSONEncoder(), decoder = JSONDecoder()
+        let first = try burlingtonImport.get()
+        let encoder = JSONEncoder()
         for event in first.events {
-            let json = try decoder.decode(JSONValue.self, from: encoder.encode(event))
+            let json = try TestJSONParser.parse(Array(try encoder.encode(event)))
             #expect(throws: Never.self) { _ = try EventValidator.validate(json) }
         }
         #expect(Set(first.events.map(\.id)).count == first.events.count)
@@ -142,4 +146,10 @@ struct LegacyImportTests {
         type.events[0].type = "gov.approval.case.teleported"
         #expect(throws: LegacyImportError.self) { try LegacyImport.events(csvText: Self.header, mapping: type) }
     }
+}
+
+@Test("The Burlington import follows the lifecycle rules the gateway enforces")
+func burlingtonLifecycle() throws {
+    let violations = lifecycleViolations(try burlingtonImport.get().events)
+    #expect(violations.isEmpty, "\(violations)")
 }

@@ -152,10 +152,9 @@ struct ReferenceScenarioTests {
     @Test("Every event passes EventValidator.validate as JSON and round-trips unchanged")
     func everyEventValidates() throws {
         let encoder = JSONEncoder()
-        let decoder = JSONDecoder()
         var failures: [String] = []
         for event in scenarioEvents {
-            let json = try decoder.decode(JSONValue.self, from: encoder.encode(event))
+            let json = try TestJSONParser.parse(Array(try encoder.encode(event)))
             do {
                 let validated = try EventValidator.validate(json)
                 if validated != event { failures.append("\(event.id): changed by validation") }
@@ -204,4 +203,27 @@ struct ReferenceScenarioTests {
         #expect(scenarioEvents.first?.type == "gov.catalog.item.registered")
         #expect((60_000...90_000).contains(scenarioEvents.count))
     }
+}
+
+/// Replays events through the lifecycle rules the gateway applies; returns the first violations.
+func lifecycleViolations(_ events: [CloudEvent]) -> [String] {
+    var states: [String: AggregateState] = [:]
+    var violations: [String] = []
+    for event in events {
+        let state = states[event.subject]
+        do {
+            _ = try Lifecycle.decide(event, given: state)
+        } catch {
+            violations.append("\(event.id): \(error)")
+            if violations.count >= 10 { break }
+        }
+        states[event.subject] = Lifecycle.evolve(state, event)
+    }
+    return violations
+}
+
+@Test("The scenario follows the lifecycle rules the gateway enforces, in the order returned")
+func scenarioLifecycle() {
+    let violations = lifecycleViolations(scenarioEvents)
+    #expect(violations.isEmpty, "\(violations)")
 }

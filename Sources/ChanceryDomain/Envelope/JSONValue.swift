@@ -17,6 +17,12 @@ public enum JSONValue: Sendable, Hashable {
         return nil
     }
 
+    /// The element at `index` of an array, or `nil` when out of range or not an array.
+    public subscript(index: Int) -> JSONValue? {
+        if case .array(let elements) = self, elements.indices.contains(index) { return elements[index] }
+        return nil
+    }
+
     /// The string, or `nil` when this is not a string.
     public var stringValue: String? {
         if case .string(let s) = self { return s }

@@ -1,0 +1,194 @@
+import ChanceryDomain
+import ChanceryGateway
+import ChanceryHTTP
+import ChanceryKafka
+import ChanceryPostgres
+import ChanceryProjections
+import ChanceryServer
+import ChancerySupervision
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import Prometheus
+import Testing
+
+/// A fresh database on the server named by `CHANCERY_TEST_DATABASE_URL` (set by `make test`).
+struct TestDatabase {
+    static let environmentKey = "CHANCERY_TEST_DATABASE_URL"
+    let url: String
+    let name: String
+
+    static var baseURL: String {
+        get throws {
+            guard let url = ProcessInfo.processInfo.environment[environmentKey] else {
+                throw TestSetupError("\(environmentKey) is not set: run `make test`, which starts a throwaway PostgreSQL")
+            }
+            return url
+        }
+    }
+
+    static func create() async throws -> TestDatabase {
+        let base = try baseURL
+        let name = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let admin = try await PostgresConnection.connect(url: base, logger: Logger(label: "test"))
+        try await admin.execute("CREATE DATABASE \(name)")
+        await admin.close()
+        let url = base.replacingOccurrences(of: "/chancery", with: "/\(name)")
+        return TestDatabase(url: url, name: name)
+    }
+
+    func drop() async {
+        guard let admin = try? await PostgresConnection.connect(url: try TestDatabase.baseURL, logger: Logger(label: "test")) else { return }
+        _ = try? await admin.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+        await admin.close()
+    }
+}
+
+struct TestSetupError: Error, CustomStringConvertible {
+    var description: String
+    init(_ d: String) { description = d }
+}
+
+/// A gateway on an embedded broker over a fresh database; projector and supervisor are run by the test.
+final class TestCluster: Sendable {
+    let node: ChanceryNode
+    let database: TestDatabase
+    let logger: Logger
+    let calendars: RegionCalendars
+
+    private init(node: ChanceryNode, database: TestDatabase, logger: Logger) throws {
+        self.node = node
+        self.database = database
+        self.logger = logger
+        self.calendars = try RegionCalendars.bundled()
+    }
+
+    static func start(brokers: String? = nil) async throws -> TestCluster {
+        let db = try await TestDatabase.create()
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        var config = NodeConfiguration(databaseURL: db.url)
+        config.kafkaBrokers = brokers
+        config.roles = [.gateway]
+        config.assignment = .all
+        config.partitions = 3
+        let node = try await ChanceryNode.start(config, registry: PrometheusCollectorRegistry(), logger: logger)
+        return try TestCluster(node: node, database: db, logger: logger)
+    }
+
+    func stop() async {
+        await node.shutdown()
+        await database.drop()
+    }
+
+    var gateway: Gateway { node.gateway! }
+
+    /// The HTTP application over this cluster's gateway and database.
+    func application() -> some ApplicationProtocol {
+        Application(router: buildRouter(database: node.database, gateway: node.gateway, appender: node.gateway, registry: node.registry))
+    }
+
+    func projector(batchSize: Int = 2000, fault: (@Sendable (ExactlyOnceConsumer.Stage, [ConsumedEvent]) throws -> Void)? = nil, database: PostgresClient? = nil) -> ExactlyOnceConsumer {
+        ExactlyOnceConsumer(group: ReadModelProjector.consumerGroup, topics: node.topics.allCanonical,
+                            kafka: KafkaConfiguration(bootstrapServers: node.bootstrapServers), database: database ?? node.database,
+                            handler: ReadModelProjector(calendars: calendars), assignment: .all, logger: logger, batchSize: batchSize,
+                            faultInjector: fault)
+    }
+
+    func supervisor() -> ExactlyOnceConsumer {
+        ExactlyOnceConsumer(group: Supervisor.consumerGroup, topics: [node.topics.canonical(CanonicalTopic.approval)],
+                            kafka: KafkaConfiguration(bootstrapServers: node.bootstrapServers), database: node.database,
+                            handler: Supervisor(calendars: calendars, appender: gateway, logger: logger), assignment: .all, logger: logger)
+    }
+
+    /// Runs `consumers` in the background while `body` runs; cancels them afterwards.
+    func running<T: Sendable>(_ consumers: [ExactlyOnceConsumer], _ body: () async throws -> T) async throws -> T {
+        let tasks = consumers.map { c in Task { try await c.run() } }
+        do {
+            let result = try await body()
+            for t in tasks { t.cancel() }
+            for t in tasks { _ = try? await t.value }
+            return result
+        } catch {
+            for t in tasks { t.cancel() }
+            for t in tasks { _ = try? await t.value }
+            throw error
+        }
+    }
+
+    /// Waits until `sql` (returning one bigint) equals `expected`, or fails after `seconds`.
+    func eventually(_ sql: String, equals expected: Int64, on db: PostgresClient? = nil, seconds: Double = 120) async throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        var last: Int64 = -1
+        while Date() < deadline {
+            last = try await (db ?? node.database).query(sql).first?.decode(Int64?.self, at: 0) ?? 0
+            if last == expected { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        Issue.record("\(sql) stayed at \(last), expected \(expected)")
+        throw TestSetupError("timed out")
+    }
+}
+
+/// Builders of test events.
+enum Events {
+    static let region = "430424"
+    static let source = "/430424/departments/test"
+
+    static func event(_ type: String, subject: String, id: String, time: String, data: JSONValue) -> JSONValue {
+        [
+            "specversion": "1.0", "id": .string(id), "source": .string(source), "type": .string(type),
+            "subject": .string(subject), "time": .string(time), "region": .string(region), "data": data,
+        ]
+    }
+
+    static func submitted(_ n: String, id: String? = nil) -> JSONValue {
+        event("gov.approval.case.submitted", subject: "case/430424/\(n)", id: id ?? "\(n)-1", time: "2025-03-03T09:00:00+08:00",
+              data: ["caseNumber": .string(n), "itemCode": "430424XK001", "departmentCode": "test", "applicantName": "张三"])
+    }
+
+    static func accepted(_ n: String, limit: Int64 = 5, id: String? = nil) -> JSONValue {
+        event("gov.approval.case.accepted", subject: "case/430424/\(n)", id: id ?? "\(n)-2", time: "2025-03-03T10:00:00+08:00",
+              data: ["caseType": "promised", "promisedLimit": .integer(limit), "statutoryLimit": 20])
+    }
+
+    static func step(_ n: String, id: String, step: String = "review") -> JSONValue {
+        event("gov.approval.case.step.completed", subject: "case/430424/\(n)", id: id, time: "2025-03-04T10:00:00+08:00",
+              data: ["step": .string(step)])
+    }
+
+    static func decided(_ n: String) -> JSONValue {
+        event("gov.approval.case.decided", subject: "case/430424/\(n)", id: "\(n)-d", time: "2025-03-05T10:00:00+08:00", data: ["decision": "approved"])
+    }
+
+    static func concluded(_ n: String, time: String = "2025-03-05T11:00:00+08:00") -> JSONValue {
+        event("gov.approval.case.concluded", subject: "case/430424/\(n)", id: "\(n)-c", time: time, data: [:])
+    }
+
+    static func body(_ value: JSONValue) -> ByteBuffer {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        return ByteBuffer(bytes: try! e.encode(value))
+    }
+
+    static func setting(_ value: JSONValue, _ key: String, _ new: JSONValue) -> JSONValue {
+        guard case .object(var o) = value else { return value }
+        o[key] = new
+        return .object(o)
+    }
+}
+
+extension TestClientProtocol {
+    /// POSTs one event (or a batch when `value` is an array) to /v1/events.
+    func post(_ value: JSONValue, contentType: String? = nil) async throws -> TestResponse {
+        let type = contentType ?? (value.arrayValue != nil ? "application/cloudevents-batch+json" : "application/cloudevents+json")
+        return try await execute(uri: "/v1/events", method: .post, headers: [.contentType: type], body: Events.body(value))
+    }
+}
+
+extension TestResponse {
+    var json: JSONValue { (try? JSONDecoder().decode(JSONValue.self, from: Data(body.readableBytesView))) ?? .null }
+}
