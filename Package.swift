@@ -144,8 +144,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Tests.
-        .testTarget(name: "ChanceryKafkaTests", dependencies: ["ChanceryKafka"], swiftSettings: swiftSettings),
-        .testTarget(name: "ChanceryPostgresTests", dependencies: ["ChanceryPostgres"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ChanceryKafkaTests",
+            dependencies: ["ChanceryKafka", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ChanceryPostgresTests",
+            dependencies: ["ChanceryPostgres", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "ChanceryDomainTests", dependencies: ["ChanceryDomain"], swiftSettings: swiftSettings),
         .testTarget(name: "ChanceryScenarioTests", dependencies: ["ChanceryScenario", "ChanceryDomain"], swiftSettings: swiftSettings),
         .testTarget(
@@ -154,6 +162,9 @@ let package = Package(
                 "ChanceryDomain", "ChanceryKafka", "ChanceryPostgres", "ChanceryGateway",
                 "ChanceryProjections", "ChancerySupervision", "ChanceryHTTP", "ChanceryScenario", "ChanceryServer",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

@@ -197,13 +197,14 @@ public final class ExactlyOnceConsumer: Sendable {
                     }
                 }
                 try await handler.apply(applicable, on: connection)
-                for subject in touched {
-                    let p = positions[subject]!
+                let streams = touched.sorted()
+                if !streams.isEmpty {
                     try await connection.execute(
                         """
-                        INSERT INTO projection.stream_positions (consumer_group, stream, sequence, hash) VALUES ($1, $2, $3, $4)
+                        INSERT INTO projection.stream_positions (consumer_group, stream, sequence, hash)
+                        SELECT $1, stream, sequence, hash FROM unnest($2::text[], $3::bigint[], $4::text[]) AS p(stream, sequence, hash)
                         ON CONFLICT (consumer_group, stream) DO UPDATE SET sequence = EXCLUDED.sequence, hash = EXCLUDED.hash
-                        """, [group, subject, p.sequence, p.hash])
+                        """, [group, streams, streams.map { positions[$0]!.sequence }, streams.map { positions[$0]!.hash }])
                 }
                 for (record, subject, reason) in quarantine {
                     try await connection.execute(

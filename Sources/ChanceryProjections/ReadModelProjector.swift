@@ -18,21 +18,23 @@ public struct ReadModelProjector: ReadModelHandler {
     public func apply(_ events: [ConsumedEvent], on db: PostgresConnection) async throws {
         guard !events.isEmpty else { return }
         var heads = try await loadHeads(Set(events.map(\.event.subject)), on: db)
+        try await insertLog(events, on: db)
         for consumed in events {
             let event = consumed.event
-            try await insertLog(consumed, on: db)
             let head = heads[event.subject] ?? StreamHead(stream: event.subject)
             heads[event.subject] = head.advanced(by: event)
             try await project(event, on: db)
         }
-        for head in heads.values {
-            let state = try head.state.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
-            try await db.execute(
-                """
-                INSERT INTO approval.stream_heads (stream, sequence, hash, state) VALUES ($1, $2, $3, $4::jsonb)
-                ON CONFLICT (stream) DO UPDATE SET sequence = EXCLUDED.sequence, hash = EXCLUDED.hash, state = EXCLUDED.state, updated_at = now()
-                """, [head.stream, head.sequence, head.hash, state])
-        }
+        let encoder = JSONEncoder()
+        let sorted = heads.values.sorted { $0.stream < $1.stream }
+        try await db.execute(
+            """
+            INSERT INTO approval.stream_heads (stream, sequence, hash, state)
+            SELECT stream, sequence, hash, nullif(state, '')::jsonb FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[]) AS h(stream, sequence, hash, state)
+            ON CONFLICT (stream) DO UPDATE SET sequence = EXCLUDED.sequence, hash = EXCLUDED.hash, state = EXCLUDED.state, updated_at = now()
+            """,
+            [sorted.map(\.stream), sorted.map(\.sequence), sorted.map(\.hash),
+             try sorted.map { try $0.state.map { String(decoding: try encoder.encode($0), as: UTF8.self) } ?? "" }])
     }
 
     private func loadHeads(_ subjects: Set<String>, on db: PostgresConnection) async throws -> [String: StreamHead] {
@@ -46,18 +48,24 @@ public struct ReadModelProjector: ReadModelHandler {
         return heads
     }
 
-    private func insertLog(_ consumed: ConsumedEvent, on db: PostgresConnection) async throws {
-        let e = consumed.event
+    /// Appends the batch to `audit.events` in one statement (arrays unnested server-side).
+    private func insertLog(_ events: [ConsumedEvent], on db: PostgresConnection) async throws {
+        let e = events.map(\.event)
         try await db.execute(
             """
             INSERT INTO audit.events (subject, sequence, source, id, type, region, time, time_text, recorded_time, topic, partition, "offset",
                                       prevhash, hash, content_digest, event)
-            VALUES ($1, $2, $3, $4, $5, $6, $7::timestamptz, $7, $8::timestamptz, $9, $10, $11, $12, $13, $14, $15::jsonb)
+            SELECT subject, sequence, source, id, type, region, time_text::timestamptz, time_text, recorded::timestamptz, topic, partition,
+                   "offset", prevhash, hash, digest, event::jsonb
+            FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+                        $10::int[], $11::bigint[], $12::text[], $13::text[], $14::text[], $15::text[])
+                 AS l(subject, sequence, source, id, type, region, time_text, recorded, topic, partition, "offset", prevhash, hash, digest, event)
             ON CONFLICT DO NOTHING
             """,
-            [e.subject, e.sequence ?? 0, e.source, e.id, e.type, e.region, e.time, e.recordedtime ?? e.time, consumed.topic,
-             consumed.partition, consumed.offset, e.prevhash ?? "", e.hash ?? "", Digest.sha256Hex(e.publisherContent()),
-             String(decoding: e.jsonBytes(), as: UTF8.self)])
+            [e.map(\.subject), e.map { $0.sequence ?? 0 }, e.map(\.source), e.map(\.id), e.map(\.type), e.map(\.region), e.map(\.time),
+             e.map { $0.recordedtime ?? $0.time }, events.map(\.topic), events.map(\.partition), events.map(\.offset),
+             e.map { $0.prevhash ?? "" }, e.map { $0.hash ?? "" }, e.map { Digest.sha256Hex($0.publisherContent()) },
+             e.map { String(decoding: $0.jsonBytes(), as: UTF8.self) }])
     }
 
     private func project(_ event: CloudEvent, on db: PostgresConnection) async throws {

@@ -35,42 +35,42 @@ struct ProjectorRecoveryTests {
 
     @Test("killing the projector between apply and commit, then restarting, equals a clean replay")
     func crashBetweenApplyAndCommit() async throws {
-        let cluster = try await TestCluster.start()
-        defer { Task { await cluster.stop() } }
-        // The first 3,000 events of the reference scenario: items, documents and cases in mid-flight.
-        let events = Array(ReferenceScenario().events().prefix(3000))
-        let result = try await cluster.gateway.append(events.map { SubmittedEvent(event: $0) })
-        #expect(result.events.count == 3000)
+        try await TestCluster.with { cluster in
+            // The first 3,000 events of the reference scenario: items, documents and cases in mid-flight.
+            let events = Array(ReferenceScenario().events().prefix(3000))
+            let result = try await cluster.gateway.append(events.map { SubmittedEvent(event: $0) })
+            #expect(result.events.count == 3000)
 
-        // Crash on the third batch, after its changes were applied inside the transaction.
-        let batches = CallCounter()
-        let crashing = cluster.projector(batchSize: 250) { stage, _ in
-            if stage == .afterApply, batches.increment() == 3 { throw InjectedCrash() }
-        }
-        await #expect(throws: InjectedCrash.self) { try await crashing.run() }
-        let partial = try await cluster.node.database.query("SELECT count(*) FROM audit.events")[0].decode(Int64.self, at: 0)
-        #expect(partial < 3000, "the crashed batch and those after it are not visible")
+            // Crash on the third batch, after its changes were applied inside the transaction.
+            let batches = CallCounter()
+            let crashing = cluster.projector(batchSize: 250) { stage, _ in
+                if stage == .afterApply, batches.increment() == 3 { throw InjectedCrash() }
+            }
+            await #expect(throws: InjectedCrash.self) { try await crashing.run() }
+            let partial = try await cluster.node.database.query("SELECT count(*) FROM audit.events")[0].decode(Int64.self, at: 0)
+            #expect(partial < 3000, "the crashed batch and those after it are not visible")
 
-        // Restart: resumes from the offsets committed with the read models.
-        try await cluster.running([cluster.projector(batchSize: 250)]) {
-            try await cluster.eventually("SELECT count(*) FROM audit.events", equals: 3000)
-        }
-        let recovered = try await Self.snapshot(cluster.node.database)
+            // Restart: resumes from the offsets committed with the read models.
+            try await cluster.running([cluster.projector(batchSize: 250)]) {
+                try await cluster.eventually("SELECT count(*) FROM audit.events", equals: 3000)
+            }
+            let recovered = try await Self.snapshot(cluster.node.database)
 
-        // A clean replay from offset zero into a second database.
-        let clean = try await TestDatabase.create()
-        let cleanClient = PostgresClient(url: clean.url, maxConnections: 2, logger: cluster.logger)
-        _ = try await ReadModelMigrations.migrate(cleanClient)
-        try await cluster.running([cluster.projector(database: cleanClient)]) {
-            try await cluster.eventually("SELECT count(*) FROM audit.events", equals: 3000, on: cleanClient)
+            // A clean replay from offset zero into a second database.
+            let clean = try await TestDatabase.create()
+            let cleanClient = PostgresClient(url: clean.url, maxConnections: 2, logger: cluster.logger)
+            _ = try await ReadModelMigrations.migrate(cleanClient)
+            try await cluster.running([cluster.projector(database: cleanClient)]) {
+                try await cluster.eventually("SELECT count(*) FROM audit.events", equals: 3000, on: cleanClient)
+            }
+            let replayed = try await Self.snapshot(cleanClient)
+            await cleanClient.shutdown()
+            await clean.drop()
+            for (i, query) in Self.snapshotQueries.enumerated() {
+                #expect(recovered[i].map(\.values) == replayed[i].map(\.values), "\(query)")
+            }
+            #expect(recovered[3].count > 300, "cases were projected")
         }
-        let replayed = try await Self.snapshot(cleanClient)
-        await cleanClient.shutdown()
-        await clean.drop()
-        for (i, query) in Self.snapshotQueries.enumerated() {
-            #expect(recovered[i].map(\.values) == replayed[i].map(\.values), "\(query)")
-        }
-        #expect(recovered[3].count > 300, "cases were projected")
     }
 }
 

@@ -14,67 +14,67 @@ import Testing
 struct ScenarioFiguresTests {
     @Test("the read models reproduce every figure of SCENARIO.md")
     func figures() async throws {
-        let cluster = try await TestCluster.start()
-        defer { Task { await cluster.stop() } }
-        let events = ReferenceScenario().events()
-        let figures = ReferenceScenario.expectedFigures
-        let app = cluster.application()
-        try await cluster.running([cluster.projector(), cluster.supervisor()]) {
-            try await app.test(.router) { client in
-                var start = 0
-                while start < events.count {
-                    let batch = events[start..<min(start + 2000, events.count)]
-                    let body = JSONValue.array(try batch.map { try JSONDecoder().decode(JSONValue.self, from: Data($0.jsonBytes())) })
-                    let response = try await client.post(body)
-                    try #require(response.status == .created, "batch at \(start): \(String(buffer: response.body))")
-                    start += 2000
+        try await TestCluster.with { cluster in
+            let events = ReferenceScenario().events()
+            let figures = ReferenceScenario.expectedFigures
+            let app = cluster.application()
+            try await cluster.running([cluster.projector(), cluster.supervisor()]) {
+                try await app.test(.router) { client in
+                    var start = 0
+                    while start < events.count {
+                        let batch = events[start..<min(start + 2000, events.count)]
+                        let body = JSONValue.array(try batch.map { try JSONDecoder().decode(JSONValue.self, from: Data($0.jsonBytes())) })
+                        let response = try await client.post(body)
+                        try #require(response.status == .created, "batch at \(start): \(String(buffer: response.body))")
+                        start += 2000
+                    }
                 }
+                try await cluster.eventually("SELECT count(*) FROM audit.events WHERE type NOT LIKE 'gov.supervision.%'", equals: Int64(events.count), seconds: 400)
+                try await cluster.eventually(
+                    "SELECT count(*) FROM projection.stream_positions WHERE consumer_group = 'chancery-supervisor'",
+                    equals: Int64(Set(events.filter { $0.subject.hasPrefix("case/") }.map(\.subject)).count), seconds: 400)
+                try await cluster.eventually(
+                    "SELECT (SELECT count(*) FROM supervision.case_clocks WHERE red_alert_id IS NOT NULL) - (SELECT count(*) FROM supervision.alerts)",
+                    equals: 0, seconds: 120)
             }
-            try await cluster.eventually("SELECT count(*) FROM audit.events WHERE type NOT LIKE 'gov.supervision.%'", equals: Int64(events.count), seconds: 400)
-            try await cluster.eventually(
-                "SELECT count(*) FROM projection.stream_positions WHERE consumer_group = 'chancery-supervisor'",
-                equals: Int64(Set(events.filter { $0.subject.hasPrefix("case/") }.map(\.subject)).count), seconds: 400)
-            try await cluster.eventually(
-                "SELECT (SELECT count(*) FROM supervision.case_clocks WHERE red_alert_id IS NOT NULL) - (SELECT count(*) FROM supervision.alerts)",
-                equals: 0, seconds: 120)
+            let db = cluster.node.database
+            func count(_ sql: String) async throws -> Int {
+                Int(try await db.query(sql).first?.decode(Int64.self, at: 0) ?? -1)
+            }
+            // Zhuhui district.
+            let z = figures.zhuhui
+            #expect(try await count("SELECT count(reported_at) FROM disclosure.documents WHERE region = '430405'") == 471)
+            #expect(z.documentsReported == 471)
+            let byCategory = try await db.query("SELECT category, reported FROM disclosure.catalog_by_category WHERE region = '430405'")
+            var categories: [String: Int] = [:]
+            for r in byCategory { categories[try r.decode(String.self, at: 0)] = Int(try r.decode(Int64.self, at: 1)) }
+            #expect(categories == z.documentsByCategory)
+            #expect(categories.count == 12)
+            #expect(try await count("SELECT count(*) FROM catalog.items WHERE region = '430405'") == 66)
+            #expect(try await count("SELECT count(*) FROM catalog.items WHERE region = '430405' AND item_kind = 'licensing'") == 59)
+            #expect(try await count("SELECT count(*) FROM catalog.items WHERE region = '430405' AND item_kind = 'non-licensing-approval'") == 7)
+            #expect(try await count("SELECT count(*) FROM catalog.items WHERE region = '430405' AND case_type = 'reported-upward'") == 16)
+            #expect(try await count("SELECT count(*) FROM catalog.items WHERE region = '430405' AND case_type = 'joint'") == 1)
+            #expect(try await count("SELECT count(*) FROM catalog.items WHERE region = '430405' AND confirmed_at::date BETWEEN '2025-10-19' AND '2025-11-13'") == 66)
+            #expect(try await count("SELECT count(DISTINCT department_code) FROM disclosure.documents WHERE region = '430405'") == z.disclosingDepartments)
+            #expect(try await count("SELECT count(*) FROM disclosure.requests WHERE region = '430405'") == 1)
+            #expect(try await count("SELECT count(*) FROM disclosure.requests WHERE region = '430405' AND outcome = 'disclosed'") == 1)
+            // Hengdong county.
+            #expect(try await count("SELECT count(*) FROM catalog.items WHERE region = '430424'") == 313)
+            #expect(try await count("SELECT count(DISTINCT department_code) FROM catalog.items WHERE region = '430424'") == 40)
+            #expect(try await count("SELECT count(*) FROM approval.cases WHERE region = '430424' AND accepted_on BETWEEN '2025-01-01' AND '2025-10-31'") == 9_541)
+            #expect(try await count("SELECT count(*) FROM approval.cases WHERE region = '430424' AND concluded_on BETWEEN '2025-01-01' AND '2025-10-31'") == 7_766)
+            #expect(try await count("SELECT sum(accepted) FROM approval.daily_counts WHERE region = '430424' AND day BETWEEN '2025-01-01' AND '2025-10-31'") == 9_541)
+            #expect(try await count("SELECT sum(accepted)::bigint FROM supervision.department_monthly_metrics WHERE region = '430424' AND month BETWEEN '2025-01-01' AND '2025-10-01'") == 9_541)
+            // The supervisor's view agrees with the projector's, and red cards were raised for late cases.
+            #expect(try await count(
+                "SELECT count(*) FROM approval.cases c JOIN supervision.case_clocks s USING (subject) WHERE c.outcome IS DISTINCT FROM s.outcome OR c.working_days_used IS DISTINCT FROM s.working_days_used AND c.status = 'concluded'") == 0)
+            let overdue = try await count("SELECT count(*) FROM approval.cases WHERE outcome = 'overdue'")
+            #expect(overdue > 0)
+            #expect(try await count("SELECT count(*) FROM approval.cases WHERE outcome = 'early'") > 0)
+            #expect(try await count("SELECT count(*) FROM approval.cases WHERE outcome = 'on-time'") > 0)
+            #expect(try await count("SELECT count(*) FROM supervision.alerts WHERE card = 'red'") >= overdue)
+            #expect(try await count("SELECT count(*) FROM audit.quarantine") == 0)
         }
-        let db = cluster.node.database
-        func count(_ sql: String) async throws -> Int {
-            Int(try await db.query(sql).first?.decode(Int64.self, at: 0) ?? -1)
-        }
-        // Zhuhui district.
-        let z = figures.zhuhui
-        #expect(try await count("SELECT count(reported_at) FROM disclosure.documents WHERE region = '430405'") == 471)
-        #expect(z.documentsReported == 471)
-        let byCategory = try await db.query("SELECT category, reported FROM disclosure.catalog_by_category WHERE region = '430405'")
-        var categories: [String: Int] = [:]
-        for r in byCategory { categories[try r.decode(String.self, at: 0)] = Int(try r.decode(Int64.self, at: 1)) }
-        #expect(categories == z.documentsByCategory)
-        #expect(categories.count == 12)
-        #expect(try await count("SELECT count(*) FROM catalog.items WHERE region = '430405'") == 66)
-        #expect(try await count("SELECT count(*) FROM catalog.items WHERE region = '430405' AND item_kind = 'licensing'") == 59)
-        #expect(try await count("SELECT count(*) FROM catalog.items WHERE region = '430405' AND item_kind = 'non-licensing-approval'") == 7)
-        #expect(try await count("SELECT count(*) FROM catalog.items WHERE region = '430405' AND case_type = 'reported-upward'") == 16)
-        #expect(try await count("SELECT count(*) FROM catalog.items WHERE region = '430405' AND case_type = 'joint'") == 1)
-        #expect(try await count("SELECT count(*) FROM catalog.items WHERE region = '430405' AND confirmed_at::date BETWEEN '2025-10-19' AND '2025-11-13'") == 66)
-        #expect(try await count("SELECT count(DISTINCT department_code) FROM disclosure.documents WHERE region = '430405'") == z.disclosingDepartments)
-        #expect(try await count("SELECT count(*) FROM disclosure.requests WHERE region = '430405'") == 1)
-        #expect(try await count("SELECT count(*) FROM disclosure.requests WHERE region = '430405' AND outcome = 'disclosed'") == 1)
-        // Hengdong county.
-        #expect(try await count("SELECT count(*) FROM catalog.items WHERE region = '430424'") == 313)
-        #expect(try await count("SELECT count(DISTINCT department_code) FROM catalog.items WHERE region = '430424'") == 40)
-        #expect(try await count("SELECT count(*) FROM approval.cases WHERE region = '430424' AND accepted_on BETWEEN '2025-01-01' AND '2025-10-31'") == 9_541)
-        #expect(try await count("SELECT count(*) FROM approval.cases WHERE region = '430424' AND concluded_on BETWEEN '2025-01-01' AND '2025-10-31'") == 7_766)
-        #expect(try await count("SELECT sum(accepted) FROM approval.daily_counts WHERE region = '430424' AND day BETWEEN '2025-01-01' AND '2025-10-31'") == 9_541)
-        #expect(try await count("SELECT sum(accepted)::bigint FROM supervision.department_monthly_metrics WHERE region = '430424' AND month BETWEEN '2025-01-01' AND '2025-10-01'") == 9_541)
-        // The supervisor's view agrees with the projector's, and red cards were raised for late cases.
-        #expect(try await count(
-            "SELECT count(*) FROM approval.cases c JOIN supervision.case_clocks s USING (subject) WHERE c.outcome IS DISTINCT FROM s.outcome OR c.working_days_used IS DISTINCT FROM s.working_days_used AND c.status = 'concluded'") == 0)
-        let overdue = try await count("SELECT count(*) FROM approval.cases WHERE outcome = 'overdue'")
-        #expect(overdue > 0)
-        #expect(try await count("SELECT count(*) FROM approval.cases WHERE outcome = 'early'") > 0)
-        #expect(try await count("SELECT count(*) FROM approval.cases WHERE outcome = 'on-time'") > 0)
-        #expect(try await count("SELECT count(*) FROM supervision.alerts WHERE card = 'red'") >= overdue)
-        #expect(try await count("SELECT count(*) FROM audit.quarantine") == 0)
     }
 }

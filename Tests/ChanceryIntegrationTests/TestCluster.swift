@@ -79,6 +79,19 @@ final class TestCluster: Sendable {
         return try TestCluster(node: node, database: db, logger: logger)
     }
 
+    /// Runs `body` with a started cluster and always stops it afterwards.
+    static func with<T: Sendable>(_ body: (TestCluster) async throws -> T) async throws -> T {
+        let cluster = try await start()
+        do {
+            let result = try await body(cluster)
+            await cluster.stop()
+            return result
+        } catch {
+            await cluster.stop()
+            throw error
+        }
+    }
+
     func stop() async {
         await node.shutdown()
         await database.drop()

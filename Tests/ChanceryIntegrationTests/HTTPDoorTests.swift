@@ -1,0 +1,110 @@
+import ChanceryDomain
+import ChanceryGateway
+import ChanceryPostgres
+import ChanceryServer
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+/// The HTTP door answers bad input with RFC 9457 problem+json naming the offending member.
+@Suite("HTTP door", .serialized, .timeLimit(.minutes(3)))
+struct HTTPDoorTests {
+    struct Case: Sendable, CustomStringConvertible {
+        var name: String
+        var body: String
+        var contentType = "application/cloudevents+json"
+        var status: HTTPResponse.Status
+        var type: String
+        var pointer: String?
+        var description: String { name }
+    }
+
+    static func json(_ value: JSONValue) -> String { String(buffer: Events.body(value)) }
+    static func without(_ key: String) -> String {
+        guard case .object(var o) = Events.submitted("H-1") else { return "" }
+        o[key] = nil
+        return json(.object(o))
+    }
+
+    static let cases: [Case] = [
+        Case(name: "malformed JSON", body: "{\"id\": ", status: .badRequest, type: "/problems/malformed-json", pointer: ""),
+        Case(name: "wrong content type", body: json(Events.submitted("H-1")), contentType: "application/json",
+             status: .unsupportedMediaType, type: "/problems/unsupported-media-type"),
+        Case(name: "missing id", body: without("id"), status: .unprocessableContent, type: "/problems/missing-attribute", pointer: "/id"),
+        Case(name: "wrong-typed source", body: json(Events.setting(Events.submitted("H-1"), "source", 42)),
+             status: .unprocessableContent, type: "/problems/invalid-attribute", pointer: "/source"),
+        Case(name: "unknown type", body: json(Events.setting(Events.submitted("H-1"), "type", "gov.approval.case.teleported")),
+             status: .unprocessableContent, type: "/problems/unknown-type", pointer: "/type"),
+        Case(name: "bad region", body: json(Events.setting(Events.submitted("H-1"), "region", "43")),
+             status: .unprocessableContent, type: "/problems/invalid-attribute", pointer: "/region"),
+        Case(name: "unparseable time", body: json(Events.setting(Events.submitted("H-1"), "time", "2025-02-30T09:00:00+08:00")),
+             status: .unprocessableContent, type: "/problems/invalid-attribute", pointer: "/time"),
+        Case(name: "time without offset", body: json(Events.setting(Events.submitted("H-1"), "time", "2025-03-03T09:00:00")),
+             status: .unprocessableContent, type: "/problems/invalid-attribute", pointer: "/time"),
+        Case(name: "missing data field", body: json(Events.setting(Events.submitted("H-1"), "data", ["caseNumber": "H-1"])),
+             status: .unprocessableContent, type: "/problems/invalid-data", pointer: "/data/itemCode"),
+        Case(name: "gateway attribute sent", body: json(Events.setting(Events.submitted("H-1"), "sequence", 3)),
+             status: .unprocessableContent, type: "/problems/invalid-attribute", pointer: "/sequence"),
+        Case(name: "unknown attribute", body: json(Events.setting(Events.submitted("H-1"), "colour", "red")),
+             status: .unprocessableContent, type: "/problems/unknown-attribute", pointer: "/colour"),
+        Case(name: "lifecycle: conclusion without decision", body: json(.array([Events.submitted("H-2"), Events.accepted("H-2"), Events.concluded("H-2")])),
+             contentType: "application/cloudevents-batch+json", status: .unprocessableContent, type: "/problems/lifecycle-violation", pointer: "/2/type"),
+        Case(name: "batch element invalid", body: json(.array([Events.submitted("H-3"), Events.setting(Events.accepted("H-3"), "subject", "case/43/x")])),
+             contentType: "application/cloudevents-batch+json", status: .unprocessableContent, type: "/problems/invalid-attribute", pointer: "/1/subject"),
+        Case(name: "version conflict", body: json(Events.setting(Events.submitted("H-4"), "expectedsequence", 5)),
+             status: .conflict, type: "/problems/version-conflict", pointer: "/expectedsequence"),
+    ]
+
+    @Test("bad input gets a specific problem+json", arguments: cases)
+    func badInput(_ c: Case) async throws {
+        try await TestCluster.with { cluster in
+            try await cluster.application().test(.router) { client in
+                let r = try await client.execute(uri: "/v1/events", method: .post, headers: [.contentType: c.contentType], body: ByteBuffer(string: c.body))
+                #expect(r.status == c.status)
+                #expect(r.headers[.contentType] == "application/problem+json")
+                #expect(r.json["type"] == .string(c.type))
+                #expect(r.json["status"] == .integer(Int64(c.status.code)))
+                if let pointer = c.pointer { #expect(r.json["pointer"] == .string(pointer)) }
+            }
+            // A refused request appended nothing.
+            let high = try await cluster.node.database.query("SELECT count(*) FROM approval.stream_heads")
+            #expect(try high.first?.decode(Int64.self, at: 0) == 0)
+        }
+    }
+
+    @Test("an all-or-nothing batch appends none of its events when one is refused")
+    func batchAllOrNothing() async throws {
+        try await TestCluster.with { cluster in
+            try await cluster.application().test(.router) { client in
+                let refused = try await client.post([Events.submitted("H-5"), Events.accepted("H-5"), Events.concluded("H-5")])
+                #expect(refused.status == .unprocessableContent)
+                // The first two alone are fine: nothing of the refused batch was appended before.
+                let ok = try await client.post([Events.submitted("H-5"), Events.accepted("H-5")])
+                #expect(ok.status == .created)
+                #expect(ok.json["events"]?[0]?["sequence"] == 1)
+            }
+        }
+    }
+
+    @Test("unknown routes and read endpoints answer problem+json and JSON")
+    func readEndpoints() async throws {
+        try await TestCluster.with { cluster in
+            try await cluster.application().test(.router) { client in
+                let missing = try await client.execute(uri: "/v1/nothing", method: .get)
+                #expect(missing.status == .notFound)
+                #expect(missing.headers[.contentType] == "application/problem+json")
+                let badLimit = try await client.execute(uri: "/v1/cases?limit=100000", method: .get)
+                #expect(badLimit.status == .badRequest)
+                #expect(badLimit.json["type"] == "/problems/invalid-parameter")
+                let health = try await client.execute(uri: "/health", method: .get)
+                #expect(health.status == .ok)
+                #expect(health.json["gateway"] == "ok")
+                let cases = try await client.execute(uri: "/v1/cases", method: .get)
+                #expect(cases.json["cases"] == .array([]))
+            }
+        }
+    }
+}
