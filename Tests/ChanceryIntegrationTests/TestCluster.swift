@@ -66,8 +66,12 @@ final class TestCluster: Sendable {
         self.calendars = try RegionCalendars.bundled()
     }
 
-    static func start(brokers: String? = nil) async throws -> TestCluster {
-        let db = try await TestDatabase.create()
+    /// - Parameters:
+    ///   - brokers: an existing broker (nil: a new embedded one owned by the node).
+    ///   - database: an existing test database (nil: a new one, dropped by ``stop()``).
+    static func start(brokers: String? = nil, database: TestDatabase? = nil) async throws -> TestCluster {
+        let db: TestDatabase
+        if let database { db = database } else { db = try await TestDatabase.create() }
         var logger = Logger(label: "test")
         logger.logLevel = .warning
         var config = NodeConfiguration(databaseURL: db.url)
@@ -95,6 +99,11 @@ final class TestCluster: Sendable {
     func stop() async {
         await node.shutdown()
         await database.drop()
+    }
+
+    /// Stops the node but keeps its database (to start another node on it).
+    func stopKeepingDatabase() async {
+        await node.shutdown()
     }
 
     var gateway: Gateway { node.gateway! }

@@ -12,7 +12,9 @@ import NIOCore
 ///   (`limit` 1…500, default 50; `after` is the last subject of the previous page).
 /// - `GET /v1/cases/{region}/{number}` — one case with its timeline.
 /// - `GET /v1/disclosures?region=&category=&limit=&after=` — the disclosure catalogue and counts by category.
-/// - `GET /v1/metrics/departments?region=&from=YYYY-MM&to=YYYY-MM` — efficiency metrics per department.
+/// - `GET /v1/metrics/departments?region=&from=YYYY-MM&to=YYYY-MM` — efficiency metrics per department over
+///   the months `from`…`to` (inclusive): accepted (by acceptance date), concluded, on time, early and overdue
+///   (by conclusion date), overdue still open, on-time and early rates, mean and median working days used.
 public struct ReadController<Context: RequestContext>: Sendable {
     let database: PostgresClient
 
@@ -119,15 +121,23 @@ public struct ReadController<Context: RequestContext>: Sendable {
             }
             return date
         }
+        // Straight from the supervisor's case clocks, so medians are true medians over the whole period.
         let sql = """
             SELECT coalesce(json_agg(t ORDER BY t.region, t."departmentCode"), '[]')::text FROM (
-              SELECT region, department_code AS "departmentCode", sum(accepted)::int AS accepted, sum(concluded)::int AS concluded,
-                     sum(concluded_on_time)::int AS "concludedOnTime", sum(concluded_early)::int AS "concludedEarly",
-                     sum(overdue_concluded)::int AS "overdueConcluded", sum(overdue_open)::int AS "overdueOpen",
-                     round(sum(concluded_on_time)::numeric / nullif(sum(concluded), 0), 4) AS "onTimeRate",
-                     round(sum(concluded_early)::numeric / nullif(sum(concluded), 0), 4) AS "earlyRate"
-              FROM supervision.department_monthly_metrics
-              WHERE ($1::text IS NULL OR region = $1) AND ($2::date IS NULL OR month >= $2::date) AND ($3::date IS NULL OR month <= $3::date)
+              SELECT region, department_code AS "departmentCode",
+                     count(*) FILTER (WHERE accepted_on >= coalesce($2::date, '-infinity') AND accepted_on < coalesce(($3::date + interval '1 month')::date, 'infinity')) AS accepted,
+                     count(*) FILTER (WHERE in_period) AS concluded,
+                     count(*) FILTER (WHERE in_period AND outcome IN ('early', 'on-time')) AS "concludedOnTime",
+                     count(*) FILTER (WHERE in_period AND outcome = 'early') AS "concludedEarly",
+                     count(*) FILTER (WHERE in_period AND outcome = 'overdue') AS "overdueConcluded",
+                     count(*) FILTER (WHERE concluded_on IS NULL AND red_alert_id IS NOT NULL) AS "overdueOpen",
+                     round(count(*) FILTER (WHERE in_period AND outcome IN ('early', 'on-time'))::numeric / nullif(count(*) FILTER (WHERE in_period), 0), 4) AS "onTimeRate",
+                     round(count(*) FILTER (WHERE in_period AND outcome = 'early')::numeric / nullif(count(*) FILTER (WHERE in_period), 0), 4) AS "earlyRate",
+                     round(avg(working_days_used) FILTER (WHERE in_period), 2) AS "meanWorkingDays",
+                     percentile_cont(0.5) WITHIN GROUP (ORDER BY working_days_used) FILTER (WHERE in_period) AS "medianWorkingDays"
+              FROM (SELECT *, concluded_on IS NOT NULL AND concluded_on >= coalesce($2::date, '-infinity')
+                              AND concluded_on < coalesce(($3::date + interval '1 month')::date, 'infinity') AS in_period
+                    FROM supervision.case_clocks WHERE accepted_on IS NOT NULL AND ($1::text IS NULL OR region = $1)) c
               GROUP BY region, department_code) t
             """
         return try await jsonText(sql, [q["region"].map(String.init), try month("from"), try month("to")], wrap: "departments")
