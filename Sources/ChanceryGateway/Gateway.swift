@@ -30,9 +30,26 @@ public actor Gateway {
     private let rejectedCounter = Counter(label: "chancery_gateway_events_rejected_total")
     private let transactionTimer = Timer(label: "chancery_gateway_transaction_duration")
 
-    private struct Pending {
-        var events: [SubmittedEvent]
-        var continuation: CheckedContinuation<AppendResult, any Error>
+    /// Work waiting for the next transaction.
+    private enum Pending {
+        /// One HTTP (or in-process) request: all or nothing.
+        case request([SubmittedEvent], CheckedContinuation<AppendResult, any Error>)
+        /// A batch from the inbound topic: each record on its own; refusals become dead letters.
+        case inbound(InboundBatch, CheckedContinuation<[InboundOutcome], any Error>)
+
+        var eventCount: Int {
+            switch self {
+            case .request(let events, _): events.count
+            case .inbound(let batch, _): batch.items.count
+            }
+        }
+
+        func fail(_ error: any Error) {
+            switch self {
+            case .request(_, let c): c.resume(throwing: error)
+            case .inbound(_, let c): c.resume(throwing: error)
+            }
+        }
     }
 
     /// - Parameters:
@@ -86,11 +103,30 @@ public actor Gateway {
         guard ready else { throw AppendFailure.unavailable("the gateway is restoring stream heads; retry shortly") }
         guard !events.isEmpty else { return AppendResult(events: [], replayed: true) }
         return try await withCheckedThrowingContinuation { continuation in
-            pending.append(Pending(events: events, continuation: continuation))
-            if !flushing {
-                flushing = true
-                Task { await self.flush() }
-            }
+            enqueue(.request(events, continuation))
+        }
+    }
+
+    /// Processes a batch of inbound records in one Kafka transaction together with the consumed offsets
+    /// (exactly once): valid events are appended as by ``append(_:)``, each record on its own; refused
+    /// records (invalid, lifecycle violation, version conflict, id reused with other content) go to the
+    /// dead-letter topic with their reason.
+    ///
+    /// - Returns: one outcome per item, in order.
+    /// - Throws: ``AppendFailure/unavailable(_:)`` when the transaction failed: nothing was appended,
+    ///   dead-lettered or committed, and the consumer must re-read from its committed offsets.
+    public func appendInbound(_ batch: InboundBatch) async throws -> [InboundOutcome] {
+        guard ready else { throw AppendFailure.unavailable("the gateway is restoring stream heads; retry shortly") }
+        return try await withCheckedThrowingContinuation { continuation in
+            enqueue(.inbound(batch, continuation))
+        }
+    }
+
+    private func enqueue(_ work: Pending) {
+        pending.append(work)
+        if !flushing {
+            flushing = true
+            Task { await self.flush() }
         }
     }
 
@@ -98,151 +134,198 @@ public actor Gateway {
         while !pending.isEmpty {
             var batch: [Pending] = []
             var count = 0
-            while let next = pending.first, batch.isEmpty || count + next.events.count <= maxEventsPerTransaction {
+            while let next = pending.first, batch.isEmpty || count + next.eventCount <= maxEventsPerTransaction {
                 batch.append(pending.removeFirst())
-                count += next.events.count
+                count += next.eventCount
             }
             await process(batch)
         }
         flushing = false
     }
 
-    /// A request's outcome while a transaction is being assembled.
-    private struct Planned {
-        var pending: Pending
-        /// Per event: an earlier answer (replay) or the index into `records`.
-        var slots: [Slot]
-        enum Slot { case replay(AppendedEvent), new(Int) }
+    /// One transaction being assembled: the records to produce and, per event appended, its index.
+    private struct Assembly {
+        var overlay: [String: StreamHead] = [:]
+        var appendedInBatch: [EventKey: (content: String, index: Int)] = [:]
+        var records: [KafkaProducerRecord] = []
+        /// The canonical events, parallel to the first records (dead letters come after them).
+        var events: [CloudEvent] = []
+        var deadLetters: [KafkaProducerRecord] = []
+        var offsets: [(KafkaConsumer, [KafkaTopicPartition: Int64])] = []
+    }
+
+    /// Where each event of a request ends up.
+    private enum Slot {
+        case replay(AppendedEvent)
+        case new(Int)
+        case deadLetter(EventRejection)
     }
 
     private func process(_ batch: [Pending]) async {
-        var overlay: [String: StreamHead] = [:]
-        var overlayAppended: [EventKey: (content: String, index: Int)] = [:]
-        var records: [KafkaProducerRecord] = []
-        var newEvents: [CloudEvent] = []
-        var planned: [Planned] = []
+        var assembly = Assembly()
         let recordedTime = RFC3339Timestamp.now().description
+        var planned: [(Pending, [Slot])] = []
 
-        for request in batch {
-            // Work on copies so a refused request leaves no trace in the transaction.
-            var localOverlay = overlay
-            var localAppended = overlayAppended
-            var localRecords: [KafkaProducerRecord] = []
-            var localEvents: [CloudEvent] = []
-            var slots: [Planned.Slot] = []
-            var failure: (any Error)?
-            for (index, submitted) in request.events.enumerated() {
+        for work in batch {
+            switch work {
+            case .request(let events, let continuation):
                 do {
-                    let event = submitted.event
-                    let key = EventKey(source: event.source, id: event.id)
-                    let content = Gateway.digest(event.publisherContent())
-                    if let earlier = try await earlierAppend(key) {
-                        guard earlier.contentDigest == content else {
-                            throw AppendFailure.rejected(index: index, EventRejection(
-                                code: "duplicate-id-conflict", pointer: "/\(index)/id",
-                                message: "event \(event.id) from \(event.source) was already appended with different content"))
-                        }
-                        slots.append(.replay(earlier))
-                        continue
-                    }
-                    if let inBatch = localAppended[key] {
-                        guard inBatch.content == content else {
-                            throw AppendFailure.rejected(index: index, EventRejection(
-                                code: "duplicate-id-conflict", pointer: "/\(index)/id",
-                                message: "event \(event.id) from \(event.source) was sent twice with different content"))
-                        }
-                        slots.append(.new(inBatch.index))
-                        continue
-                    }
-                    let current: StreamHead
-                    if let h = localOverlay[event.subject] { current = h } else { current = try await head(of: event.subject) }
-                    guard submitted.expected.isSatisfied(byCurrent: current.sequence) else {
-                        throw AppendFailure.rejected(index: index, EventRejection(
-                            code: "version-conflict", pointer: "/\(index)/expectedsequence",
-                            message: "stream \(event.subject) is at version \(current.sequence), not \(submitted.expected)"))
-                    }
-                    let decided: [CloudEvent]
-                    do {
-                        decided = try Lifecycle.decide(event, given: current.state)
-                    } catch {
-                        throw AppendFailure.rejected(index: index, EventRejection(code: error.code, pointer: "/\(index)\(error.pointer)", message: error.message))
-                    }
-                    var head = current
-                    for var e in decided {
-                        e.sequence = head.sequence + 1
-                        e.prevhash = head.hash
-                        e.recordedtime = recordedTime
-                        e.hash = e.computeHash()
-                        head = head.advanced(by: e)
-                        let eventType = EventCatalog.eventType(e.type)!
-                        localRecords.append(KafkaProducerRecord(
-                            topic: topics.canonical(eventType.topic), key: Array(e.subject.utf8), value: e.jsonBytes(),
-                            headers: [KafkaHeader(key: "ce_type", value: Array(e.type.utf8)),
-                                      KafkaHeader(key: "content-type", value: Array("application/cloudevents+json".utf8))],
-                            partition: nil))
-                        localEvents.append(e)
-                    }
-                    localOverlay[event.subject] = head
-                    let recordIndex = records.count + localRecords.count - 1
-                    localAppended[key] = (content, recordIndex)
-                    slots.append(.new(recordIndex))
+                    planned.append((work, try await plan(events, into: &assembly, recordedTime: recordedTime)))
                 } catch {
-                    failure = error
-                    break
+                    rejectedCounter.increment()
+                    continuation.resume(throwing: error)
                 }
+            case .inbound(let inbound, _):
+                var slots: [Slot] = []
+                for item in inbound.items {
+                    switch item.content {
+                    case .refused(let rejection):
+                        slots.append(.deadLetter(rejection))
+                        assembly.deadLetters.append(DeadLetterHeader.record(for: item.record, rejection: rejection, topic: topics.deadLetter))
+                    case .event(let submitted):
+                        do {
+                            slots += try await plan([submitted], into: &assembly, recordedTime: recordedTime)
+                        } catch {
+                            let rejection: EventRejection
+                            if case AppendFailure.rejected(_, let r) = error {
+                                // Pointers of the inbound door are relative to the event, not to a batch.
+                                rejection = EventRejection(code: r.code, pointer: String(r.pointer.dropFirst(2)), message: r.message)
+                            } else {
+                                rejection = EventRejection(code: "internal-error", pointer: "", message: "\(error)")
+                            }
+                            rejectedCounter.increment()
+                            slots.append(.deadLetter(rejection))
+                            assembly.deadLetters.append(DeadLetterHeader.record(for: item.record, rejection: rejection, topic: topics.deadLetter))
+                        }
+                    }
+                }
+                assembly.offsets.append((inbound.consumer, inbound.offsets))
+                planned.append((work, slots))
             }
-            if let failure {
-                rejectedCounter.increment()
-                request.continuation.resume(throwing: failure)
-                continue
-            }
-            overlay = localOverlay
-            overlayAppended = localAppended
-            records += localRecords
-            newEvents += localEvents
-            planned.append(Planned(pending: request, slots: slots))
         }
         guard !planned.isEmpty else { return }
 
         var reports: [KafkaDeliveryReport] = []
-        if !records.isEmpty {
+        let all = assembly.records + assembly.deadLetters
+        if !all.isEmpty || !assembly.offsets.isEmpty {
             let start = ContinuousClock.now
             do {
                 try producer.beginTransaction()
-                reports = try await producer.send(records)
+                reports = try await producer.send(all)
+                for (consumer, offsets) in assembly.offsets where !offsets.isEmpty {
+                    try await producer.sendOffsetsToTransaction(offsets, consumer: consumer)
+                }
                 try await producer.commitTransaction()
             } catch {
-                logger.error("append transaction failed; aborting", metadata: ["error": "\(error)", "events": "\(records.count)"])
+                logger.error("append transaction failed; aborting", metadata: ["error": "\(error)", "records": "\(all.count)"])
                 do { try await producer.abortTransaction() } catch {
                     logger.critical("abort failed: \(error)")
                 }
-                for p in planned { p.pending.continuation.resume(throwing: AppendFailure.unavailable("Kafka did not commit the append: \(error)")) }
+                for (work, _) in planned { work.fail(AppendFailure.unavailable("Kafka did not commit the append: \(error)")) }
                 return
             }
-            transactionTimer.recordNanoseconds(Int64((ContinuousClock.now - start).components.attoseconds / 1_000_000_000) + (ContinuousClock.now - start).components.seconds * 1_000_000_000)
-            appendedCounter.increment(by: records.count)
+            let elapsed = (ContinuousClock.now - start).components
+            transactionTimer.recordNanoseconds(elapsed.seconds * 1_000_000_000 + elapsed.attoseconds / 1_000_000_000)
+            appendedCounter.increment(by: assembly.records.count)
         }
         // Committed: publish the new heads and answers.
         var answers: [AppendedEvent] = []
-        for (event, report) in zip(newEvents, reports) {
+        for (event, report) in zip(assembly.events, reports) {
             let answer = AppendedEvent(id: event.id, source: event.source, subject: event.subject, topic: report.topic,
                                        partition: report.partition, offset: report.offset, sequence: event.sequence ?? 0,
                                        hash: event.hash ?? "", contentDigest: Gateway.digest(event.publisherContent()))
             answers.append(answer)
             appended[EventKey(source: event.source, id: event.id)] = answer
         }
-        for (stream, head) in overlay { heads[stream] = head }
-        for p in planned {
-            var out: [AppendedEvent] = []
-            var replayedAll = true
-            for slot in p.slots {
-                switch slot {
-                case .replay(let a): out.append(a)
-                case .new(let i): out.append(answers[i]); replayedAll = false
+        for (stream, head) in assembly.overlay { heads[stream] = head }
+        for (work, slots) in planned {
+            switch work {
+            case .request(_, let continuation):
+                var out: [AppendedEvent] = []
+                var replayedAll = true
+                for slot in slots {
+                    switch slot {
+                    case .replay(let a): out.append(a)
+                    case .new(let i): out.append(answers[i]); replayedAll = false
+                    case .deadLetter: break
+                    }
                 }
+                continuation.resume(returning: AppendResult(events: out, replayed: replayedAll))
+            case .inbound(_, let continuation):
+                continuation.resume(returning: slots.map {
+                    switch $0 {
+                    case .replay(let a): .appended(a)
+                    case .new(let i): .appended(answers[i])
+                    case .deadLetter(let r): .deadLettered(r)
+                    }
+                })
             }
-            p.pending.continuation.resume(returning: AppendResult(events: out, replayed: replayedAll))
         }
+    }
+
+    /// Plans one all-or-nothing request into `assembly`: idempotency, expected version, lifecycle,
+    /// sequence and hash chain. On a refusal `assembly` is left untouched.
+    /// - Throws: ``AppendFailure/rejected(index:_:)``, or a store error.
+    private func plan(_ events: [SubmittedEvent], into assembly: inout Assembly, recordedTime: String) async throws -> [Slot] {
+        var local = assembly
+        var slots: [Slot] = []
+        for (index, submitted) in events.enumerated() {
+            let event = submitted.event
+            let key = EventKey(source: event.source, id: event.id)
+            let content = Gateway.digest(event.publisherContent())
+            if let earlier = try await earlierAppend(key) {
+                guard earlier.contentDigest == content else {
+                    throw AppendFailure.rejected(index: index, EventRejection(
+                        code: "duplicate-id-conflict", pointer: "/\(index)/id",
+                        message: "event \(event.id) from \(event.source) was already appended with different content"))
+                }
+                slots.append(.replay(earlier))
+                continue
+            }
+            if let inBatch = local.appendedInBatch[key] {
+                guard inBatch.content == content else {
+                    throw AppendFailure.rejected(index: index, EventRejection(
+                        code: "duplicate-id-conflict", pointer: "/\(index)/id",
+                        message: "event \(event.id) from \(event.source) was sent twice with different content"))
+                }
+                slots.append(.new(inBatch.index))
+                continue
+            }
+            let current: StreamHead
+            if let h = local.overlay[event.subject] { current = h } else { current = try await head(of: event.subject) }
+            guard submitted.expected.isSatisfied(byCurrent: current.sequence) else {
+                throw AppendFailure.rejected(index: index, EventRejection(
+                    code: "version-conflict", pointer: "/\(index)/expectedsequence",
+                    message: "stream \(event.subject) is at version \(current.sequence), not \(submitted.expected)"))
+            }
+            let decided: [CloudEvent]
+            do {
+                decided = try Lifecycle.decide(event, given: current.state)
+            } catch {
+                throw AppendFailure.rejected(index: index, EventRejection(code: error.code, pointer: "/\(index)\(error.pointer)", message: error.message))
+            }
+            var head = current
+            for var e in decided {
+                e.sequence = head.sequence + 1
+                e.prevhash = head.hash
+                e.recordedtime = recordedTime
+                e.hash = e.computeHash()
+                head = head.advanced(by: e)
+                let eventType = EventCatalog.eventType(e.type)!
+                local.records.append(KafkaProducerRecord(
+                    topic: topics.canonical(eventType.topic), key: Array(e.subject.utf8), value: e.jsonBytes(),
+                    headers: [KafkaHeader(key: "ce_type", value: Array(e.type.utf8)),
+                              KafkaHeader(key: "content-type", value: Array("application/cloudevents+json".utf8))],
+                    partition: nil))
+                local.events.append(e)
+            }
+            local.overlay[event.subject] = head
+            let recordIndex = local.records.count - 1
+            local.appendedInBatch[key] = (content, recordIndex)
+            slots.append(.new(recordIndex))
+        }
+        assembly = local
+        return slots
     }
 
     private func earlierAppend(_ key: EventKey) async throws -> AppendedEvent? {

@@ -141,6 +141,10 @@ public final class ChanceryNode: Sendable {
                                     handler: ReadModelProjector(calendars: calendars), assignment: assignment, logger: logger, faultInjector: fault)
             })
         }
+        if roles.contains(.gateway), let gateway {
+            let door = InboundDoor(gateway: gateway, topics: topics, kafka: kafka, assignment: assignment == .all ? .all : .group, logger: logger)
+            services.append(ConsumerService(name: "inbound door", logger: logger) { try await door.run() })
+        }
         if roles.contains(.supervisor), let gateway {
             services.append(ConsumerService(name: "supervisor", logger: logger) {
                 ExactlyOnceConsumer(group: Supervisor.consumerGroup, topics: [topics.canonical(CanonicalTopic.approval)], kafka: kafka,

@@ -2,17 +2,23 @@ import ChanceryProjections
 import Logging
 import ServiceLifecycle
 
-/// Runs an ``ExactlyOnceConsumer`` as a service: until graceful shutdown, restarting it (after a pause
-/// that doubles up to 30 s) when it fails, so a PostgreSQL outage or a broker error never ends the process.
+/// Runs a consumer loop (an ``ExactlyOnceConsumer`` or the inbound door) as a service: until graceful
+/// shutdown, restarting it (after a pause that doubles up to 30 s) when it fails, so a PostgreSQL outage
+/// or a broker error never ends the process.
 public struct ConsumerService: Service {
     let name: String
-    let makeConsumer: @Sendable () -> ExactlyOnceConsumer
+    let body: @Sendable () async throws -> Void
     let logger: Logger
 
     public init(name: String, logger: Logger, makeConsumer: @escaping @Sendable () -> ExactlyOnceConsumer) {
+        self.init(name: name, logger: logger, run: { try await makeConsumer().run() })
+    }
+
+    /// - Parameter run: one life of the consumer; it returns on cancellation and throws on failure.
+    public init(name: String, logger: Logger, run: @escaping @Sendable () async throws -> Void) {
         self.name = name
         self.logger = logger
-        self.makeConsumer = makeConsumer
+        self.body = run
     }
 
     public func run() async throws {
@@ -20,7 +26,7 @@ public struct ConsumerService: Service {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
                 try await cancelWhenGracefulShutdown {
-                    try await makeConsumer().run()
+                    try await body()
                 }
                 return
             } catch is CancellationError {

@@ -1,0 +1,38 @@
+import ChanceryDomain
+import ChanceryKafka
+import Foundation
+
+/// Reads a record of `gov.inbound` as a CloudEvent in either Kafka content mode (CloudEvents Kafka
+/// protocol binding 1.0): structured (`content-type: application/cloudevents+json`, the event as the
+/// value) or binary (attributes in `ce_` headers, `data` as the value).
+public enum InboundDecoder {
+    /// - Returns: the validated event and its expected version (`expectedsequence`, or `ce_expectedsequence`).
+    /// - Throws: ``EventRejection`` as ``EventValidator`` does, plus `malformed-json` for a value that is not JSON.
+    public static func decode(_ record: KafkaConsumerMessage) throws(EventRejection) -> (CloudEvent, ExpectedVersion) {
+        let contentType = header("content-type", in: record)?.lowercased()
+        let ceHeaders = record.headers.filter { $0.key.hasPrefix("ce_") }
+        let value: JSONValue
+        do {
+            value = try JSONDecoder().decode(JSONValue.self, from: Data(record.value))
+        } catch {
+            throw EventRejection(code: "malformed-json", pointer: "", message: "the record value is not JSON")
+        }
+        if ceHeaders.isEmpty || contentType?.hasPrefix("application/cloudevents") == true {
+            return try EventValidator.validateSubmission(value)
+        }
+        // Binary mode: every ce_ header is an attribute; the value is data.
+        var object: [String: JSONValue] = [:]
+        for h in ceHeaders {
+            let name = String(h.key.dropFirst(3))
+            let text = h.value.map { String(decoding: $0, as: UTF8.self) } ?? ""
+            object[name] = .string(text)
+        }
+        if let ct = contentType { object["datacontenttype"] = .string(ct.split(separator: ";")[0].trimmingCharacters(in: .whitespaces)) }
+        object["data"] = value
+        return try EventValidator.validateSubmission(.object(object))
+    }
+
+    static func header(_ name: String, in record: KafkaConsumerMessage) -> String? {
+        record.headers.last { $0.key.lowercased() == name }?.value.map { String(decoding: $0, as: UTF8.self) }
+    }
+}

@@ -1,0 +1,85 @@
+import ChanceryDomain
+import ChanceryKafka
+import Logging
+
+/// The Kafka door (DESIGN.md, "gateway"): consumes `gov.inbound` as the consumer group
+/// `chancery-gateway-inbound` with `read_committed`, and hands each batch to
+/// ``Gateway/appendInbound(_:)``, which appends the valid events, dead-letters the rest and commits the
+/// consumed offsets in one Kafka transaction.
+///
+/// After each committed transaction the offsets are also committed directly: a no-op on a real
+/// cluster, and what keeps the embedded broker (whose mock ignores transactional offsets) from
+/// re-reading everything after a restart. A re-read record is harmless: its id gets its first answer.
+public struct InboundDoor: Sendable {
+    /// The consumer group of the inbound door.
+    public static let consumerGroup = "chancery-gateway-inbound"
+
+    /// How the door gets its partitions.
+    public enum Assignment: Sendable {
+        /// Consumer-group subscription (several gateway shards share the inbound partitions).
+        case group
+        /// Every partition, assigned directly at the group's committed offsets (one instance, no join delay).
+        case all
+    }
+
+    let gateway: Gateway
+    let topics: TopicNames
+    let kafka: KafkaConfiguration
+    let assignment: Assignment
+    let logger: Logger
+
+    public init(gateway: Gateway, topics: TopicNames, kafka: KafkaConfiguration, assignment: Assignment = .group, logger: Logger) {
+        self.gateway = gateway
+        self.topics = topics
+        self.kafka = kafka
+        self.assignment = assignment
+        self.logger = logger
+    }
+
+    /// Consumes until the task is cancelled; then closes the consumer and returns.
+    /// - Throws: ``AppendFailure/unavailable(_:)`` when a transaction failed (restart to re-read from the
+    ///   committed offsets), or a fatal ``KafkaError``.
+    public func run() async throws {
+        var config = KafkaConsumerConfiguration(kafka: kafka, groupID: Self.consumerGroup)
+        config.isolationLevel = .readCommitted
+        config.enableAutoCommit = false
+        let consumer = try KafkaConsumer(configuration: config, logger: logger)
+        do {
+            switch assignment {
+            case .group:
+                try consumer.subscribe(topics: [topics.inbound], onAssign: { _ in [:] }, onRevoke: { _ in })
+            case .all:
+                let admin = try KafkaAdmin(configuration: kafka, logger: logger)
+                let count: Int
+                do { count = try await admin.partitionCount(topic: topics.inbound) } catch { admin.shutdown(); throw error }
+                admin.shutdown()
+                var offsets: [KafkaTopicPartition: Int64] = [:]
+                for p in 0..<Int32(count) { offsets[KafkaTopicPartition(topic: topics.inbound, partition: p)] = -1001 }  // the group's committed offset
+                try consumer.assign(offsets)
+            }
+            for try await records in consumer.messageBatches(maxCount: 500, maxWaitMilliseconds: 100) {
+                if Task.isCancelled { break }
+                let items = records.map { record -> InboundItem in
+                    do throws(EventRejection) {
+                        let (event, expected) = try InboundDecoder.decode(record)
+                        return InboundItem(content: .event(SubmittedEvent(event: event, expected: expected)), record: record)
+                    } catch {
+                        return InboundItem(content: .refused(error), record: record)
+                    }
+                }
+                var offsets: [KafkaTopicPartition: Int64] = [:]
+                for r in records { offsets[r.topicPartition] = max(offsets[r.topicPartition] ?? 0, r.offset + 1) }
+                let outcomes = try await gateway.appendInbound(InboundBatch(items: items, offsets: offsets, consumer: consumer))
+                let refused = outcomes.filter { if case .deadLettered = $0 { true } else { false } }.count
+                if refused > 0 { logger.warning("inbound records dead-lettered", metadata: ["count": "\(refused)", "of": "\(records.count)"]) }
+                do { try await consumer.commit(offsets) } catch {
+                    logger.warning("direct offset commit failed (the transaction holds them): \(error)")
+                }
+            }
+        } catch {
+            await consumer.close()
+            throw error
+        }
+        await consumer.close()
+    }
+}
