@@ -20,6 +20,22 @@ public enum LogTail {
         topics: [String], kafka: KafkaConfiguration, from: [KafkaTopicPartition: Int64], logger: Logger,
         idleMilliseconds: Int = 1500
     ) async throws -> [(event: CloudEvent, topic: String, partition: Int32, offset: Int64)] {
+        let decoder = JSONDecoder()
+        let records = try await records(topics: topics, kafka: kafka, from: from, logger: logger, idleMilliseconds: idleMilliseconds)
+        let out = records.compactMap { record -> (event: CloudEvent, topic: String, partition: Int32, offset: Int64)? in
+            guard let event = try? decoder.decode(CloudEvent.self, from: Data(record.value)) else { return nil }
+            return (event, record.topic, record.partition, record.offset)
+        }
+        logger.info("log tail read", metadata: ["events": "\(out.count)", "records": "\(records.count)"])
+        return out
+    }
+
+    /// Every record of `topics` from `from` (default 0) to the high watermark, in per-partition order.
+    /// - Throws: ``KafkaError`` from metadata, watermark or fetch requests.
+    public static func records(
+        topics: [String], kafka: KafkaConfiguration, from: [KafkaTopicPartition: Int64] = [:], logger: Logger,
+        idleMilliseconds: Int = 1500
+    ) async throws -> [KafkaConsumerMessage] {
         let admin = try KafkaAdmin(configuration: kafka, logger: logger)
         var ends: [KafkaTopicPartition: Int64] = [:]
         var starts: [KafkaTopicPartition: Int64] = [:]
@@ -43,15 +59,14 @@ public enum LogTail {
         admin.shutdown()
         guard !starts.isEmpty else { return [] }
 
-        var config = KafkaConsumerConfiguration(kafka: kafka, groupID: "chancery-gateway-restore")
+        var config = KafkaConsumerConfiguration(kafka: kafka, groupID: "chancery-log-reader")
         config.isolationLevel = .readCommitted
         config.enableAutoCommit = false
         let consumer = try KafkaConsumer(configuration: config, logger: logger)
-        var out: [(event: CloudEvent, topic: String, partition: Int32, offset: Int64)] = []
+        var out: [KafkaConsumerMessage] = []
         do {
             try consumer.assign(starts)
             var remaining = Set(starts.keys)
-            let decoder = JSONDecoder()
             var lastProgress = ContinuousClock.now
             while !remaining.isEmpty, ContinuousClock.now - lastProgress < .milliseconds(idleMilliseconds) {
                 let batch = try await consumer.poll(maxCount: 5000, maxWaitMilliseconds: 100)
@@ -59,10 +74,10 @@ public enum LogTail {
                 lastProgress = ContinuousClock.now
                 for record in batch {
                     let tp = record.topicPartition
+                    // The last offset before the high watermark may be a transaction marker, never delivered:
+                    // reaching it or the one before ends the partition unless more arrives within the idle time.
                     if let end = ends[tp], record.offset >= end - 1 { remaining.remove(tp) }
-                    if let event = try? decoder.decode(CloudEvent.self, from: Data(record.value)) {
-                        out.append((event, record.topic, record.partition, record.offset))
-                    }
+                    out.append(record)
                 }
             }
         } catch {
@@ -70,7 +85,6 @@ public enum LogTail {
             throw error
         }
         await consumer.close()
-        logger.info("log tail read", metadata: ["events": "\(out.count)", "partitions": "\(starts.count)"])
         return out
     }
 }

@@ -74,6 +74,14 @@ struct InboundDoorTests {
             }
             // The original bytes are kept: nothing is lost.
             #expect(byCode["malformed-json"]?.first?.value == Array("{not json".utf8))
+            // A retry re-sends the original record without the reason headers, naming the dead letter it retries.
+            let letter = DeadLetter(record: try #require(byCode["lifecycle-violation"]?.first))
+            let retry = letter.retryRecord(inboundTopic: inbound)
+            #expect(retry.topic == inbound)
+            #expect(retry.value == letter.record.value)
+            #expect(!retry.headers.contains { $0.key.hasPrefix("error.") || $0.key.hasPrefix("original.") })
+            #expect(retry.headers.last?.key == "retry.of")
+            #expect(retry.headers.last?.value == Array("\(letter.record.topic)/\(letter.record.partition)/\(letter.record.offset)".utf8))
 
             // The two valid records reached the canonical log, in order.
             try await cluster.running([cluster.projector()]) {
