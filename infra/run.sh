@@ -34,6 +34,16 @@ for _ in $(seq 1 120); do
 done
 curl -fsS "http://127.0.0.1:$http_port/health" >/dev/null
 
+# Tokens for this machine's demo (kept in .data/run; only their digests are stored in auth.tokens).
+if [ ! -s .data/run/loader.token ]; then
+  "$bin" tokens add --database-url "$db_url" --role admin --description "make run: demo and import loader" --quiet > .data/run/loader.token
+fi
+if [ ! -s .data/run/analyst.token ]; then
+  "$bin" tokens add --database-url "$db_url" --role analyst --description "make run: analyst for curl" --quiet > .data/run/analyst.token
+fi
+export CHANCERY_TOKEN=$(cat .data/run/loader.token)
+analyst=$(cat .data/run/analyst.token)
+
 "$bin" demo --url "http://127.0.0.1:$http_port" --database-url "$db_url" --no-summary
 "$bin" import --url "http://127.0.0.1:$http_port" --database-url "$db_url" \
   --mapping examples/mappings/burlington-building-permits.json examples/data/burlington-building-permits.csv
@@ -42,8 +52,11 @@ echo
 cat <<MSG
 
 Chancery is running. Look at:
-  API        http://127.0.0.1:$http_port/v1/cases?region=430424   /v1/items   /v1/disclosures   /v1/metrics/departments
+  API        public:  curl http://127.0.0.1:$http_port/v1/items?region=430405   /v1/disclosures?region=430405
+             analyst: curl -H "Authorization: Bearer $analyst" "http://127.0.0.1:$http_port/v1/cases?region=430424&limit=5"
+                      curl -H "Authorization: Bearer $analyst" "http://127.0.0.1:$http_port/v1/metrics/departments?region=430424"
              http://127.0.0.1:$http_port/health   http://127.0.0.1:$http_port/metrics
+             (tokens: .data/run/analyst.token, .data/run/loader.token; more with: $bin tokens add --help)
   Kafka      kcat -L -b $(cat .data/run/bootstrap)        (embedded broker: memory only)
              kcat -C -b $(cat .data/run/bootstrap) -t gov.supervision -e
   PostgreSQL psql $db_url   (try \\dt+ approval.*  or  \\d+ approval.cases)

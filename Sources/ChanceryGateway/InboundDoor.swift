@@ -26,10 +26,16 @@ public struct InboundDoor: Sendable {
     let topics: TopicNames
     let kafka: KafkaConfiguration
     let assignment: Assignment
+    let resolver: any PrincipalResolver
     let logger: Logger
 
-    public init(gateway: Gateway, topics: TopicNames, kafka: KafkaConfiguration, assignment: Assignment = .group, logger: Logger) {
+    /// - Parameter resolver: resolves each record's `authorization: Bearer …` header; a record without a
+    ///   valid token (`unauthorized`) or whose token does not grant its source or region (`forbidden`)
+    ///   is dead-lettered.
+    public init(gateway: Gateway, topics: TopicNames, kafka: KafkaConfiguration, assignment: Assignment = .group,
+                resolver: any PrincipalResolver, logger: Logger) {
         self.gateway = gateway
+        self.resolver = resolver
         self.topics = topics
         self.kafka = kafka
         self.assignment = assignment
@@ -59,12 +65,14 @@ public struct InboundDoor: Sendable {
             }
             for try await records in consumer.messageBatches(maxCount: 500, maxWaitMilliseconds: 100) {
                 if Task.isCancelled { break }
-                let items = records.map { record -> InboundItem in
+                var items: [InboundItem] = []
+                for record in records {
                     do throws(EventRejection) {
                         let (event, expected) = try InboundDecoder.decode(record)
-                        return InboundItem(content: .event(SubmittedEvent(event: event, expected: expected)), record: record)
+                        try await authorize(event, record)
+                        items.append(InboundItem(content: .event(SubmittedEvent(event: event, expected: expected)), record: record))
                     } catch {
-                        return InboundItem(content: .refused(error), record: record)
+                        items.append(InboundItem(content: .refused(error), record: record))
                     }
                 }
                 var offsets: [KafkaTopicPartition: Int64] = [:]
@@ -81,5 +89,22 @@ public struct InboundDoor: Sendable {
             throw error
         }
         await consumer.close()
+    }
+
+    /// Checks the record's bearer token against the event's source and region.
+    private func authorize(_ event: CloudEvent, _ record: KafkaConsumerMessage) async throws(EventRejection) {
+        guard let header = InboundDecoder.header("authorization", in: record), header.hasPrefix("Bearer ") else {
+            throw EventRejection(code: "unauthorized", pointer: "", message: "the record has no 'authorization: Bearer <token>' header")
+        }
+        let principal: Principal?
+        do {
+            principal = try await resolver.principal(forBearer: String(header.dropFirst(7)))
+        } catch {
+            throw EventRejection(code: "unavailable", pointer: "", message: "the token could not be checked: \(error)")
+        }
+        guard let principal else {
+            throw EventRejection(code: "unauthorized", pointer: "", message: "the bearer token is unknown, malformed or revoked")
+        }
+        if let refusal = principal.refusal(toPublish: event) { throw refusal }
     }
 }

@@ -11,20 +11,23 @@ import Prometheus
 ///   - host: address to bind, e.g. `127.0.0.1`.
 ///   - port: TCP port.
 ///   - appender: the gateway (or another appender); nil serves reads only.
+///   - resolver: resolves bearer tokens to principals (access control on every non-public route).
 public func buildApplication(
     host: String, port: Int, database: PostgresClient, gateway: Gateway?, appender: (any EventAppender)?,
-    registry: PrometheusCollectorRegistry, logger: Logger
+    registry: PrometheusCollectorRegistry, resolver: any PrincipalResolver, logger: Logger
 ) -> some ApplicationProtocol {
-    let router = buildRouter(database: database, gateway: gateway, appender: appender, registry: registry)
+    let router = buildRouter(database: database, gateway: gateway, appender: appender, registry: registry, resolver: resolver)
     return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "chancery"), logger: logger)
 }
 
 /// The router alone (tests drive it with `app.test(.router)`).
 public func buildRouter(
-    database: PostgresClient, gateway: Gateway?, appender: (any EventAppender)?, registry: PrometheusCollectorRegistry
-) -> Router<BasicRequestContext> {
-    let router = Router(context: BasicRequestContext.self)
+    database: PostgresClient, gateway: Gateway?, appender: (any EventAppender)?, registry: PrometheusCollectorRegistry,
+    resolver: any PrincipalResolver
+) -> Router<ChanceryRequestContext> {
+    let router = Router(context: ChanceryRequestContext.self)
     router.add(middleware: ProblemMiddleware())
+    router.add(middleware: BearerTokenAuthenticator(resolver: resolver))
     HealthController(database: database, gateway: gateway, registry: registry).addRoutes(to: router)
     let v1 = router.group("v1")
     if let appender {

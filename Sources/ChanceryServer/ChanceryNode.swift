@@ -32,6 +32,8 @@ public struct NodeConfiguration: Sendable {
     public var assignment: ExactlyOnceConsumer.Assignment = .group
     /// The gateway shard; its producer's `transactional.id` is `chancery-gateway-<shard>`.
     public var gatewayShard: Int = 0
+    /// A JSON file of configured tokens (in addition to those in `auth.tokens`).
+    public var tokensFile: String?
     /// Fault injection for tests (projector only).
     public var projectorFaultInjector: (@Sendable (ExactlyOnceConsumer.Stage, [ConsumedEvent]) throws -> Void)?
 
@@ -50,6 +52,8 @@ public final class ChanceryNode: Sendable {
     public let gateway: Gateway?
     public let topics: TopicNames
     public let registry: PrometheusCollectorRegistry
+    /// Resolves bearer tokens for both doors and the read API.
+    public let tokens: PostgresTokenStore
     private let broker: EmbeddedKafkaBroker?
     private let producer: KafkaProducer?
     private let logger: Logger
@@ -100,8 +104,9 @@ public final class ChanceryNode: Sendable {
                 try await g.restore(tail: tail)
                 gateway = g
             }
+            let tokens = try PostgresTokenStore(database: database, tokensFile: configuration.tokensFile)
             return ChanceryNode(configuration: configuration, bootstrapServers: bootstrap, database: database, gateway: gateway,
-                                topics: topics, registry: registry, broker: broker, producer: producer, logger: logger)
+                                topics: topics, registry: registry, tokens: tokens, broker: broker, producer: producer, logger: logger)
         } catch {
             await producer?.shutdown()
             await database.shutdown()
@@ -111,7 +116,8 @@ public final class ChanceryNode: Sendable {
     }
 
     private init(configuration: NodeConfiguration, bootstrapServers: String, database: PostgresClient, gateway: Gateway?, topics: TopicNames,
-                 registry: PrometheusCollectorRegistry, broker: EmbeddedKafkaBroker?, producer: KafkaProducer?, logger: Logger) {
+                 registry: PrometheusCollectorRegistry, tokens: PostgresTokenStore, broker: EmbeddedKafkaBroker?, producer: KafkaProducer?, logger: Logger) {
+        self.tokens = tokens
         self.configuration = configuration
         self.bootstrapServers = bootstrapServers
         self.database = database
@@ -142,7 +148,8 @@ public final class ChanceryNode: Sendable {
             })
         }
         if roles.contains(.gateway), let gateway {
-            let door = InboundDoor(gateway: gateway, topics: topics, kafka: kafka, assignment: assignment == .all ? .all : .group, logger: logger)
+            let door = InboundDoor(gateway: gateway, topics: topics, kafka: kafka, assignment: assignment == .all ? .all : .group,
+                                   resolver: tokens, logger: logger)
             services.append(ConsumerService(name: "inbound door", logger: logger) { try await door.run() })
         }
         if roles.contains(.supervisor), let gateway {
@@ -155,7 +162,7 @@ public final class ChanceryNode: Sendable {
         if roles.contains(.api) || roles.contains(.gateway) {
             services.append(buildApplication(
                 host: configuration.httpHost, port: configuration.httpPort, database: database, gateway: gateway,
-                appender: gateway, registry: registry, logger: logger))
+                appender: gateway, registry: registry, resolver: tokens, logger: logger))
         }
         return services
     }

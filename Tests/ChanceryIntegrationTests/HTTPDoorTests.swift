@@ -62,7 +62,9 @@ struct HTTPDoorTests {
     func badInput(_ c: Case) async throws {
         try await TestCluster.with { cluster in
             try await cluster.application().test(.router) { client in
-                let r = try await client.execute(uri: "/v1/events", method: .post, headers: [.contentType: c.contentType], body: ByteBuffer(string: c.body))
+                let r = try await client.execute(uri: "/v1/events", method: .post,
+                                             headers: [.contentType: c.contentType, .authorization: "Bearer \(TestTokens.admin.text)"],
+                                             body: ByteBuffer(string: c.body))
                 #expect(r.status == c.status)
                 #expect(r.headers[.contentType] == "application/problem+json")
                 #expect(r.json["type"] == .string(c.type))
@@ -93,17 +95,47 @@ struct HTTPDoorTests {
     func readEndpoints() async throws {
         try await TestCluster.with { cluster in
             try await cluster.application().test(.router) { client in
-                let missing = try await client.execute(uri: "/v1/nothing", method: .get)
+                let missing = try await client.get("/v1/nothing")
                 #expect(missing.status == .notFound)
                 #expect(missing.headers[.contentType] == "application/problem+json")
-                let badLimit = try await client.execute(uri: "/v1/cases?limit=100000", method: .get)
+                let badLimit = try await client.get("/v1/cases?limit=100000")
                 #expect(badLimit.status == .badRequest)
                 #expect(badLimit.json["type"] == "/problems/invalid-parameter")
                 let health = try await client.execute(uri: "/health", method: .get)
                 #expect(health.status == .ok)
                 #expect(health.json["gateway"] == "ok")
                 let cases = try await client.execute(uri: "/v1/cases", method: .get)
-                #expect(cases.json["cases"] == .array([]))
+                #expect(cases.json["cases"] == .array([]), "\(cases.status) \(String(buffer: cases.body))")
+            }
+        }
+    }
+}
+
+/// Access control on the HTTP door: 401 without a token, 403 outside the token's grants.
+@Suite("HTTP access control", .serialized, .timeLimit(.minutes(3)))
+struct HTTPAccessControlTests {
+    @Test("an integrator publishes only for its granted source prefix and region")
+    func grants() async throws {
+        try await TestCluster.with { cluster in
+            try await cluster.application().test(.router) { client in
+                let none = try await client.post(Events.submitted("A-1"), token: nil)
+                #expect(none.status == .unauthorized)
+                #expect(none.json["type"] == "/problems/unauthorized")
+                let bogus = try await client.post(Events.submitted("A-1"), token: AccessToken(id: "testadmin", secret: "wrongsecret0123456789"))
+                #expect(bogus.status == .unauthorized)
+                let analyst = try await client.post(Events.submitted("A-1"), token: TestTokens.analyst)
+                #expect(analyst.status == .forbidden)
+                let otherSource = try await client.post(Events.setting(Events.submitted("A-1"), "source", "/430424/departments/planning"), token: TestTokens.integrator)
+                #expect(otherSource.status == .forbidden)
+                #expect(otherSource.json["pointer"] == "/source")
+                // A source that merely starts with the same characters is not below the granted prefix.
+                let lookalike = try await client.post(Events.setting(Events.submitted("A-1"), "source", "/430424/departments/testing"), token: TestTokens.integrator)
+                #expect(lookalike.status == .forbidden)
+                let batch = try await client.post([Events.submitted("A-2"), Events.setting(Events.accepted("A-2"), "source", "/430405/departments/x")], token: TestTokens.integrator)
+                #expect(batch.status == .forbidden)
+                #expect(batch.json["pointer"] == "/1/source")
+                let granted = try await client.post(Events.submitted("A-1"), token: TestTokens.integrator)
+                #expect(granted.status == .created)
             }
         }
     }

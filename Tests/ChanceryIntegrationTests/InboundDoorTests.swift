@@ -21,8 +21,10 @@ struct InboundDoorTests {
             let kafka = KafkaConfiguration(bootstrapServers: cluster.node.bootstrapServers)
             let producer = try KafkaProducer(configuration: .init(kafka: kafka), logger: cluster.logger)
             let inbound = cluster.node.topics.inbound
-            func record(_ value: [UInt8], key: String = "case/430424/I-1", headers: [KafkaHeader] = []) -> KafkaProducerRecord {
-                KafkaProducerRecord(topic: inbound, key: Array(key.utf8), value: value, headers: headers, partition: 0)
+            func record(_ value: [UInt8], key: String = "case/430424/I-1", headers: [KafkaHeader] = [],
+                        token: AccessToken? = TestTokens.integrator) -> KafkaProducerRecord {
+                let auth = token.map { [Self.h("authorization", "Bearer \($0.text)")] } ?? []
+                return KafkaProducerRecord(topic: inbound, key: Array(key.utf8), value: value, headers: headers + auth, partition: 0)
             }
             // Binary content mode: attributes in ce_ headers, data as the value.
             let binaryAccepted: [KafkaHeader] = [
@@ -38,10 +40,13 @@ struct InboundDoorTests {
                 record(Self.bytes(Events.setting(Events.submitted("I-2"), "region", "43"))),
                 record(Self.bytes(Events.concluded("I-1"))),  // no decision yet: lifecycle violation
                 record(Self.bytes(Events.setting(Events.step("I-1", id: "I-1-s"), "expectedsequence", 7))),
+                record(Self.bytes(Events.submitted("I-3")), token: nil),
+                record(Self.bytes(Events.setting(Events.submitted("I-4"), "source", "/430424/departments/other")), key: "case/430424/I-4"),
             ])
             await producer.shutdown()
 
-            let door = InboundDoor(gateway: cluster.gateway, topics: cluster.node.topics, kafka: kafka, assignment: .all, logger: cluster.logger)
+            let door = InboundDoor(gateway: cluster.gateway, topics: cluster.node.topics, kafka: kafka, assignment: .all,
+                                   resolver: TestTokens.resolver, logger: cluster.logger)
             let task = Task { try await door.run() }
             // Read the dead letters.
             let consumer = try KafkaConsumer(configuration: .init(kafka: kafka, groupID: "test-dlq"), logger: cluster.logger)
@@ -50,7 +55,7 @@ struct InboundDoorTests {
             try consumer.assign(offsets)
             var dead: [KafkaConsumerMessage] = []
             let deadline = Date().addingTimeInterval(30)
-            while dead.count < 4 && Date() < deadline {
+            while dead.count < 6 && Date() < deadline {
                 dead += try await consumer.poll(maxCount: 10, maxWaitMilliseconds: 200)
             }
             await consumer.close()
@@ -61,7 +66,9 @@ struct InboundDoorTests {
                 m.headers.last { $0.key == k }?.value.map { String(decoding: $0, as: UTF8.self) }
             }
             let byCode = Dictionary(grouping: dead) { header($0, DeadLetterHeader.code) ?? "" }
-            #expect(dead.count == 4)
+            #expect(dead.count == 6)
+            #expect(byCode["unauthorized"]?.count == 1)
+            #expect(byCode["forbidden"].flatMap { header($0[0], DeadLetterHeader.pointer) } == "/source")
             #expect(byCode["malformed-json"]?.count == 1)
             #expect(byCode["invalid-attribute"].flatMap { header($0[0], DeadLetterHeader.pointer) } == "/region")
             #expect(byCode["lifecycle-violation"].flatMap { header($0[0], DeadLetterHeader.pointer) } == "/type")

@@ -108,9 +108,10 @@ final class TestCluster: Sendable {
 
     var gateway: Gateway { node.gateway! }
 
-    /// The HTTP application over this cluster's gateway and database.
+    /// The HTTP application over this cluster's gateway and database, with the test tokens.
     func application() -> some ApplicationProtocol {
-        Application(router: buildRouter(database: node.database, gateway: node.gateway, appender: node.gateway, registry: node.registry))
+        Application(router: buildRouter(database: node.database, gateway: node.gateway, appender: node.gateway, registry: node.registry,
+                                        resolver: TestTokens.resolver))
     }
 
     func projector(batchSize: Int = 2000, fault: (@Sendable (ExactlyOnceConsumer.Stage, [ConsumedEvent]) throws -> Void)? = nil, database: PostgresClient? = nil) -> ExactlyOnceConsumer {
@@ -153,6 +154,26 @@ final class TestCluster: Sendable {
         Issue.record("\(sql) stayed at \(last), expected \(expected)")
         throw TestSetupError("timed out")
     }
+}
+
+/// Fixed tokens for tests.
+enum TestTokens {
+    static let admin = AccessToken(id: "testadmin", secret: "adminsecret0123456789")
+    static let analyst = AccessToken(id: "testanalyst", secret: "analystsecret0123456789")
+    /// May publish for /430424/departments/test in region 430424 only.
+    static let integrator = AccessToken(id: "testintegrator", secret: "integratorsecret0123456789")
+
+    struct Resolver: PrincipalResolver {
+        func principal(forBearer bearer: String) async throws -> Principal? {
+            switch AccessToken(bearer) {
+            case admin: Principal(tokenID: admin.id, role: .admin)
+            case analyst: Principal(tokenID: analyst.id, role: .analyst)
+            case integrator: Principal(tokenID: integrator.id, role: .integrator, sources: ["/430424/departments/test"], regions: ["430424"])
+            default: nil
+            }
+        }
+    }
+    static let resolver = Resolver()
 }
 
 /// Builders of test events.
@@ -204,10 +225,19 @@ enum Events {
 }
 
 extension TestClientProtocol {
-    /// POSTs one event (or a batch when `value` is an array) to /v1/events.
-    func post(_ value: JSONValue, contentType: String? = nil) async throws -> TestResponse {
+    /// POSTs one event (or a batch when `value` is an array) to /v1/events with `token` (admin by default).
+    func post(_ value: JSONValue, contentType: String? = nil, token: AccessToken? = TestTokens.admin) async throws -> TestResponse {
         let type = contentType ?? (value.arrayValue != nil ? "application/cloudevents-batch+json" : "application/cloudevents+json")
-        return try await execute(uri: "/v1/events", method: .post, headers: [.contentType: type], body: Events.body(value))
+        var headers: HTTPFields = [.contentType: type]
+        if let token { headers[.authorization] = "Bearer \(token.text)" }
+        return try await execute(uri: "/v1/events", method: .post, headers: headers, body: Events.body(value))
+    }
+
+    /// GETs `uri` with `token` (analyst by default).
+    func get(_ uri: String, token: AccessToken? = TestTokens.analyst) async throws -> TestResponse {
+        var headers: HTTPFields = [:]
+        if let token { headers[.authorization] = "Bearer \(token.text)" }
+        return try await execute(uri: uri, method: .get, headers: headers)
     }
 }
 

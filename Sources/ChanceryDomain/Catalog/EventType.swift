@@ -1,5 +1,6 @@
 /// One event type of the catalog (GLOSSARY.md, "Event types"): its name, CloudEvents `type`,
-/// canonical Kafka topic, stream kind, current schema version and the fields of its `data`.
+/// canonical Kafka topic, stream kind, current schema version and the fields of its `data`, as its
+/// published schema (`schemas/events/<type>.v<version>.json`) describes them.
 public struct EventType: Sendable, Hashable {
     /// The glossary name, e.g. `CaseAccepted`.
     public var name: String
@@ -11,8 +12,13 @@ public struct EventType: Sendable, Hashable {
     public var streamKind: String
     /// The current version of its data schema.
     public var version: Int
-    /// The fields of `data`.
+    /// The fields of `data`, in the schema's order.
     public var fields: [FieldSpec]
+    /// The schema's `description`: what the event means, with the Chinese term.
+    public var summary: String = ""
+
+    /// The field named `name`, or `nil`.
+    public func field(_ name: String) -> FieldSpec? { fields.first { $0.name == name } }
 
     /// The `dataschema` URI of version `version`: `urn:chancery:schema:<type>:<version>`.
     public func dataschema(version: Int? = nil) -> String { "urn:chancery:schema:\(type):\(version ?? self.version)" }
@@ -23,7 +29,7 @@ public struct FieldSpec: Sendable, Hashable {
     /// JSON kinds a field may hold.
     public enum Kind: Sendable, Hashable {
         case string
-        /// A non-negative integer count of working days.
+        /// A whole number of working days, 0…3650 (`x-unit: working-days` in the schema).
         case workingDays
         case integer
         case boolean
@@ -39,12 +45,15 @@ public struct FieldSpec: Sendable, Hashable {
     public var required: Bool
     /// Personal data (GLOSSARY.md): masked on public endpoints, `x-personal-data` in the schema.
     public var personal: Bool
+    /// The field's `description` in the schema (with the Chinese term).
+    public var summary: String
 
-    public init(_ name: String, _ kind: Kind, required: Bool = true, personal: Bool = false) {
+    public init(_ name: String, _ kind: Kind, required: Bool = true, personal: Bool = false, summary: String = "") {
         self.name = name
         self.kind = kind
         self.required = required
         self.personal = personal
+        self.summary = summary
     }
 }
 

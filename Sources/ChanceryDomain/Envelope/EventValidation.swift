@@ -20,8 +20,9 @@ public struct EventRejection: Error, Sendable, Hashable, CustomStringConvertible
     public var description: String { "\(code) at \(pointer.isEmpty ? "/" : pointer): \(message)" }
 }
 
-/// Checks a submitted CloudEvent against the envelope rules (DESIGN.md) and its type's data fields
-/// (``EventCatalog``), turning JSON into a ``CloudEvent``.
+/// Checks a submitted CloudEvent against the envelope rules (DESIGN.md; published as `schemas/cloudevent.json`)
+/// and its `data` against the type's published schema (`schemas/events/<type>.v<version>.json`, see
+/// ``EventSchemas``), turning JSON into a ``CloudEvent``.
 public enum EventValidator {
     /// Attributes a publisher must not set: the gateway assigns them.
     public static let gatewayAttributes = ["sequence", "recordedtime", "prevhash", "hash"]
@@ -83,14 +84,16 @@ public enum EventValidator {
             throw EventRejection(code: "invalid-attribute", pointer: p("datacontenttype"), message: "datacontenttype must be \"application/json\"")
         }
         var schema = eventType.dataschema()
+        var version = eventType.version
         if let ds = object["dataschema"] {
-            guard let s = ds.stringValue, let version = dataschemaVersion(s, type: type) else {
+            guard let s = ds.stringValue, let v = dataschemaVersion(s, type: type) else {
                 throw EventRejection(code: "invalid-attribute", pointer: p("dataschema"), message: "dataschema must be '\(eventType.dataschema())'")
             }
-            guard version <= eventType.version else {
-                throw EventRejection(code: "invalid-attribute", pointer: p("dataschema"), message: "version \(version) of \(type) does not exist; the newest is \(eventType.version)")
+            guard v <= eventType.version, EventSchemas.bundled.schema(for: type, version: v) != nil else {
+                throw EventRejection(code: "invalid-attribute", pointer: p("dataschema"), message: "version \(v) of \(type) does not exist; the newest is \(eventType.version)")
             }
             schema = s
+            version = v
         }
         for name in gatewayAttributes where object[name] != nil {
             // A re-submitted canonical event (dead-letter retry, import of an export) keeps nothing the gateway assigns.
@@ -99,7 +102,7 @@ public enum EventValidator {
         guard let data = object["data"] else {
             throw EventRejection(code: "missing-attribute", pointer: p("data"), message: "the required attribute 'data' is missing")
         }
-        try validateData(data, of: eventType, pointer: p("data"))
+        try validateData(data, of: eventType, version: version, pointer: p("data"))
         return CloudEvent(id: id, source: source, type: type, subject: subject, time: time, region: region, data: data, dataschema: schema)
     }
 
@@ -107,57 +110,62 @@ public enum EventValidator {
     public static func dataschemaVersion(_ uri: String, type: String) -> Int? {
         let prefix = "urn:chancery:schema:\(type):"
         guard uri.hasPrefix(prefix) else { return nil }
+        let digits = uri.utf8.dropFirst(prefix.utf8.count)
+        guard let first = digits.first, first != UInt8(ascii: "0"), digits.count <= 9,
+              digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
         return Int(uri.dropFirst(prefix.count))
     }
 
-    /// Checks `data` against the fields of `eventType`.
+    /// Checks `data` against the newest schema of `eventType` and the rules beyond JSON Schema.
     /// - Throws: ``EventRejection`` with code `invalid-data` and the pointer of the field.
     public static func validateData(_ data: JSONValue, of eventType: EventType, pointer: String) throws(EventRejection) {
+        try validateData(data, of: eventType, version: eventType.version, pointer: pointer)
+    }
+
+    /// Checks `data` against version `version` of `eventType`'s published schema
+    /// (`schemas/events/<type>.v<version>.json`), then against the rules a JSON Schema cannot state
+    /// (``crossFieldRules``).
+    ///
+    /// - Throws: ``EventRejection`` with code `invalid-data` and the pointer of the first offending field, in the
+    ///   schema's field order (a missing required field is reported where it is declared; unknown fields last).
+    public static func validateData(_ data: JSONValue, of eventType: EventType, version: Int, pointer: String) throws(EventRejection) {
         guard let object = data.objectValue else {
             throw EventRejection(code: "invalid-data", pointer: pointer, message: "data must be a JSON object, not \(data.typeName)")
         }
-        for field in eventType.fields {
-            let fp = "\(pointer)/\(field.name)"
-            guard let value = object[field.name], value != .null else {
-                if field.required {
-                    throw EventRejection(code: "invalid-data", pointer: fp, message: "\(eventType.name) requires '\(field.name)'")
-                }
-                continue
-            }
-            switch field.kind {
-            case .string:
-                guard let s = value.stringValue, !s.isEmpty else {
-                    throw EventRejection(code: "invalid-data", pointer: fp, message: "'\(field.name)' must be a non-empty string, not \(value.typeName)")
-                }
-            case .workingDays:
-                guard case .integer(let n) = value, n >= 0, n <= 3650 else {
-                    throw EventRejection(code: "invalid-data", pointer: fp, message: "'\(field.name)' must be a whole number of working days from 0 to 3650")
-                }
-            case .integer:
-                guard case .integer = value else {
-                    throw EventRejection(code: "invalid-data", pointer: fp, message: "'\(field.name)' must be an integer, not \(value.typeName)")
-                }
-            case .boolean:
-                guard case .bool = value else {
-                    throw EventRejection(code: "invalid-data", pointer: fp, message: "'\(field.name)' must be a boolean, not \(value.typeName)")
-                }
-            case .date:
-                guard let s = value.stringValue, CivilDate(s) != nil else {
-                    throw EventRejection(code: "invalid-data", pointer: fp, message: "'\(field.name)' must be a date YYYY-MM-DD")
-                }
-            case .dateTime:
-                guard let s = value.stringValue, (try? RFC3339Timestamp(parsing: s)) != nil else {
-                    throw EventRejection(code: "invalid-data", pointer: fp, message: "'\(field.name)' must be an RFC 3339 date-time")
-                }
-            case .oneOf(let allowed):
-                guard let s = value.stringValue, allowed.contains(s) else {
-                    throw EventRejection(code: "invalid-data", pointer: fp, message: "'\(field.name)' must be one of \(allowed.joined(separator: ", "))")
-                }
-            }
+        guard let schema = EventSchemas.bundled.schema(for: eventType.type, version: version) else {
+            throw EventRejection(code: "invalid-attribute", pointer: pointer, message: "version \(version) of \(eventType.type) has no schema")
         }
-        if eventType.name == "ItemRegistered", let promised = object["promisedLimit"]?.integerValue,
-           let statutory = object["statutoryLimit"]?.integerValue, promised > statutory {
-            throw EventRejection(code: "invalid-data", pointer: "\(pointer)/promisedLimit", message: "the promised limit (\(promised)) may not exceed the statutory limit (\(statutory))")
+        if let v = schema.validate(data).first {
+            let message = switch v.keyword {
+            case "required": "\(eventType.name) requires \(JSONSchema.name(of: v.pointer))"
+            case "additionalProperties": "\(JSONSchema.name(of: v.pointer)) is not a field of \(eventType.name) (version \(version)); known fields: \(eventType.fields.map(\.name).joined(separator: ", "))"
+            default: "\(eventType.name): \(v.message)"
+            }
+            throw EventRejection(code: "invalid-data", pointer: pointer + v.pointer, message: message)
+        }
+        for rule in crossFieldRules where rule.types.contains(eventType.name) {
+            if let (field, message) = rule.check(object) {
+                throw EventRejection(code: "invalid-data", pointer: "\(pointer)/\(field)", message: message)
+            }
         }
     }
+
+    /// A rule over several fields of `data` that JSON Schema cannot state; each schema's `description` names
+    /// the rules that apply to it.
+    public struct CrossFieldRule: Sendable {
+        /// Glossary names of the event types it applies to.
+        public var types: Set<String>
+        /// A short statement of the rule.
+        public var rule: String
+        /// The offending field and a message, or `nil` when `data` keeps the rule.
+        public var check: @Sendable ([String: JSONValue]) -> (String, String)?
+    }
+
+    /// The rules beyond JSON Schema: the promised limit (承诺办结时限) is at most the statutory limit (法定办结时限).
+    public static let crossFieldRules: [CrossFieldRule] = [
+        CrossFieldRule(types: ["ItemRegistered", "ItemRevised", "CaseAccepted"], rule: "promisedLimit ≤ statutoryLimit") { data in
+            guard let promised = data["promisedLimit"]?.integerValue, let statutory = data["statutoryLimit"]?.integerValue, promised > statutory else { return nil }
+            return ("promisedLimit", "the promised limit (\(promised)) may not exceed the statutory limit (\(statutory))")
+        },
+    ]
 }

@@ -2,6 +2,9 @@
 /// event may be appended to a stream in its current state; `evolve` folds an appended event into the state.
 ///
 /// Both are pure. The gateway uses `decide` before appending; the projector and replay use `evolve`.
+/// The rules of each stream kind live in their own type: ``ItemLifecycle``, ``CaseLifecycle``,
+/// ``DocumentLifecycle``, ``DisclosureRequestLifecycle``, ``LetterLifecycle``, ``InteractionLifecycle``
+/// (consultations and complaints) and ``AlertLifecycle``.
 public enum Lifecycle {
     /// Decides whether `event` may follow `state` (nil: the stream does not exist yet).
     ///
@@ -11,7 +14,7 @@ public enum Lifecycle {
         guard let eventType = EventCatalog.eventType(event.type) else {
             throw EventRejection(code: "unknown-type", pointer: "/type", message: "'\(event.type)' is not an event type of the catalog")
         }
-        if let rule = violatedRule(eventType.name, given: state) {
+        if let rule = violatedRule(eventType, event.data, given: state) {
             throw EventRejection(code: "lifecycle-violation", pointer: "/type", message: rule)
         }
         return [event]
@@ -20,81 +23,66 @@ public enum Lifecycle {
     /// The state after `event`. Events that the rules would refuse leave the state unchanged (the
     /// gateway never appends them; a consumer meeting one in the log keeps the last legal state).
     public static func evolve(_ state: AggregateState?, _ event: CloudEvent) -> AggregateState? {
-        guard let name = EventCatalog.eventType(event.type)?.name, violatedRule(name, given: state) == nil else { return state }
-        let data = event.data
-        switch (name, state) {
-        case ("ItemRegistered", _):
-            return .item(ItemState(status: .registered, departmentCode: data["departmentCode"]?.stringValue ?? ""))
-        case ("ItemConfirmed", .item(var s)):
-            s.status = .confirmed
-            return .item(s)
-        case ("CaseSubmitted", _):
-            return .case(CaseState(status: .submitted, itemCode: data["itemCode"]?.stringValue ?? "", departmentCode: data["departmentCode"]?.stringValue ?? ""))
-        case ("CaseAccepted", .case(var s)), ("SupplementReceived", .case(var s)):
-            s.status = .accepted
-            return .case(s)
-        case ("CaseRefused", .case(var s)):
-            s.status = .refused
-            return .case(s)
-        case ("SupplementRequested", .case(var s)):
-            s.status = .supplementing
-            return .case(s)
-        case ("CaseDecided", .case(var s)):
-            s.status = .decided
-            return .case(s)
-        case ("CaseConcluded", .case(var s)):
-            s.status = .concluded
-            return .case(s)
-        case ("DocumentPublished", _):
-            return .document(DocumentState(status: .published))
-        case ("DocumentReported", .document(var s)):
-            s.status = .reported
-            return .document(s)
-        case ("DisclosureRequestReceived", _):
-            return .request(DisclosureRequestState(status: .received))
-        case ("DisclosureRequestAnswered", .request(var s)):
-            s.status = .answered
-            return .request(s)
-        case ("DeadlineBreached", _):
-            return .alert(AlertState(status: .raised))
+        guard let eventType = EventCatalog.eventType(event.type), violatedRule(eventType, event.data, given: state) == nil else { return state }
+        let name = eventType.name, data = event.data
+        switch eventType.streamKind {
+        case "item":
+            guard case .item(let s)? = state else { return ItemLifecycle.evolve(nil, name, data).map(AggregateState.item) ?? state }
+            return ItemLifecycle.evolve(s, name, data).map(AggregateState.item) ?? state
+        case "case":
+            guard case .case(let s)? = state else { return CaseLifecycle.evolve(nil, name, data).map(AggregateState.case) ?? state }
+            return CaseLifecycle.evolve(s, name, data).map(AggregateState.case) ?? state
+        case "document":
+            guard case .document(let s)? = state else { return DocumentLifecycle.evolve(nil, name, data).map(AggregateState.document) ?? state }
+            return DocumentLifecycle.evolve(s, name, data).map(AggregateState.document) ?? state
+        case "request":
+            guard case .request(let s)? = state else { return DisclosureRequestLifecycle.evolve(nil, name, data).map(AggregateState.request) ?? state }
+            return DisclosureRequestLifecycle.evolve(s, name, data).map(AggregateState.request) ?? state
+        case "letter":
+            guard case .letter(let s)? = state else { return LetterLifecycle.evolve(nil, name, data).map(AggregateState.letter) ?? state }
+            return LetterLifecycle.evolve(s, name, data).map(AggregateState.letter) ?? state
+        case "consultation":
+            guard case .consultation(let s)? = state else { return InteractionLifecycle.evolve(nil, name, data).map(AggregateState.consultation) ?? state }
+            return InteractionLifecycle.evolve(s, name, data).map(AggregateState.consultation) ?? state
+        case "complaint":
+            guard case .complaint(let s)? = state else { return InteractionLifecycle.evolve(nil, name, data).map(AggregateState.complaint) ?? state }
+            return InteractionLifecycle.evolve(s, name, data).map(AggregateState.complaint) ?? state
+        case "alert":
+            guard case .alert(let s)? = state else { return AlertLifecycle.evolve(nil, name, data).map(AggregateState.alert) ?? state }
+            return AlertLifecycle.evolve(s, name, data).map(AggregateState.alert) ?? state
         default:
             return state
         }
     }
 
-    /// The rule that `eventName` would break after `state`, or nil when it is legal.
-    static func violatedRule(_ eventName: String, given state: AggregateState?) -> String? {
-        switch (eventName, state) {
-        case ("ItemRegistered", nil), ("CaseSubmitted", nil), ("DocumentPublished", nil),
-             ("DisclosureRequestReceived", nil), ("DeadlineBreached", nil):
-            return nil
-        case ("ItemRegistered", _), ("CaseSubmitted", _), ("DocumentPublished", _),
-             ("DisclosureRequestReceived", _), ("DeadlineBreached", _):
-            return "\(eventName) starts a stream; this stream already exists"
-        case (_, nil):
-            return "\(eventName) needs an existing stream; this stream has no events"
-        case ("ItemConfirmed", .item(let s)):
-            return s.status == .registered ? nil : "an item is confirmed once, after it is registered"
-        case ("CaseAccepted", .case(let s)):
-            return s.status == .submitted ? nil : "a case is accepted only once, right after submission (it is \(s.status.rawValue)); no acceptance after refusal"
-        case ("CaseRefused", .case(let s)):
-            return s.status == .submitted ? nil : "a case is refused at intake only before acceptance (it is \(s.status.rawValue))"
-        case ("SupplementRequested", .case(let s)):
-            return s.status == .accepted ? nil : "a supplement is requested only on an accepted case that is not already waiting for one (it is \(s.status.rawValue))"
-        case ("SupplementReceived", .case(let s)):
-            return s.status == .supplementing ? nil : "no supplement received without a request (the case is \(s.status.rawValue))"
-        case ("StepCompleted", .case(let s)):
-            return s.status == .accepted ? nil : "a step is completed only while the case is being handled (it is \(s.status.rawValue))"
-        case ("CaseDecided", .case(let s)):
-            return s.status == .accepted ? nil : "a case is decided once, while handled and not waiting for a supplement (it is \(s.status.rawValue))"
-        case ("CaseConcluded", .case(let s)):
-            return s.status == .decided ? nil : "no conclusion before a decision (the case is \(s.status.rawValue))"
-        case ("DocumentReported", .document(let s)):
-            return s.status == .published ? nil : "a document is reported once, after it is published"
-        case ("DisclosureRequestAnswered", .request(let s)):
-            return s.status == .received ? nil : "a disclosure request is answered once"
-        default:
-            return "\(eventName) does not apply to this kind of stream"
+    /// The rule that `eventType` (with `data`) would break after `state`, or nil when it is legal.
+    static func violatedRule(_ eventType: EventType, _ data: JSONValue, given state: AggregateState?) -> String? {
+        let name = eventType.name
+        if let state, state.streamKind != eventType.streamKind {
+            return "\(name) does not apply to this kind of stream (a \(state.streamKind) stream, not a \(eventType.streamKind) stream)"
+        }
+        switch (eventType.streamKind, state) {
+        case ("item", .item(let s)): return ItemLifecycle.violatedRule(name, data, given: s)
+        case ("item", nil): return ItemLifecycle.violatedRule(name, data, given: nil)
+        case ("case", .case(let s)): return CaseLifecycle.violatedRule(name, data, given: s)
+        case ("case", nil): return CaseLifecycle.violatedRule(name, data, given: nil)
+        case ("document", .document(let s)): return DocumentLifecycle.violatedRule(name, data, given: s)
+        case ("document", nil): return DocumentLifecycle.violatedRule(name, data, given: nil)
+        case ("request", .request(let s)): return DisclosureRequestLifecycle.violatedRule(name, data, given: s)
+        case ("request", nil): return DisclosureRequestLifecycle.violatedRule(name, data, given: nil)
+        case ("letter", .letter(let s)): return LetterLifecycle.violatedRule(name, data, given: s)
+        case ("letter", nil): return LetterLifecycle.violatedRule(name, data, given: nil)
+        case ("consultation", .consultation(let s)), ("complaint", .complaint(let s)): return InteractionLifecycle.violatedRule(name, data, given: s)
+        case ("consultation", nil), ("complaint", nil): return InteractionLifecycle.violatedRule(name, data, given: nil)
+        case ("alert", .alert(let s)): return AlertLifecycle.violatedRule(name, data, given: s)
+        case ("alert", nil): return AlertLifecycle.violatedRule(name, data, given: nil)
+        default: return "\(name) does not apply to this kind of stream"
         }
     }
+
+    /// The message for an event that must start its stream, sent to an existing one.
+    static func startsStream(_ name: String) -> String { "\(name) starts a stream; this stream already exists" }
+
+    /// The message for an event sent to a stream that does not exist yet.
+    static func needsStream(_ name: String) -> String { "\(name) needs an existing stream; this stream has no events" }
 }

@@ -3,6 +3,7 @@ import ChanceryGateway
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdAuth
 import NIOCore
 
 /// The HTTP door of the gateway: `POST /v1/events` (DESIGN.md, "gateway").
@@ -12,8 +13,11 @@ import NIOCore
 /// Answers 201 with `{"events":[{id, subject, topic, partition, offset, sequence, hash}]}`, or 200 with the
 /// first answer when every event had been appended before. Errors are problem+json: 400 malformed JSON,
 /// 415 wrong content type, 413 body over `maxBodyBytes`, 422 invalid event or lifecycle violation,
-/// 409 version conflict or an id reused with other content, 503 when the gateway cannot append now.
-public struct EventsController<Context: RequestContext>: Sendable {
+/// 409 version conflict or an id reused with other content, 503 when the gateway cannot append now;
+/// 401 without a valid bearer token, 403 when the token's role or grants do not cover an event's
+/// `source` or `region` (pointer `/source` or `/region`).
+public struct EventsController: Sendable {
+    public typealias Context = ChanceryRequestContext
     let appender: any EventAppender
     /// Largest accepted body, in bytes.
     let maxBodyBytes: Int
@@ -42,6 +46,7 @@ public struct EventsController<Context: RequestContext>: Sendable {
     }
 
     @Sendable func append(request: Request, context: Context) async throws -> Response {
+        let principal = try context.requirePrincipal()
         let mediaType = request.headers[.contentType]?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         let isBatch: Bool
         switch mediaType {
@@ -80,8 +85,13 @@ public struct EventsController<Context: RequestContext>: Sendable {
         for (item, prefix) in items {
             do {
                 let (event, expected) = try EventValidator.validateSubmission(item, pointerPrefix: prefix)
+                if let refusal = principal.refusal(toPublish: event) {
+                    throw Problem(.forbidden, code: refusal.code, title: "Forbidden", detail: refusal.message, pointer: refusal.pointer.isEmpty ? nil : prefix + refusal.pointer)
+                }
                 submitted.append(SubmittedEvent(event: event, expected: expected))
-            } catch {
+            } catch let problem as Problem {
+                throw problem
+            } catch let error as EventRejection {
                 throw Problem(.unprocessableContent, code: error.code, title: "Invalid event", detail: error.message, pointer: error.pointer)
             }
         }

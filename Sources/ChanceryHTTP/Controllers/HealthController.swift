@@ -6,7 +6,8 @@ import Prometheus
 
 /// `GET /health` (200 when PostgreSQL answers and the gateway, if any, is ready; 503 otherwise) and
 /// `GET /metrics` (Prometheus text exposition format 0.0.4).
-public struct HealthController<Context: RequestContext>: Sendable {
+public struct HealthController: Sendable {
+    public typealias Context = ChanceryRequestContext
     let database: PostgresClient
     let gateway: Gateway?
     let registry: PrometheusCollectorRegistry

@@ -6,6 +6,7 @@ import NIOCore
 
 /// The read API over the PostgreSQL read models (DESIGN.md, "api"). Every answer is JSON built by
 /// PostgreSQL (`json_agg`), with personal data masked (guarantee 8): names keep their first character.
+/// Items and disclosures are public; cases and metrics need an analyst, auditor or admin token.
 ///
 /// - `GET /v1/items?region=&department=` — catalogued items.
 /// - `GET /v1/cases?region=&department=&status=&item=&limit=&after=` — cases, keyset-paginated by subject
@@ -15,7 +16,8 @@ import NIOCore
 /// - `GET /v1/metrics/departments?region=&from=YYYY-MM&to=YYYY-MM` — efficiency metrics per department over
 ///   the months `from`…`to` (inclusive): accepted (by acceptance date), concluded, on time, early and overdue
 ///   (by conclusion date), overdue still open, on-time and early rates, mean and median working days used.
-public struct ReadController<Context: RequestContext>: Sendable {
+public struct ReadController: Sendable {
+    public typealias Context = ChanceryRequestContext
     let database: PostgresClient
 
     public init(database: PostgresClient) {
@@ -49,6 +51,7 @@ public struct ReadController<Context: RequestContext>: Sendable {
     }
 
     @Sendable func cases(request: Request, context: Context) async throws -> Response {
+        _ = try context.requireAnalyst()
         let q = request.uri.queryParameters
         let limit = try Self.limit(q["limit"])
         let sql = """
@@ -67,6 +70,7 @@ public struct ReadController<Context: RequestContext>: Sendable {
     }
 
     @Sendable func caseDetail(request: Request, context: Context) async throws -> Response {
+        _ = try context.requireAnalyst()
         let region = try context.parameters.require("region")
         let number = try context.parameters.require("number")
         let subject = "case/\(region)/\(number)"
@@ -113,6 +117,7 @@ public struct ReadController<Context: RequestContext>: Sendable {
     }
 
     @Sendable func departmentMetrics(request: Request, context: Context) async throws -> Response {
+        _ = try context.requireAnalyst()
         let q = request.uri.queryParameters
         func month(_ name: String) throws -> String? {
             guard let v = q[Substring(name)].map(String.init) else { return nil }

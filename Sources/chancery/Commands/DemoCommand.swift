@@ -11,6 +11,7 @@ struct DemoCommand: AsyncParsableCommand {
         abstract: "Send the reference scenario of two Hengyang districts through POST /v1/events, wait for the read models, print the figures.")
 
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var credentials: TokenOptions
 
     @Option(help: "Base URL of a running `chancery server`.")
     var url: String = "http://127.0.0.1:8080"
@@ -27,7 +28,7 @@ struct DemoCommand: AsyncParsableCommand {
     func run() async throws {
         let events = ReferenceScenario(seed: seed).events()
         print("reference scenario: \(events.count) events; sending to \(url)/v1/events")
-        let publisher = EventPublisher(baseURL: url, batchSize: batchSize)
+        let publisher = EventPublisher(baseURL: url, batchSize: batchSize, token: credentials.resolved)
         let report = try await publisher.publish(events) { sent in
             if sent % 10_000 < batchSize || sent == events.count { print("  sent \(sent)/\(events.count)") }
         }

@@ -11,6 +11,7 @@ struct ImportCommand: AsyncParsableCommand {
         abstract: "Import a legacy CSV export as events through POST /v1/events, as its mapping file says.")
 
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var credentials: TokenOptions
 
     @Option(help: "The mapping file (JSON): CSV columns to event fields.")
     var mapping: String
@@ -32,7 +33,7 @@ struct ImportCommand: AsyncParsableCommand {
         print("\(csv): \(result.imported) rows to import, \(result.skipped.count) skipped, \(result.rejected.count) rejected; \(result.events.count) events")
         for r in result.rejected.prefix(10) { print("  row \(r.row) rejected: \(r.reason)") }
         for r in result.skipped.prefix(10) { print("  row \(r.row) skipped: \(r.reason)") }
-        let publisher = EventPublisher(baseURL: url, batchSize: batchSize)
+        let publisher = EventPublisher(baseURL: url, batchSize: batchSize, token: credentials.resolved)
         let report = try await publisher.publish(result.events) { sent in
             if sent % 10_000 < batchSize || sent == result.events.count { print("  sent \(sent)/\(result.events.count)") }
         }

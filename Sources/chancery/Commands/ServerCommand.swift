@@ -37,6 +37,9 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .customLong("bootstrap-file"), help: "Write the Kafka bootstrap address to this file once started.")
     var bootstrapFile: String?
 
+    @Option(name: .customLong("tokens-file"), help: "A JSON file of tokens (id, secretSha256, role, sources, regions) besides those in auth.tokens.")
+    var tokensFile: String?
+
     @Flag(name: .customLong("assign-all"), help: "Consumers take every partition directly instead of joining their consumer group.")
     var assignAll = false
 
@@ -57,6 +60,7 @@ struct ServerCommand: AsyncParsableCommand {
         config.httpPort = httpPort
         config.partitions = partitions
         config.assignment = assignAll ? .all : .group
+        config.tokensFile = tokensFile
         if roles != "all" {
             var set: Set<Role> = []
             for name in roles.split(separator: ",") {

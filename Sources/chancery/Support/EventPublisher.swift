@@ -13,6 +13,8 @@ struct EventPublisher {
     let baseURL: String
     /// Events per request.
     let batchSize: Int
+    /// Bearer token sent as `Authorization`.
+    let token: String?
 
     struct Report {
         var appended = 0
@@ -71,6 +73,7 @@ struct EventPublisher {
         var request = HTTPClientRequest(url: "\(baseURL)/v1/events")
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/cloudevents-batch+json")
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         request.body = .bytes(ByteBuffer(bytes: body))
         var attempt = 0
         while true {

@@ -1,0 +1,33 @@
+import ChanceryDomain
+import Hummingbird
+import HummingbirdAuth
+
+/// The request context of Chancery's routes: Hummingbird's core context plus the authenticated
+/// ``Principal``, if the request carried a valid bearer token.
+public struct ChanceryRequestContext: AuthRequestContext, RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public var identity: Principal?
+
+    public init(source: Source) {
+        self.coreContext = .init(source: source)
+        self.identity = nil
+    }
+
+    /// The principal, or a 401 problem when the request carried no token.
+    func requirePrincipal() throws -> Principal {
+        guard let identity else {
+            throw Problem(.unauthorized, code: "unauthorized", title: "Unauthorized",
+                          detail: "send a bearer token: Authorization: Bearer chancery_<id>.<secret>")
+        }
+        return identity
+    }
+
+    /// The principal if it may read analyst endpoints; 401 without a token, 403 for an integrator.
+    func requireAnalyst() throws -> Principal {
+        let p = try requirePrincipal()
+        guard p.mayAnalyse else {
+            throw Problem(.forbidden, code: "forbidden", title: "Forbidden", detail: "token \(p.tokenID) (role \(p.role.rawValue)) may not read this; it needs analyst, auditor or admin")
+        }
+        return p
+    }
+}
