@@ -61,7 +61,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
-            resources: [.copy("Resources/calendars")],
+            resources: [.copy("Resources/calendars"), .process("Resources/schemas")],
             swiftSettings: swiftSettings
         ),
         // Roles.
@@ -156,7 +156,7 @@ let package = Package(
             dependencies: ["ChanceryPostgres", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "ChanceryDomainTests", dependencies: ["ChanceryDomain"], swiftSettings: swiftSettings),
+        .testTarget(name: "ChanceryDomainTests", dependencies: ["ChanceryDomain"], exclude: ["corpus"], swiftSettings: swiftSettings),
         .testTarget(name: "ChanceryScenarioTests", dependencies: ["ChanceryScenario", "ChanceryDomain"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ChanceryIntegrationTests",

@@ -12,6 +12,14 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
+if ! command -v python3 >/dev/null 2>&1; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3 python3-pip >/dev/null
+fi
+# The schema corpus test checks Swift's validator against Python's jsonschema (draft 2020-12, formats).
+if ! python3 -c 'import jsonschema, rfc3339_validator' >/dev/null 2>&1; then
+  python3 -m pip install -q jsonschema rfc3339-validator 2>/dev/null \
+    || python3 -m pip install -q --break-system-packages jsonschema rfc3339-validator
+fi
 if ! command -v swift >/dev/null 2>&1; then
   echo "swift is not on PATH: Chancery needs Swift 6 (https://www.swift.org/install/linux/)" >&2
   exit 1

@@ -46,14 +46,14 @@ public struct Supervisor: ReadModelHandler {
         let caseEvents = events.filter { $0.event.type.hasPrefix("gov.approval.case.") }
         var rows = try await load(Set(caseEvents.map(\.event.subject)), on: db)
         var alerts: [CloudEvent] = []
-        var latest: [String: (topic: String, partition: Int32, time: RFC3339Timestamp)] = [:]
+        var latest: [String: (region: String, topic: String, partition: Int32, time: RFC3339Timestamp)] = [:]
         var touched: Set<String> = []
 
         for consumed in events {
             let event = consumed.event
             guard let instant = try? RFC3339Timestamp(parsing: event.time) else { continue }
-            let key = "\(consumed.topic)#\(consumed.partition)"
-            if latest[key].map({ $0.time < instant }) ?? true { latest[key] = (consumed.topic, consumed.partition, instant) }
+            let key = "\(event.region)#\(consumed.topic)#\(consumed.partition)"
+            if latest[key].map({ $0.time < instant }) ?? true { latest[key] = (event.region, consumed.topic, consumed.partition, instant) }
             guard event.type.hasPrefix("gov.approval.case."), let name = EventCatalog.eventType(event.type)?.name,
                   let calendar = calendars.calendar(for: event.region) else { continue }
             let day = calendar.civilDate(of: instant)
@@ -78,13 +78,23 @@ public struct Supervisor: ReadModelHandler {
         for (_, w) in latest {
             try await db.execute(
                 """
-                INSERT INTO supervision.watermarks (consumer_group, topic, partition, event_time) VALUES ($1, $2, $3, $4::timestamptz)
-                ON CONFLICT (consumer_group, topic, partition) DO UPDATE SET event_time = greatest(supervision.watermarks.event_time, EXCLUDED.event_time)
-                """, [Supervisor.consumerGroup, w.topic, w.partition, w.time.description])
+                INSERT INTO supervision.watermarks (consumer_group, region, topic, partition, event_time) VALUES ($1, $2, $3, $4, $5::timestamptz)
+                ON CONFLICT (consumer_group, region, topic, partition)
+                DO UPDATE SET event_time = greatest(supervision.watermarks.event_time, EXCLUDED.event_time)
+                """, [Supervisor.consumerGroup, w.region, w.topic, w.partition, w.time.description])
         }
         alerts += try await watermarkBreaches(excluding: Set(alerts.map(\.id)), on: db)
         guard !alerts.isEmpty else { return }
-        _ = try await appender.append(alerts.map { SubmittedEvent(event: $0) })
+        do {
+            _ = try await appender.append(alerts.map { SubmittedEvent(event: $0) })
+        } catch AppendFailure.rejected {
+            // One refused alert must not hold back the others (nor stop the supervisor): append one by one.
+            for alert in alerts {
+                do { _ = try await appender.append([SubmittedEvent(event: alert)]) } catch AppendFailure.rejected(_, let why) {
+                    logger.error("red card refused by the gateway", metadata: ["id": "\(alert.id)", "reason": "\(why)"])
+                }
+            }
+        }
         for alert in alerts {
             try await db.execute("UPDATE supervision.case_clocks SET red_alert_id = $2 WHERE subject = $1",
                                  [alert.data["caseSubject"]?.stringValue, alert.id])
@@ -129,35 +139,35 @@ public struct Supervisor: ReadModelHandler {
         }
     }
 
-    /// Red cards for running cases whose deadline the supervisor's watermark has passed.
+    /// Red cards for running cases whose deadline their region's watermark has passed. A region's
+    /// watermark is the minimum, over the partitions carrying its events, of the latest business time seen,
+    /// so a partition read ahead of the others cannot make a case on a slower one look late.
     private func watermarkBreaches(excluding raised: Set<String>, on db: PostgresConnection) async throws -> [CloudEvent] {
-        let wm = try await db.query(
-            "SELECT min(event_time)::text FROM supervision.watermarks WHERE consumer_group = $1", [Supervisor.consumerGroup])
-        guard let text = try wm.first?.decode(String?.self, at: 0),
-              let watermark = try? RFC3339Timestamp(parsing: Supervisor.postgresTimestampToRFC3339(text)) else { return [] }
-        let utcDay = watermark.civilDate(atOffsetSeconds: 0)
-        let rows = try await db.query(
+        let marks = try await db.query(
             """
-            SELECT subject FROM supervision.case_clocks
-            WHERE concluded_on IS NULL AND red_alert_id IS NULL AND status IN ('accepted', 'decided') AND deadline < $1::date
-            ORDER BY subject
-            """, [utcDay.adding(days: 1).description])
-        let subjects = try rows.map { try $0.decode(String.self, at: 0) }
-        let loaded = try await load(Set(subjects), on: db)
+            SELECT region, to_char(min(event_time) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+            FROM supervision.watermarks WHERE consumer_group = $1 GROUP BY region ORDER BY region
+            """, [Supervisor.consumerGroup])
         var alerts: [CloudEvent] = []
-        for subject in subjects {
-            guard let row = loaded[subject], let calendar = calendars.calendar(for: row.region),
-                  let alert = breach(row, on: calendar.civilDate(of: watermark), calendar: calendar), !raised.contains(alert.id) else { continue }
-            alerts.append(alert)
+        for mark in marks {
+            let region = try mark.decode(String.self, at: 0)
+            guard let calendar = calendars.calendar(for: region),
+                  let watermark = try? RFC3339Timestamp(parsing: try mark.decode(String.self, at: 1)) else { continue }
+            let today = calendar.civilDate(of: watermark)
+            let rows = try await db.query(
+                """
+                SELECT subject FROM supervision.case_clocks
+                WHERE region = $1 AND concluded_on IS NULL AND red_alert_id IS NULL AND status IN ('accepted', 'decided') AND deadline < $2::date
+                ORDER BY subject
+                """, [region, today.description])
+            let subjects = try rows.map { try $0.decode(String.self, at: 0) }
+            let loaded = try await load(Set(subjects), on: db)
+            for subject in subjects {
+                guard let row = loaded[subject], let alert = breach(row, on: today, calendar: calendar), !raised.contains(alert.id) else { continue }
+                alerts.append(alert)
+            }
         }
         return alerts
-    }
-
-    /// PostgreSQL's `timestamptz::text` (`2025-01-02 03:04:05.123+00`) as RFC 3339.
-    static func postgresTimestampToRFC3339(_ text: String) -> String {
-        var s = text.replacingOccurrences(of: " ", with: "T")
-        if let r = s.range(of: "[+-]\\d\\d$", options: .regularExpression) { s.replaceSubrange(r, with: s[r] + ":00") }
-        return s
     }
 
     private func load(_ subjects: Set<String>, on db: PostgresConnection) async throws -> [String: Row] {

@@ -95,17 +95,24 @@ struct HTTPDoorTests {
     func readEndpoints() async throws {
         try await TestCluster.with { cluster in
             try await cluster.application().test(.router) { client in
-                let missing = try await client.get("/v1/nothing")
+                let missing = try await client.read("/v1/nothing")
                 #expect(missing.status == .notFound)
                 #expect(missing.headers[.contentType] == "application/problem+json")
-                let badLimit = try await client.get("/v1/cases?limit=100000")
+                let badLimit = try await client.read("/v1/cases?limit=100000")
                 #expect(badLimit.status == .badRequest)
                 #expect(badLimit.json["type"] == "/problems/invalid-parameter")
                 let health = try await client.execute(uri: "/health", method: .get)
                 #expect(health.status == .ok)
                 #expect(health.json["gateway"] == "ok")
-                let cases = try await client.execute(uri: "/v1/cases", method: .get)
+                let cases = try await client.read("/v1/cases")
                 #expect(cases.json["cases"] == .array([]), "\(cases.status) \(String(buffer: cases.body))")
+                #expect(cases.json["next"] == .null)
+                // Public listings need no token; cases and metrics do.
+                #expect(try await client.read("/v1/items", token: nil).status == .ok)
+                #expect(try await client.read("/v1/disclosures", token: nil).status == .ok)
+                #expect(try await client.read("/v1/cases", token: nil).status == .unauthorized)
+                #expect(try await client.read("/v1/metrics/departments", token: TestTokens.integrator).status == .forbidden)
+                #expect(try await client.read("/v1/metrics/departments").status == .ok)
             }
         }
     }

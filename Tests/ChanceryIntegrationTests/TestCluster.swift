@@ -234,7 +234,7 @@ extension TestClientProtocol {
     }
 
     /// GETs `uri` with `token` (analyst by default).
-    func get(_ uri: String, token: AccessToken? = TestTokens.analyst) async throws -> TestResponse {
+    func read(_ uri: String, token: AccessToken? = TestTokens.analyst) async throws -> TestResponse {
         var headers: HTTPFields = [:]
         if let token { headers[.authorization] = "Bearer \(token.text)" }
         return try await execute(uri: uri, method: .get, headers: headers)

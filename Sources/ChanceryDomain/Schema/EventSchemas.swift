@@ -143,14 +143,23 @@ public enum EventSchemas {
             ?? Bundle.module.url(forResource: "cloudevent", withExtension: "json", subdirectory: "schemas")?.deletingLastPathComponent()
     }
 
-    /// The bundled schemas, loaded once. A missing or broken bundle is a packaging error and stops the process
+    /// The repository's `schemas/` beside this source file, when it exists: used only if the bundle lacks
+    /// the schemas (a build from a checkout whose Package.swift does not process `Resources/schemas`).
+    public static var sourceTreeDirectory: URL? {
+        let url = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("schemas")
+        return FileManager.default.fileExists(atPath: url.appendingPathComponent("cloudevent.json").path) ? url : nil
+    }
+
+    /// The bundled schemas, loaded once. Missing or broken schemas are a packaging error and stop the process
     /// with the reason.
     public static let bundled: EventSchemaSet = {
-        guard let directory = bundledDirectory else {
-            preconditionFailure("ChanceryDomain's resource bundle has no schemas (cloudevent.json); check Package.swift resources")
+        guard let directory = bundledDirectory ?? sourceTreeDirectory else {
+            preconditionFailure("ChanceryDomain's resource bundle has no schemas (cloudevent.json): Package.swift must list .process(\"Resources/schemas\")")
         }
         do { return try EventSchemaSet.load(directory: directory) } catch {
-            preconditionFailure("the bundled event schemas do not load: \(error)")
+            preconditionFailure("the event schemas in \(directory.path) do not load: \(error)")
         }
     }()
 }

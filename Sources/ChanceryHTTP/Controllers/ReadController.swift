@@ -10,7 +10,7 @@ import NIOCore
 ///
 /// - `GET /v1/items?region=&department=` — catalogued items.
 /// - `GET /v1/cases?region=&department=&status=&item=&limit=&after=` — cases, keyset-paginated by subject
-///   (`limit` 1…500, default 50; `after` is the last subject of the previous page).
+///   (`limit` 1…500, default 50): `{"cases": […], "next": "<subject>"|null}`; pass `next` as `after`.
 /// - `GET /v1/cases/{region}/{number}` — one case with its timeline.
 /// - `GET /v1/disclosures?region=&category=&limit=&after=` — the disclosure catalogue and counts by category.
 /// - `GET /v1/metrics/departments?region=&from=YYYY-MM&to=YYYY-MM` — efficiency metrics per department over
@@ -40,11 +40,11 @@ public struct ReadController: Sendable {
     @Sendable func items(request: Request, context: Context) async throws -> Response {
         let q = request.uri.queryParameters
         let sql = """
-            SELECT coalesce(json_agg(t ORDER BY t.region, t.item_code), '[]')::text FROM (
+            SELECT coalesce(json_agg(t ORDER BY t.region, t."itemCode"), '[]')::text FROM (
               SELECT region, item_code AS "itemCode", item_name AS "itemName", item_kind AS "itemKind",
                      department_code AS "departmentCode", department_name AS "departmentName",
                      statutory_limit AS "statutoryLimit", promised_limit AS "promisedLimit", case_type AS "caseType",
-                     confirmed_at AS "confirmedAt", item_code
+                     confirmed_at AS "confirmedAt"
               FROM catalog.items WHERE ($1::text IS NULL OR region = $1) AND ($2::text IS NULL OR department_code = $2)) t
             """
         return try await jsonText(sql, [q["region"].map(String.init), q["department"].map(String.init)], wrap: "items")
@@ -65,8 +65,10 @@ public struct ReadController: Sendable {
                 AND ($3::text IS NULL OR status = $3) AND ($4::text IS NULL OR item_code = $4) AND ($5::text IS NULL OR subject > $5)
               ORDER BY subject LIMIT $6) t
             """
-        return try await jsonText(sql, [q["region"].map(String.init), q["department"].map(String.init), q["status"].map(String.init),
-                                        q["item"].map(String.init), q["after"].map(String.init), limit], wrap: "cases")
+        let rows = try await database.query(sql, [q["region"].map(String.init), q["department"].map(String.init), q["status"].map(String.init),
+                                                  q["item"].map(String.init), q["after"].map(String.init), limit])
+        let text = try rows.first?.decode(String.self, at: 0) ?? "[]"
+        return Self.raw("{\"cases\":\(text),\"next\":\(try await nextCursor(text, limit: limit))}")
     }
 
     @Sendable func caseDetail(request: Request, context: Context) async throws -> Response {
@@ -146,6 +148,13 @@ public struct ReadController: Sendable {
               GROUP BY region, department_code) t
             """
         return try await jsonText(sql, [q["region"].map(String.init), try month("from"), try month("to")], wrap: "departments")
+    }
+
+    /// The `after` value for the next page (the last subject) when the page is full, else `null`.
+    private func nextCursor(_ pageJSON: String, limit: Int64) async throws -> String {
+        let rows = try await database.query(
+            "SELECT CASE WHEN json_array_length($1::json) = $2 THEN to_json(($1::json -> -1) ->> 'subject')::text ELSE 'null' END", [pageJSON, limit])
+        return try rows.first?.decode(String.self, at: 0) ?? "null"
     }
 
     private func jsonText(_ sql: String, _ parameters: [(any PostgresEncodable)?], wrap key: String) async throws -> Response {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChanceryDomain
 import ChanceryPostgres
 import ChanceryScenario
 import Foundation
@@ -33,9 +34,18 @@ struct ImportCommand: AsyncParsableCommand {
         print("\(csv): \(result.imported) rows to import, \(result.skipped.count) skipped, \(result.rejected.count) rejected; \(result.events.count) events")
         for r in result.rejected.prefix(10) { print("  row \(r.row) rejected: \(r.reason)") }
         for r in result.skipped.prefix(10) { print("  row \(r.row) skipped: \(r.reason)") }
+        // In business-time order (items first), so the supervisor's event-time clock never runs ahead of a
+        // case that is still to come; each stream's own order is kept.
+        let events = result.events.enumerated().sorted { a, b in
+            let ia = a.element.subject.hasPrefix("item/"), ib = b.element.subject.hasPrefix("item/")
+            if ia != ib { return ia }
+            let ta = (try? RFC3339Timestamp(parsing: a.element.time)) ?? RFC3339Timestamp(epochSeconds: 0)
+            let tb = (try? RFC3339Timestamp(parsing: b.element.time)) ?? RFC3339Timestamp(epochSeconds: 0)
+            return ta != tb ? ta < tb : a.offset < b.offset
+        }.map(\.element)
         let publisher = EventPublisher(baseURL: url, batchSize: batchSize, token: credentials.resolved)
-        let report = try await publisher.publish(result.events) { sent in
-            if sent % 10_000 < batchSize || sent == result.events.count { print("  sent \(sent)/\(result.events.count)") }
+        let report = try await publisher.publish(events) { sent in
+            if sent % 10_000 < batchSize || sent == events.count { print("  sent \(sent)/\(events.count)") }
         }
         print("appended \(report.appended), already appended before \(report.alreadyAppended), refused by the gateway \(report.rejected.count)")
         for r in report.rejected.prefix(10) { print("  refused \(r.id): \(r.problem)") }
