@@ -20,6 +20,11 @@ if ! python3 -c 'import jsonschema, rfc3339_validator' >/dev/null 2>&1; then
   python3 -m pip install -q jsonschema rfc3339-validator 2>/dev/null \
     || python3 -m pip install -q --break-system-packages jsonschema rfc3339-validator
 fi
+# The API documents test validates schemas/openapi.yaml and schemas/asyncapi.yaml with PyPI tools.
+if ! python3 -c 'import openapi_spec_validator, yaml, jsonschema, referencing' >/dev/null 2>&1; then
+  python3 -m pip install -q -r scripts/requirements-api-docs.txt 2>/dev/null \
+    || python3 -m pip install -q --break-system-packages -r scripts/requirements-api-docs.txt
+fi
 if ! command -v swift >/dev/null 2>&1; then
   echo "swift is not on PATH: Chancery needs Swift 6 (https://www.swift.org/install/linux/)" >&2
   exit 1

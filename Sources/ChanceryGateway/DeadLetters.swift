@@ -20,14 +20,16 @@ public struct DeadLetter: Sendable {
     }
 
     /// The record to produce to the inbound topic to try again: the same key, `value` (the original, or a
-    /// corrected one), the original headers without the reason headers, and `retry.of` naming this dead letter.
-    public func retryRecord(inboundTopic: String, value: [UInt8]? = nil) -> KafkaProducerRecord {
+    /// corrected one), the original headers without the reason headers, `retry.of` naming this dead letter,
+    /// and `authorization` with the retrying operator's bearer token (dead letters carry no credential).
+    public func retryRecord(inboundTopic: String, value: [UInt8]? = nil, bearerToken: String? = nil) -> KafkaProducerRecord {
         let reasonHeaders: Set<String> = [
             DeadLetterHeader.code, DeadLetterHeader.message, DeadLetterHeader.pointer, DeadLetterHeader.originalTopic,
-            DeadLetterHeader.originalPartition, DeadLetterHeader.originalOffset, "retry.of",
+            DeadLetterHeader.originalPartition, DeadLetterHeader.originalOffset, "retry.of", "authorization",
         ]
         var headers = record.headers.filter { !reasonHeaders.contains($0.key) }
         headers.append(KafkaHeader(key: "retry.of", value: Array("\(record.topic)/\(record.partition)/\(record.offset)".utf8)))
+        if let bearerToken { headers.append(KafkaHeader(key: "authorization", value: Array("Bearer \(bearerToken)".utf8))) }
         return KafkaProducerRecord(topic: inboundTopic, key: record.key, value: value ?? record.value, headers: headers, partition: nil)
     }
 }

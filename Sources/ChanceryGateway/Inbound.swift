@@ -54,9 +54,11 @@ public enum DeadLetterHeader {
     public static let originalOffset = "original.offset"
 
     /// The dead-letter record for `record` refused for `rejection`: same key and value, the original
-    /// headers, then the reason headers.
+    /// headers except `authorization` (a dead letter never carries a credential), then the reason headers.
     public static func record(for record: KafkaConsumerMessage, rejection: EventRejection, topic: String) -> KafkaProducerRecord {
-        var headers = record.headers.filter { ![code, message, pointer, originalTopic, originalPartition, originalOffset].contains($0.key) }
+        var headers = record.headers.filter {
+            ![code, message, pointer, originalTopic, originalPartition, originalOffset].contains($0.key) && $0.key.lowercased() != "authorization"
+        }
         headers += [
             KafkaHeader(key: code, value: Array(rejection.code.utf8)),
             KafkaHeader(key: message, value: Array(rejection.message.utf8)),

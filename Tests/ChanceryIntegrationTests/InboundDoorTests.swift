@@ -78,6 +78,7 @@ struct InboundDoorTests {
                 #expect(header(m, DeadLetterHeader.originalPartition) == "0")
                 #expect(header(m, DeadLetterHeader.originalOffset).flatMap(Int64.init) != nil)
                 #expect(!(header(m, DeadLetterHeader.message) ?? "").isEmpty)
+                #expect(header(m, "authorization") == nil, "a dead letter never carries a credential")
             }
             // The original bytes are kept: nothing is lost.
             #expect(byCode["malformed-json"]?.first?.value == Array("{not json".utf8))

@@ -178,7 +178,9 @@ public struct ReadController: Sendable {
 
 /// `YYYY-MM` → `YYYY-MM-01`, or nil.
 func ISO8601Month(_ text: String) -> String? {
-    let parts = text.split(separator: "-")
-    guard parts.count == 2, parts[0].count == 4, let _ = Int(parts[0]), let m = Int(parts[1]), (1...12).contains(m) else { return nil }
+    let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+    guard parts.count == 2, parts[0].count == 4, parts[1].count == 2,
+          parts.allSatisfy({ $0.utf8.allSatisfy { $0 >= 48 && $0 <= 57 } }),
+          let m = Int(parts[1]), (1...12).contains(m) else { return nil }
     return "\(text)-01"
 }

@@ -69,6 +69,8 @@ struct DeadLetterCommand: AsyncParsableCommand {
         @Option(help: "A file with the corrected record value (the event JSON, or data in binary mode).")
         var value: String?
 
+        @OptionGroup var credentials: TokenOptions
+
         @Option(help: "Who retries (recorded).")
         var by: String = ProcessInfo.processInfo.environment["USER"] ?? "operator"
 
@@ -81,11 +83,14 @@ struct DeadLetterCommand: AsyncParsableCommand {
                 throw ValidationError("no dead letter at \(topics.deadLetter) partition \(partition) offset \(offset)")
             }
             let deadLetter = DeadLetter(record: record)
+            guard credentials.resolved != nil else {
+                throw ValidationError("a retry is published like any inbound record: pass --token (or set CHANCERY_TOKEN) with the right to publish it")
+            }
             let corrected = try value.map { Array(try Data(contentsOf: URL(fileURLWithPath: $0))) }
             let producer = try KafkaProducer(configuration: .init(kafka: config), logger: DeadLetterCommand.logger())
             let report: KafkaDeliveryReport
             do {
-                report = try await producer.send([deadLetter.retryRecord(inboundTopic: topics.inbound, value: corrected)])[0]
+                report = try await producer.send([deadLetter.retryRecord(inboundTopic: topics.inbound, value: corrected, bearerToken: credentials.resolved)])[0]
             } catch {
                 await producer.shutdown()
                 throw error
