@@ -1,5 +1,8 @@
 import ArgumentParser
+import ChanceryPostgres
+import ChanceryProjections
 import Foundation
+import Logging
 
 /// `chancery`: the event-sourced backend for government approval, disclosure and supervision.
 @main
@@ -23,4 +26,23 @@ struct TokenOptions: ParsableArguments {
 struct DatabaseOptions: ParsableArguments {
     @Option(name: .customLong("database-url"), help: "libpq connection URL of the read models.")
     var databaseURL: String = "postgresql://postgres@127.0.0.1:54329/chancery"
+
+    /// Runs `body` with a small pool on the read models, shutting it down afterwards whatever happens.
+    /// - Parameter migrate: apply pending migrations first (commands that may run before any server).
+    @discardableResult
+    func withClient<T: Sendable>(label: String, connections: Int = 1, migrate: Bool = false,
+                                 _ body: @Sendable (PostgresClient) async throws -> T) async throws -> T {
+        var logger = Logger(label: label)
+        logger.logLevel = .warning
+        let client = PostgresClient(url: databaseURL, maxConnections: connections, logger: logger)
+        do {
+            if migrate { _ = try await ReadModelMigrations.migrate(client) }
+            let result = try await body(client)
+            await client.shutdown()
+            return result
+        } catch {
+            await client.shutdown()
+            throw error
+        }
+    }
 }

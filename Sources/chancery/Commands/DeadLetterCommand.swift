@@ -37,12 +37,15 @@ struct DeadLetterCommand: AsyncParsableCommand {
             let topics = TopicNames(prefix: kafka.topicPrefix)
             let records = try await LogTail.records(
                 topics: [topics.deadLetter], kafka: KafkaConfiguration(bootstrapServers: kafka.kafkaBrokers), logger: DeadLetterCommand.logger(), idleMilliseconds: 800)
-            let client = PostgresClient(url: database.databaseURL, maxConnections: 1, logger: DeadLetterCommand.logger())
-            var retried: Set<String> = []
-            if let rows = try? await client.query("SELECT deadletter_partition, deadletter_offset FROM audit.deadletter_retries WHERE deadletter_topic = $1", [topics.deadLetter]) {
-                for r in rows { retried.insert("\(try r.decode(Int32.self, at: 0))/\(try r.decode(Int64.self, at: 1))") }
-            }
-            await client.shutdown()
+            let deadLetterTopic = topics.deadLetter
+            let retried: Set<String> = (try? await database.withClient(label: "chancery.deadletter") { client in
+                var positions: Set<String> = []
+                for r in try await client.query(
+                    "SELECT deadletter_partition, deadletter_offset FROM audit.deadletter_retries WHERE deadletter_topic = $1", [deadLetterTopic]) {
+                    positions.insert("\(try r.decode(Int32.self, at: 0))/\(try r.decode(Int64.self, at: 1))")
+                }
+                return positions
+            }) ?? []
             if records.isEmpty { print("no dead letters in \(topics.deadLetter)") }
             for record in records {
                 let d = DeadLetter(record: record)
@@ -96,19 +99,17 @@ struct DeadLetterCommand: AsyncParsableCommand {
                 throw error
             }
             await producer.shutdown()
-            let client = PostgresClient(url: database.databaseURL, maxConnections: 1, logger: DeadLetterCommand.logger())
-            do {
+            let (deadLetterPartition, deadLetterOffset, code, retriedBy) = (partition, offset, deadLetter.code, by)
+            let isCorrected = corrected != nil
+            try await database.withClient(label: "chancery.deadletter") { client in
                 try await client.execute(
                     """
                     INSERT INTO audit.deadletter_retries (deadletter_topic, deadletter_partition, deadletter_offset, error_code, corrected,
                                                           inbound_topic, inbound_partition, inbound_offset, retried_by)
                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-                    """, [topics.deadLetter, partition, offset, deadLetter.code, corrected != nil, report.topic, report.partition, report.offset, by])
-            } catch {
-                await client.shutdown()
-                throw error
+                    """, [topics.deadLetter, deadLetterPartition, deadLetterOffset, code, isCorrected, report.topic, report.partition,
+                          report.offset, retriedBy])
             }
-            await client.shutdown()
             print("re-submitted \(topics.deadLetter) \(partition)/\(offset) (\(deadLetter.code)) as \(report.topic) \(report.partition)/\(report.offset)\(corrected != nil ? " with a corrected value" : "")")
         }
     }

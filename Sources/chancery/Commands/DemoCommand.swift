@@ -34,16 +34,13 @@ struct DemoCommand: AsyncParsableCommand {
         }
         print("appended \(report.appended), already appended before \(report.alreadyAppended), rejected \(report.rejected.count)")
         for r in report.rejected.prefix(10) { print("  rejected \(r.id): \(r.problem)") }
-        let client = PostgresClient(url: database.databaseURL, maxConnections: 2, logger: Logger(label: "chancery.demo"))
-        do {
+        let heads = report.heads
+        let summary = !noSummary
+        try await database.withClient(label: "chancery.demo", connections: 2) { client in
             print("waiting for the projector and the supervisor to catch up …")
-            try await CatchUp.wait(for: report.heads, database: client)
-            if !noSummary { print(try await Summary.render(database: client)) }
-        } catch {
-            await client.shutdown()
-            throw error
+            try await CatchUp.wait(for: heads, database: client)
+            if summary { print(try await Summary.render(database: client)) }
         }
-        await client.shutdown()
         if !report.rejected.isEmpty { throw ExitCode(1) }
     }
 }

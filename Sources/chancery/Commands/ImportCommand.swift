@@ -49,14 +49,8 @@ struct ImportCommand: AsyncParsableCommand {
         }
         print("appended \(report.appended), already appended before \(report.alreadyAppended), refused by the gateway \(report.rejected.count)")
         for r in report.rejected.prefix(10) { print("  refused \(r.id): \(r.problem)") }
-        let client = PostgresClient(url: database.databaseURL, maxConnections: 2, logger: Logger(label: "chancery.import"))
-        do {
-            try await CatchUp.wait(for: report.heads, database: client)
-        } catch {
-            await client.shutdown()
-            throw error
-        }
-        await client.shutdown()
+        let heads = report.heads
+        try await database.withClient(label: "chancery.import", connections: 2) { try await CatchUp.wait(for: heads, database: $0) }
         print("read models up to date")
     }
 }

@@ -10,14 +10,7 @@ struct MigrateCommand: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        let client = PostgresClient(url: database.databaseURL, maxConnections: 1, logger: Logger(label: "chancery.migrate"))
-        do {
-            let applied = try await ReadModelMigrations.migrate(client)
-            print(applied.isEmpty ? "up to date" : "applied \(applied.map(String.init).joined(separator: ", "))")
-        } catch {
-            await client.shutdown()
-            throw error
-        }
-        await client.shutdown()
+        let applied = try await database.withClient(label: "chancery.migrate") { try await ReadModelMigrations.migrate($0) }
+        print(applied.isEmpty ? "up to date" : "applied \(applied.map(String.init).joined(separator: ", "))")
     }
 }

@@ -9,13 +9,6 @@ struct SummaryCommand: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        let client = PostgresClient(url: database.databaseURL, maxConnections: 1, logger: Logger(label: "chancery.summary"))
-        do {
-            print(try await Summary.render(database: client))
-        } catch {
-            await client.shutdown()
-            throw error
-        }
-        await client.shutdown()
+        print(try await database.withClient(label: "chancery.summary") { try await Summary.render(database: $0) })
     }
 }

@@ -11,21 +11,6 @@ struct TokensCommand: AsyncParsableCommand {
         commandName: "tokens", abstract: "Manage bearer tokens (stored hashed in auth.tokens).",
         subcommands: [Add.self, List.self, Revoke.self])
 
-    static func withDatabase<T: Sendable>(_ options: DatabaseOptions, _ body: @Sendable (PostgresClient) async throws -> T) async throws -> T {
-        var logger = Logger(label: "chancery.tokens")
-        logger.logLevel = .warning
-        let client = PostgresClient(url: options.databaseURL, maxConnections: 1, logger: logger)
-        do {
-            _ = try await ReadModelMigrations.migrate(client)
-            let result = try await body(client)
-            await client.shutdown()
-            return result
-        } catch {
-            await client.shutdown()
-            throw error
-        }
-    }
-
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a token and print it (once).")
 
@@ -56,7 +41,7 @@ struct TokensCommand: AsyncParsableCommand {
         func run() async throws {
             let role = Principal.Role(rawValue: role)!
             let (sources, regions, description) = (self.sources, self.regions, self.description)
-            let token = try await TokensCommand.withDatabase(database) { db in
+            let token = try await database.withClient(label: "chancery.tokens", migrate: true) { db in
                 try await PostgresTokenStore.add(role: role, sources: sources, regions: regions, description: description, database: db)
             }
             if quiet { print(token.text) } else {
@@ -71,7 +56,7 @@ struct TokensCommand: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
-            let rows = try await TokensCommand.withDatabase(database) { db in
+            let rows = try await database.withClient(label: "chancery.tokens", migrate: true) { db in
                 try await db.query("SELECT id, role, array_to_string(sources, ','), array_to_string(regions, ','), coalesce(description, ''), revoked_at IS NOT NULL FROM auth.tokens ORDER BY created_at")
             }
             for r in rows {
@@ -91,7 +76,7 @@ struct TokensCommand: AsyncParsableCommand {
 
         func run() async throws {
             let id = self.id
-            let n = try await TokensCommand.withDatabase(database) { db in
+            let n = try await database.withClient(label: "chancery.tokens", migrate: true) { db in
                 try await db.execute("UPDATE auth.tokens SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL", [id])
             }
             if n == 0 { throw ValidationError("no active token \(id)") }
