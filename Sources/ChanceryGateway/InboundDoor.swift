@@ -1,5 +1,6 @@
 import ChanceryDomain
 import ChanceryKafka
+import Foundation
 import Logging
 
 /// The Kafka door (DESIGN.md, "gateway"): consumes `gov.inbound` as the consumer group
@@ -28,6 +29,7 @@ public struct InboundDoor: Sendable {
     let assignment: Assignment
     let resolver: any PrincipalResolver
     let logger: Logger
+    private let lookupFailure = LookupFailure()
 
     /// - Parameter resolver: resolves each record's `authorization: Bearer …` header; a record without a
     ///   valid token (`unauthorized`) or whose token does not grant its source or region (`forbidden`)
@@ -69,11 +71,17 @@ public struct InboundDoor: Sendable {
                 for record in records {
                     do throws(EventRejection) {
                         let (event, expected) = try InboundDecoder.decode(record)
-                        try await authorize(event, record)
+                        // A token store that cannot answer stops this life of the door (it restarts from the
+                        // committed offsets); only the record's own faults become dead letters.
+                        let principal = try await principal(of: record)
+                        try authorize(event, principal)
                         items.append(InboundItem(content: .event(SubmittedEvent(event: event, expected: expected)), record: record))
                     } catch {
                         items.append(InboundItem(content: .refused(error), record: record))
                     }
+                }
+                if let failure = lookupFailure.take() {
+                    throw InboundDoorError.tokenStoreUnavailable("\(failure)")
                 }
                 var offsets: [KafkaTopicPartition: Int64] = [:]
                 for r in records { offsets[r.topicPartition] = max(offsets[r.topicPartition] ?? 0, r.offset + 1) }
@@ -91,20 +99,41 @@ public struct InboundDoor: Sendable {
         await consumer.close()
     }
 
-    /// Checks the record's bearer token against the event's source and region.
-    private func authorize(_ event: CloudEvent, _ record: KafkaConsumerMessage) async throws(EventRejection) {
+    /// The principal of the record's `authorization: Bearer …` header.
+    /// - Throws: ``EventRejection`` `unauthorized` for a missing, unknown or revoked token. When the token
+    ///   store cannot answer it records the failure, which makes ``run()`` throw
+    ///   ``InboundDoorError/tokenStoreUnavailable(_:)`` before anything of the batch is appended or dead-lettered.
+    private func principal(of record: KafkaConsumerMessage) async throws(EventRejection) -> Principal {
         guard let header = InboundDecoder.header("authorization", in: record), header.hasPrefix("Bearer ") else {
             throw EventRejection(code: "unauthorized", pointer: "", message: "the record has no 'authorization: Bearer <token>' header")
         }
-        let principal: Principal?
-        do {
-            principal = try await resolver.principal(forBearer: String(header.dropFirst(7)))
-        } catch {
-            throw EventRejection(code: "unavailable", pointer: "", message: "the token could not be checked: \(error)")
+        let result: Result<Principal?, any Error>
+        do { result = .success(try await resolver.principal(forBearer: String(header.dropFirst(7)))) } catch { result = .failure(error) }
+        switch result {
+        case .success(let principal?): return principal
+        case .success(nil): throw EventRejection(code: "unauthorized", pointer: "", message: "the bearer token is unknown, malformed or revoked")
+        case .failure(let error):
+            lookupFailure.set(error)
+            throw EventRejection(code: "unavailable", pointer: "", message: "the token store did not answer: \(error)")
         }
-        guard let principal else {
-            throw EventRejection(code: "unauthorized", pointer: "", message: "the bearer token is unknown, malformed or revoked")
-        }
+    }
+
+    /// Checks the principal's grants against the event's source and region.
+    private func authorize(_ event: CloudEvent, _ principal: Principal) throws(EventRejection) {
         if let refusal = principal.refusal(toPublish: event) { throw refusal }
     }
+}
+
+/// Why the inbound door stopped without dead-lettering anything.
+public enum InboundDoorError: Error, Sendable {
+    /// The token store (PostgreSQL) could not be asked; the batch is re-read after a restart.
+    case tokenStoreUnavailable(String)
+}
+
+/// The first token-store failure of a batch, so the door can stop instead of dead-lettering.
+final class LookupFailure: @unchecked Sendable {
+    private let lock = NSLock()
+    private var error: (any Error)?
+    func set(_ e: any Error) { lock.withLock { if error == nil { error = e } } }
+    func take() -> (any Error)? { lock.withLock { defer { error = nil }; return error } }
 }

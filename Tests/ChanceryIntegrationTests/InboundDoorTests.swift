@@ -99,4 +99,29 @@ struct InboundDoorTests {
             #expect(try types.map { try $0.decode(String.self, at: 0) } == ["gov.approval.case.submitted", "gov.approval.case.accepted"])
         }
     }
+
+    struct FailingResolver: PrincipalResolver {
+        struct Down: Error {}
+        func principal(forBearer bearer: String) async throws -> Principal? { throw Down() }
+    }
+
+    @Test("when tokens cannot be checked the door stops and dead-letters nothing")
+    func tokenStoreDown() async throws {
+        try await TestCluster.with { cluster in
+            let kafka = KafkaConfiguration(bootstrapServers: cluster.node.bootstrapServers)
+            let producer = try KafkaProducer(configuration: .init(kafka: kafka), logger: cluster.logger)
+            _ = try await producer.send([KafkaProducerRecord(
+                topic: cluster.node.topics.inbound, key: Array("case/430424/T-1".utf8), value: Self.bytes(Events.submitted("T-1")),
+                headers: [Self.h("authorization", "Bearer \(TestTokens.integrator.text)")], partition: 0)])
+            await producer.shutdown()
+            let door = InboundDoor(gateway: cluster.gateway, topics: cluster.node.topics, kafka: kafka, assignment: .all,
+                                   resolver: FailingResolver(), logger: cluster.logger)
+            await #expect(throws: InboundDoorError.self) { try await door.run() }
+            let admin = try KafkaAdmin(configuration: kafka, logger: cluster.logger)
+            var deadLetters: Int64 = 0
+            for p in 0..<Int32(3) { deadLetters += try await admin.watermarks(.init(topic: cluster.node.topics.deadLetter, partition: p)).high }
+            admin.shutdown()
+            #expect(deadLetters == 0)
+        }
+    }
 }
