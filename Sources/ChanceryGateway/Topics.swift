@@ -15,6 +15,4 @@ public struct TopicNames: Sendable, Hashable {
     public var inbound: String { prefix + "gov.inbound" }
     /// The dead-letter topic `gov.deadletter`.
     public var deadLetter: String { prefix + "gov.deadletter" }
-    /// The base name of a full topic name (prefix removed).
-    public func base(of topic: String) -> String { topic.hasPrefix(prefix) ? String(topic.dropFirst(prefix.count)) : topic }
 }

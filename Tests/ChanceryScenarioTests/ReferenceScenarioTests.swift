@@ -154,7 +154,7 @@ struct ReferenceScenarioTests {
         let encoder = JSONEncoder()
         var failures: [String] = []
         for event in scenarioEvents {
-            let json = try TestJSONParser.parse(Array(try encoder.encode(event)))
+            let json = try OrderedJSON(parsing: Array(try encoder.encode(event))).jsonValue
             do {
                 let validated = try EventValidator.validate(json)
                 if validated != event { failures.append("\(event.id): changed by validation") }
