@@ -7,7 +7,7 @@ import Metrics
 /// The only writer of the canonical topics (DESIGN.md, "gateway").
 ///
 /// For each request it checks idempotency (same `source`+`id` → the first answer), the expected version,
-/// and the lifecycle rules (``Lifecycle/decide(_:given:)``); assigns `sequence`, `recordedtime`,
+/// the lifecycle rules (``Lifecycle/decide(_:given:)``) and the catalog rules (``CatalogRules``); assigns `sequence`, `recordedtime`,
 /// `prevhash` and `hash`; and appends with a transactional producer. Requests that arrive while a
 /// transaction is in flight are grouped into the next one (group commit); each request stays
 /// all-or-nothing: a refused event refuses its whole request and no other.
@@ -304,16 +304,31 @@ public actor Gateway {
             } catch {
                 throw AppendFailure.rejected(index: index, EventRejection(code: error.code, pointer: "/\(index)\(error.pointer)", message: error.message))
             }
+            if let itemStream = CatalogRules.itemStream(for: event, given: current.state) {
+                let item: StreamHead
+                if let h = local.overlay[itemStream] { item = h } else { item = try await head(of: itemStream) }
+                do {
+                    try CatalogRules.check(event, given: current.state, item: item.state)
+                } catch {
+                    throw AppendFailure.rejected(index: index, EventRejection(code: error.code, pointer: "/\(index)\(error.pointer)", message: error.message))
+                }
+            }
             var head = current
             for var e in decided {
                 e.sequence = head.sequence + 1
                 e.prevhash = head.hash
                 e.recordedtime = recordedTime
                 e.hash = e.computeHash()
+                let value = e.jsonBytes()
+                guard value.count <= EventValidator.maxEventBytes else {
+                    throw AppendFailure.rejected(index: index, EventRejection(
+                        code: "payload-too-large", pointer: "/\(index)",
+                        message: "the event has \(value.count) bytes as appended; an event may have at most \(EventValidator.maxEventBytes)"))
+                }
                 head = head.advanced(by: e)
                 let eventType = EventCatalog.eventType(e.type)!
                 local.records.append(KafkaProducerRecord(
-                    topic: topics.canonical(eventType.topic), key: Array(e.subject.utf8), value: e.jsonBytes(),
+                    topic: topics.canonical(eventType.topic), key: Array(e.subject.utf8), value: value,
                     headers: [KafkaHeader(key: "ce_type", value: Array(e.type.utf8)),
                               KafkaHeader(key: "content-type", value: Array("application/cloudevents+json".utf8))],
                     partition: nil))

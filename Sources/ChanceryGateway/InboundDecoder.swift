@@ -6,11 +6,24 @@ import Foundation
 /// protocol binding 1.0): structured (`content-type: application/cloudevents+json`, the event as the
 /// value) or binary (attributes in `ce_` headers, `data` as the value).
 public enum InboundDecoder {
+    /// A record without `ce_` headers is in structured mode; its `content-type`, when present, must be
+    /// `application/cloudevents+json`.
+    ///
     /// - Returns: the validated event and its expected version (`expectedsequence`, or `ce_expectedsequence`).
-    /// - Throws: ``EventRejection`` as ``EventValidator`` does, plus `malformed-json` for a value that is not JSON.
+    /// - Throws: ``EventRejection`` as ``EventValidator`` does, plus `payload-too-large` for a value over
+    ///   ``EventValidator/maxEventBytes``, `unsupported-media-type` for a structured record of another content
+    ///   type, and `malformed-json` for a value that is not JSON (all with the empty pointer: the whole record).
     public static func decode(_ record: KafkaConsumerMessage) throws(EventRejection) -> (CloudEvent, ExpectedVersion) {
+        guard record.value.count <= EventValidator.maxEventBytes else {
+            throw EventRejection(code: "payload-too-large", pointer: "",
+                                 message: "the record value has \(record.value.count) bytes; an event may have at most \(EventValidator.maxEventBytes)")
+        }
         let contentType = header("content-type", in: record)?.lowercased()
         let ceHeaders = record.headers.filter { $0.key.hasPrefix("ce_") }
+        if ceHeaders.isEmpty, let contentType, !contentType.hasPrefix("application/cloudevents+json") {
+            throw EventRejection(code: "unsupported-media-type", pointer: "",
+                                 message: "a record without ce_ headers is in structured content mode and must be application/cloudevents+json, not \(contentType)")
+        }
         let value: JSONValue
         do {
             value = try JSONDecoder().decode(JSONValue.self, from: Data(record.value))

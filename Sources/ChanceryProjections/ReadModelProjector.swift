@@ -23,7 +23,7 @@ public struct ReadModelProjector: ReadModelHandler {
             let event = consumed.event
             let head = heads[event.subject] ?? StreamHead(stream: event.subject)
             heads[event.subject] = head.advanced(by: event)
-            try await project(event, on: db)
+            try await project(UpcasterRegistry.standard.upcast(event), on: db)
         }
         let encoder = JSONEncoder()
         let sorted = heads.values.sorted { $0.stream < $1.stream }

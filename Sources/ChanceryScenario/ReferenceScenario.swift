@@ -174,7 +174,9 @@ struct EventSink {
             guard let eventType = EventCatalog.eventType(type) else { preconditionFailure("unknown event type \(type)") }
             let event = CloudEvent(
                 id: "\(subject)#\(i + 1)", source: source, type: type, subject: subject, time: time.rfc3339,
-                region: region, data: data, dataschema: eventType.dataschema()
+                // The 2025 history was published by systems that speak version 1 of every type; consumers read
+                // it through the upcasters (CaseAccepted v1 → v2), as they would read a real year-old log.
+                region: region, data: data, dataschema: eventType.dataschema(version: 1)
             )
             pending.append(Pending(key: time.key, rank: rank, ordinal: i + 1, event: event))
         }

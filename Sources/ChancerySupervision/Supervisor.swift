@@ -50,7 +50,7 @@ public struct Supervisor: ReadModelHandler {
         var touched: Set<String> = []
 
         for consumed in events {
-            let event = consumed.event
+            let event = UpcasterRegistry.standard.upcast(consumed.event)
             guard let instant = try? RFC3339Timestamp(parsing: event.time) else { continue }
             let key = "\(event.region)#\(consumed.topic)#\(consumed.partition)"
             if latest[key].map({ $0.time < instant }) ?? true { latest[key] = (event.region, consumed.topic, consumed.partition, instant) }

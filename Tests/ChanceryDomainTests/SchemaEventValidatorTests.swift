@@ -49,9 +49,9 @@ struct SchemaEventValidatorTests {
         Row(name: "enum", event: with(["applicantKind": "robot"]), code: "invalid-data", pointer: "/data/applicantKind"),
         Row(name: "data not an object", event: submitted([1, 2]), code: "invalid-data", pointer: "/data"),
         Row(name: "working days out of range",
-            event: submitted(["caseType": "promised", "promisedLimit": 4000], type: "gov.approval.case.accepted"), code: "invalid-data", pointer: "/data/promisedLimit"),
+            event: submitted(["caseType": "promised", "promisedLimit": 4000, "promisedLimitUnit": "working-days"], type: "gov.approval.case.accepted"), code: "invalid-data", pointer: "/data/promisedLimit"),
         Row(name: "promised limit above statutory (beyond JSON Schema)",
-            event: submitted(["caseType": "promised", "promisedLimit": 30, "statutoryLimit": 20], type: "gov.approval.case.accepted"),
+            event: submitted(["caseType": "promised", "promisedLimit": 30, "promisedLimitUnit": "working-days", "statutoryLimit": 20], type: "gov.approval.case.accepted"),
             code: "invalid-data", pointer: "/data/promisedLimit"),
         Row(name: "item revision with only a reason",
             event: submitted(["reason": "x"], type: "gov.catalog.item.revised", subject: "item/430424/X1"), code: "invalid-data", pointer: "/data"),
@@ -100,7 +100,7 @@ struct SchemaEventValidatorTests {
         #expect(event.data == .object(Self.caseData))
         #expect(expected == .noStream)
         // An integral number written with a fraction is an integer for JSON Schema.
-        let accepted = Self.submitted(["caseType": "promised", "promisedLimit": .number(5)], type: "gov.approval.case.accepted")
+        let accepted = Self.submitted(["caseType": "promised", "promisedLimit": .number(5), "promisedLimitUnit": "working-days"], type: "gov.approval.case.accepted")
         #expect(Self.rejection(accepted) == nil)
     }
 
@@ -110,5 +110,12 @@ struct SchemaEventValidatorTests {
         try EventValidator.validateData(["caseType": "immediate", "promisedLimit": 0], of: t, version: 1, pointer: "/data")
         #expect(throws: EventRejection.self) { try EventValidator.validateData(["caseType": "immediate", "promisedLimit": 0], of: t, version: 9, pointer: "/data") }
         #expect(EventValidator.crossFieldRules.map(\.rule) == ["promisedLimit ≤ statutoryLimit"])
+        // A promise in calendar days (version 2) is not compared with a statutory limit in working days.
+        try EventValidator.validateData(["caseType": "promised", "promisedLimit": 30, "promisedLimitUnit": "calendar-days", "statutoryLimit": 20],
+                                        of: t, version: 2, pointer: "/data")
+        #expect(throws: EventRejection.self) {
+            try EventValidator.validateData(["caseType": "promised", "promisedLimit": 30, "promisedLimitUnit": "working-days", "statutoryLimit": 20],
+                                            of: t, version: 2, pointer: "/data")
+        }
     }
 }

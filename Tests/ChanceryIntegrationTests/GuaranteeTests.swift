@@ -107,12 +107,13 @@ struct GuaranteeTests {
                 let other = try await client.post(Events.setting(Events.submitted("G3-1"), "time", "2025-03-03T09:30:00+08:00"))
                 #expect(other.status == .conflict)
                 #expect(other.json["type"] == "/problems/duplicate-id-conflict")
+                #expect(other.json["pointer"] == "/id")
                 #expect(try await total() == before)
                 return first.json["events"]?[0] ?? .null
             }
             // A restarted gateway finds the first answer in the read models.
             try await cluster.running([cluster.projector()]) {
-                try await cluster.eventually("SELECT count(*) FROM audit.events", equals: 1)
+                try await cluster.eventually("SELECT count(*) FROM audit.events WHERE subject LIKE 'case/%'", equals: 1)
             }
             let stored = try await PostgresGatewayStore(database: cluster.node.database).lookup(source: Events.source, id: "G3-1-1")
             #expect(stored?.sequence == 1)

@@ -56,6 +56,17 @@ struct HTTPDoorTests {
              contentType: "application/cloudevents-batch+json", status: .unprocessableContent, type: "/problems/invalid-attribute", pointer: "/1/subject"),
         Case(name: "version conflict", body: json(Events.setting(Events.submitted("H-4"), "expectedsequence", 5)),
              status: .conflict, type: "/problems/version-conflict", pointer: "/expectedsequence"),
+        Case(name: "unknown region", body: json(Events.setting(Events.setting(Events.submitted("H-6"), "region", "990000"), "subject", "case/990000/H-6")),
+             status: .unprocessableContent, type: "/problems/unknown-region", pointer: "/region"),
+        Case(name: "oversized event", body: json(Events.setting(Events.submitted("H-7"), "data", [
+            "caseNumber": "H-7", "itemCode": "430424XK001", "departmentCode": "test", "applicantName": .string(String(repeating: "张", count: 200_000)),
+        ])), status: .contentTooLarge, type: "/problems/payload-too-large", pointer: ""),
+        Case(name: "catalog: unknown item", body: json(Events.setting(Events.submitted("H-8"), "data", [
+            "caseNumber": "H-8", "itemCode": "NO-SUCH-ITEM", "departmentCode": "test", "applicantName": "张三",
+        ])), status: .unprocessableContent, type: "/problems/catalog-violation", pointer: "/data/itemCode"),
+        Case(name: "catalog: another department's item", body: json(Events.setting(Events.submitted("H-9"), "data", [
+            "caseNumber": "H-9", "itemCode": "430424XK001", "departmentCode": "housing", "applicantName": "张三",
+        ])), status: .unprocessableContent, type: "/problems/catalog-violation", pointer: "/data/departmentCode"),
     ]
 
     @Test("bad input gets a specific problem+json", arguments: cases)

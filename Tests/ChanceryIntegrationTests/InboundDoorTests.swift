@@ -32,6 +32,8 @@ struct InboundDoorTests {
                 Self.h("ce_type", "gov.approval.case.accepted"), Self.h("ce_subject", "case/430424/I-1"),
                 Self.h("ce_time", "2025-03-03T10:00:00+08:00"), Self.h("ce_region", "430424"),
                 Self.h("ce_expectedsequence", "1"), Self.h("content-type", "application/json"),
+                // A publisher still on version 1 of CaseAccepted (no promisedLimitUnit) pins it.
+                Self.h("ce_dataschema", "urn:chancery:schema:gov.approval.case.accepted:1"),
             ]
             _ = try await producer.send([
                 record(Self.bytes(Events.submitted("I-1")), headers: [Self.h("content-type", "application/cloudevents+json")]),
@@ -97,6 +99,103 @@ struct InboundDoorTests {
             }
             let types = try await cluster.node.database.query("SELECT type FROM audit.events WHERE subject = 'case/430424/I-1' ORDER BY sequence")
             #expect(try types.map { try $0.decode(String.self, at: 0) } == ["gov.approval.case.submitted", "gov.approval.case.accepted"])
+        }
+    }
+
+    /// One bad record of the matrix and the dead-letter reason it must get.
+    struct BadRecord {
+        var key: String
+        var value: [UInt8]
+        var headers: [KafkaHeader] = [Self.structured]
+        var code: String
+        var pointer: String
+        static let structured = InboundDoorTests.h("content-type", "application/cloudevents+json")
+    }
+
+    static func json(_ v: JSONValue) -> [UInt8] { bytes(v) }
+    static func without(_ key: String, _ v: JSONValue) -> JSONValue {
+        guard case .object(var o) = v else { return v }
+        o[key] = nil
+        return .object(o)
+    }
+
+    /// Every kind of bad input, each on its own stream (the key names it).
+    static let matrix: [BadRecord] = [
+        BadRecord(key: "case/430424/K-json", value: Array("{\"id\": ".utf8), code: "malformed-json", pointer: ""),
+        BadRecord(key: "case/430424/K-missing", value: json(without("id", Events.submitted("K-missing"))), code: "missing-attribute", pointer: "/id"),
+        BadRecord(key: "case/430424/K-typed", value: json(Events.setting(Events.submitted("K-typed"), "source", 42)), code: "invalid-attribute", pointer: "/source"),
+        BadRecord(key: "case/430424/K-type", value: json(Events.setting(Events.submitted("K-type"), "type", "gov.approval.case.teleported")),
+                  code: "unknown-type", pointer: "/type"),
+        BadRecord(key: "case/990000/K-region", value: json(Events.setting(Events.setting(Events.submitted("K-region"), "region", "990000"), "subject", "case/990000/K-region")),
+                  code: "unknown-region", pointer: "/region"),
+        BadRecord(key: "case/430424/K-life", value: json(Events.concluded("K-life")), code: "lifecycle-violation", pointer: "/type"),
+        BadRecord(key: "case/430424/K-version", value: json(Events.setting(Events.submitted("K-version"), "expectedsequence", 5)),
+                  code: "version-conflict", pointer: "/expectedsequence"),
+        BadRecord(key: "case/430424/K-dup", value: json(Events.setting(Events.submitted("K-ok", id: "K-ok-1"), "time", "2025-03-03T09:30:00+08:00")),
+                  code: "duplicate-id-conflict", pointer: "/id"),
+        BadRecord(key: "case/430424/K-big", value: json(Events.setting(Events.submitted("K-big"), "data",
+                  ["caseNumber": "K-big", "itemCode": "430424XK001", "departmentCode": "test", "applicantName": .string(String(repeating: "张", count: 200_000))])),
+                  code: "payload-too-large", pointer: ""),
+        BadRecord(key: "case/430424/K-media", value: json(Events.submitted("K-media")), headers: [h("content-type", "application/xml")],
+                  code: "unsupported-media-type", pointer: ""),
+        BadRecord(key: "case/430424/K-item", value: json(Events.setting(Events.submitted("K-item"), "data",
+                  ["caseNumber": "K-item", "itemCode": "NO-SUCH-ITEM", "departmentCode": "test", "applicantName": "张三"])),
+                  code: "catalog-violation", pointer: "/data/itemCode"),
+        BadRecord(key: "case/430424/K-data", value: json(Events.setting(Events.submitted("K-data"), "data", ["caseNumber": "K-data"])),
+                  code: "invalid-data", pointer: "/data/itemCode"),
+    ]
+
+    @Test("every kind of bad input is dead-lettered with its exact code and pointer, and the door keeps going")
+    func badInputMatrix() async throws {
+        try await TestCluster.with { cluster in
+            let kafka = KafkaConfiguration(bootstrapServers: cluster.node.bootstrapServers)
+            let producer = try KafkaProducer(configuration: .init(kafka: kafka), logger: cluster.logger)
+            let inbound = cluster.node.topics.inbound
+            let auth = Self.h("authorization", "Bearer \(TestTokens.integrator.text)")
+            func record(_ key: String, _ value: [UInt8], _ headers: [KafkaHeader]) -> KafkaProducerRecord {
+                KafkaProducerRecord(topic: inbound, key: Array(key.utf8), value: value, headers: headers + [auth], partition: 0)
+            }
+            // A valid case first (the duplicate-id record reuses its id), then every bad record, then another valid one.
+            var records = [record("case/430424/K-ok", Self.json(Events.submitted("K-ok", id: "K-ok-1")), [BadRecord.structured])]
+            records += Self.matrix.map { record($0.key, $0.value, $0.headers) }
+            records.append(record("case/430424/K-last", Self.json(Events.submitted("K-last")), [BadRecord.structured]))
+            _ = try await producer.send(records)
+            await producer.shutdown()
+
+            let door = InboundDoor(gateway: cluster.gateway, topics: cluster.node.topics, kafka: kafka, assignment: .all,
+                                   resolver: TestTokens.resolver, logger: cluster.logger)
+            let task = Task { try await door.run() }
+            let consumer = try KafkaConsumer(configuration: .init(kafka: kafka, groupID: "test-dlq-matrix"), logger: cluster.logger)
+            var offsets: [KafkaTopicPartition: Int64] = [:]
+            for p in 0..<Int32(3) { offsets[KafkaTopicPartition(topic: cluster.node.topics.deadLetter, partition: p)] = 0 }
+            try consumer.assign(offsets)
+            var dead: [KafkaConsumerMessage] = []
+            let deadline = Date().addingTimeInterval(30)
+            while dead.count < Self.matrix.count && Date() < deadline {
+                dead += try await consumer.poll(maxCount: 20, maxWaitMilliseconds: 200)
+            }
+            await consumer.close()
+
+            func header(_ m: KafkaConsumerMessage, _ k: String) -> String? {
+                m.headers.last { $0.key == k }?.value.map { String(decoding: $0, as: UTF8.self) }
+            }
+            #expect(dead.count == Self.matrix.count)
+            let byKey = Dictionary(dead.map { (String(decoding: $0.key ?? [], as: UTF8.self), $0) }) { first, _ in first }
+            for bad in Self.matrix {
+                let letter = try #require(byKey[bad.key], "no dead letter for \(bad.key)")
+                #expect(header(letter, DeadLetterHeader.code) == bad.code, "\(bad.key)")
+                #expect(header(letter, DeadLetterHeader.pointer) == bad.pointer, "\(bad.key)")
+                #expect(!(header(letter, DeadLetterHeader.message) ?? "").isEmpty, "\(bad.key)")
+                #expect(letter.value == bad.value, "\(bad.key): the original bytes are kept")
+                #expect(header(letter, DeadLetterHeader.originalTopic) == inbound)
+            }
+            // The door did not stop: the valid record after all the bad ones was appended, and it is still running.
+            try await cluster.running([cluster.projector()]) {
+                try await cluster.eventually("SELECT count(*) FROM audit.events WHERE subject IN ('case/430424/K-ok', 'case/430424/K-last')", equals: 2)
+            }
+            #expect(try await cluster.node.database.query("SELECT count(*) FROM audit.events WHERE subject LIKE 'case/%'")[0].decode(Int64.self, at: 0) == 2)
+            task.cancel()
+            _ = try? await task.value
         }
     }
 

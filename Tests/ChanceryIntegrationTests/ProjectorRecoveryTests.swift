@@ -35,7 +35,7 @@ struct ProjectorRecoveryTests {
 
     @Test("killing the projector between apply and commit, then restarting, equals a clean replay")
     func crashBetweenApplyAndCommit() async throws {
-        try await TestCluster.with { cluster in
+        try await TestCluster.with(seedCatalog: false) { cluster in
             // The first 3,000 events of the reference scenario: items, documents and cases in mid-flight.
             let events = Array(ReferenceScenario().events().prefix(3000))
             let result = try await cluster.gateway.append(events.map { SubmittedEvent(event: $0) })

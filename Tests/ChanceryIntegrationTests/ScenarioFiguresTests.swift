@@ -14,7 +14,7 @@ import Testing
 struct ScenarioFiguresTests {
     @Test("the read models reproduce every figure of SCENARIO.md")
     func figures() async throws {
-        try await TestCluster.with { cluster in
+        try await TestCluster.with(seedCatalog: false) { cluster in
             let events = ReferenceScenario().events()
             let figures = ReferenceScenario.expectedFigures
             let app = cluster.application()

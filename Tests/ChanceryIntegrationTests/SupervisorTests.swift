@@ -25,7 +25,7 @@ struct SupervisorTests {
             event("gov.approval.case.submitted", subject, "\(n)-1", "\(day)T09:00:00\(offset)", region,
                   ["caseNumber": .string(n), "itemCode": "SO", "departmentCode": "building", "applicantName": "(not in source)"]),
             event("gov.approval.case.accepted", subject, "\(n)-2", "\(day)T09:30:00\(offset)", region,
-                  ["caseType": "promised", "promisedLimit": .integer(limit)]),
+                  ["caseType": "promised", "promisedLimit": .integer(limit), "promisedLimitUnit": "working-days"]),
         ]
     }
 

@@ -69,7 +69,9 @@ final class TestCluster: Sendable {
     /// - Parameters:
     ///   - brokers: an existing broker (nil: a new embedded one owned by the node).
     ///   - database: an existing test database (nil: a new one, dropped by ``stop()``).
-    static func start(brokers: String? = nil, database: TestDatabase? = nil) async throws -> TestCluster {
+    ///   - seedCatalog: whether to register the items of ``Events/catalog`` (tests that append a whole
+    ///     scenario with its own catalog pass false).
+    static func start(brokers: String? = nil, database: TestDatabase? = nil, seedCatalog: Bool = true) async throws -> TestCluster {
         let db: TestDatabase
         if let database { db = database } else { db = try await TestDatabase.create() }
         var logger = Logger(label: "test")
@@ -80,12 +82,14 @@ final class TestCluster: Sendable {
         config.assignment = .all
         config.partitions = 3
         let node = try await ChanceryNode.start(config, registry: PrometheusCollectorRegistry(), logger: logger)
+        // The catalog the test cases refer to (the gateway refuses a case for an unknown item).
+        if seedCatalog { _ = try await node.gateway!.append(Events.catalog) }
         return try TestCluster(node: node, database: db, logger: logger)
     }
 
     /// Runs `body` with a started cluster and always stops it afterwards.
-    static func with<T: Sendable>(_ body: (TestCluster) async throws -> T) async throws -> T {
-        let cluster = try await start()
+    static func with<T: Sendable>(seedCatalog: Bool = true, _ body: (TestCluster) async throws -> T) async throws -> T {
+        let cluster = try await start(seedCatalog: seedCatalog)
         do {
             let result = try await body(cluster)
             await cluster.stop()
@@ -188,6 +192,21 @@ enum Events {
         ]
     }
 
+    /// The items of the test cases: `430424XK001` of department `test` and `SO` of `building` in Hengdong, `SO` of
+    /// `building` in Burlington.
+    static let catalog: [SubmittedEvent] = [
+        ("430424", "430424XK001", "test", "2025-01-02T09:00:00+08:00"), ("430424", "SO", "building", "2025-01-02T09:00:00+08:00"),
+        ("3524002", "SO", "building", "2015-01-02T09:00:00-05:00"),
+    ].map { region, code, department, time in
+        let json: JSONValue = [
+            "specversion": "1.0", "id": .string("item-\(code)"), "source": .string("/\(region)/departments/\(department)"),
+            "type": "gov.catalog.item.registered", "subject": .string("item/\(region)/\(code)"), "time": .string(time), "region": .string(region),
+            "data": ["itemCode": .string(code), "itemName": "测试事项", "itemKind": "licensing", "departmentCode": .string(department),
+                     "departmentName": .string(department), "statutoryLimit": 20, "promisedLimit": 5, "caseType": "promised"],
+        ]
+        return SubmittedEvent(event: try! EventValidator.validate(json))
+    }
+
     static func submitted(_ n: String, id: String? = nil) -> JSONValue {
         event("gov.approval.case.submitted", subject: "case/430424/\(n)", id: id ?? "\(n)-1", time: "2025-03-03T09:00:00+08:00",
               data: ["caseNumber": .string(n), "itemCode": "430424XK001", "departmentCode": "test", "applicantName": "张三"])
@@ -195,7 +214,7 @@ enum Events {
 
     static func accepted(_ n: String, limit: Int64 = 5, id: String? = nil) -> JSONValue {
         event("gov.approval.case.accepted", subject: "case/430424/\(n)", id: id ?? "\(n)-2", time: "2025-03-03T10:00:00+08:00",
-              data: ["caseType": "promised", "promisedLimit": .integer(limit), "statutoryLimit": 20])
+              data: ["caseType": "promised", "promisedLimit": .integer(limit), "promisedLimitUnit": "working-days", "statutoryLimit": 20])
     }
 
     static func step(_ n: String, id: String, step: String = "review") -> JSONValue {

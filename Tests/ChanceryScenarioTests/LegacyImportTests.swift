@@ -57,7 +57,8 @@ struct LegacyImportTests {
         #expect(events.map(\.time) == ["2024-10-03T09:00:00-04:00", "2024-10-03T09:30:00-04:00", "2024-11-04T14:00:00-05:00", "2024-11-04T14:30:00-05:00"])
         #expect(events.map(\.id) == (1...4).map { "case/3524002/24-019651-1#\($0)" })
         #expect(events[0].data == ["caseNumber": "24-019651-1", "itemCode": "SO", "departmentCode": "building", "applicantName": "(not in source)"])
-        #expect(events[1].data == ["caseType": "promised", "promisedLimit": 10, "statutoryLimit": 10])
+        #expect(events[1].data == ["caseType": "promised", "promisedLimit": 10, "promisedLimitUnit": "working-days", "statutoryLimit": 10])
+        #expect(events[1].dataschema == "urn:chancery:schema:gov.approval.case.accepted:2")
         #expect(events[2].data == ["decision": "approved"])
         #expect(events[3].data == ["resultCode": "24-019651"])
         let registered = result.events.first { $0.subject == "item/3524002/SO" }
@@ -148,7 +149,7 @@ struct LegacyImportTests {
     }
 }
 
-@Test("The Burlington import follows the lifecycle rules the gateway enforces")
+@Test("The Burlington import follows the lifecycle and catalog rules the gateway enforces")
 func burlingtonLifecycle() throws {
     let violations = lifecycleViolations(try burlingtonImport.get().events)
     #expect(violations.isEmpty, "\(violations)")

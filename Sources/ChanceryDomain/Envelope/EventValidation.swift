@@ -27,6 +27,13 @@ public enum EventValidator {
     /// Attributes a publisher must not set: the gateway assigns them.
     public static let gatewayAttributes = ["sequence", "recordedtime", "prevhash", "hash"]
 
+    /// The largest event Chancery accepts, in bytes of JSON: 512 KiB (524,288 bytes), on both doors — a
+    /// submitted event (one HTTP `application/cloudevents+json` body, one `gov.inbound` record value) and the
+    /// canonical record the gateway writes for it. It keeps every canonical record, with the attributes and
+    /// headers the gateway adds, well below Kafka's default `message.max.bytes` (1,000,000 bytes), so that an
+    /// accepted event can always be appended. A larger event is refused with code `payload-too-large`.
+    public static let maxEventBytes = 512 * 1024
+
     /// Validates one submitted event.
     ///
     /// - Parameter json: the event object as parsed JSON.
@@ -77,6 +84,10 @@ public enum EventValidator {
         guard Region(region) != nil else {
             throw EventRejection(code: "invalid-attribute", pointer: p("region"), message: "region must be a six-digit (China) or seven-digit (Canada) division code, not '\(region)'")
         }
+        guard RegionCalendars.defaultCalendarID(for: region) != nil else {
+            throw EventRejection(code: "unknown-region", pointer: p("region"), message:
+                "region \(region) is unknown: no working-day calendar covers it (six-digit GB/T 2260 codes of China's provinces, seven-digit census subdivisions of Ontario, 35…)")
+        }
         guard region == stream.region else {
             throw EventRejection(code: "invalid-attribute", pointer: p("region"), message: "region \(region) differs from the subject's region \(stream.region)")
         }
@@ -102,7 +113,16 @@ public enum EventValidator {
         guard let data = object["data"] else {
             throw EventRejection(code: "missing-attribute", pointer: p("data"), message: "the required attribute 'data' is missing")
         }
-        try validateData(data, of: eventType, version: version, pointer: p("data"))
+        do throws(EventRejection) {
+            try validateData(data, of: eventType, version: version, pointer: p("data"))
+        } catch where object["dataschema"] == nil {
+            // Unpinned data is read as the newest version; say so when it is a valid older one.
+            if let older = (1..<version).reversed().first(where: { (try? validateData(data, of: eventType, version: $0, pointer: "")) != nil }) {
+                throw EventRejection(code: error.code, pointer: error.pointer, message: error.message
+                    + " (without \"dataschema\" data is read as version \(version); it is a valid version \(older): send \"dataschema\": \"\(eventType.dataschema(version: older))\")")
+            }
+            throw error
+        }
         return CloudEvent(id: id, source: source, type: type, subject: subject, time: time, region: region, data: data, dataschema: schema)
     }
 
@@ -161,10 +181,12 @@ public enum EventValidator {
         public var check: @Sendable ([String: JSONValue]) -> (String, String)?
     }
 
-    /// The rules beyond JSON Schema: the promised limit (承诺办结时限) is at most the statutory limit (法定办结时限).
+    /// The rules beyond JSON Schema: the promised limit (承诺办结时限) is at most the statutory limit (法定办结时限)
+    /// when both count working days (a promise in calendar days, CaseAccepted v2, is not comparable).
     public static let crossFieldRules: [CrossFieldRule] = [
         CrossFieldRule(types: ["ItemRegistered", "ItemRevised", "CaseAccepted"], rule: "promisedLimit ≤ statutoryLimit") { data in
-            guard let promised = data["promisedLimit"]?.integerValue, let statutory = data["statutoryLimit"]?.integerValue, promised > statutory else { return nil }
+            guard data["promisedLimitUnit"]?.stringValue != "calendar-days",
+                  let promised = data["promisedLimit"]?.integerValue, let statutory = data["statutoryLimit"]?.integerValue, promised > statutory else { return nil }
             return ("promisedLimit", "the promised limit (\(promised)) may not exceed the statutory limit (\(statutory))")
         },
     ]

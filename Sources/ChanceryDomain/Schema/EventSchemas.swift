@@ -19,6 +19,13 @@ public struct EventSchemaSet: Sendable {
     /// The schema of `data` for `type` at `version`, or `nil` when there is none.
     public func schema(for type: String, version: Int) -> JSONSchema? { schemas[type]?[version] }
 
+    /// The catalog entry of `type` as version `version` of its schema describes it (an older version's
+    /// fields, for compatibility checks and upcasting), or `nil` when there is no such version.
+    public func eventType(_ type: String, version: Int) -> EventType? {
+        guard let schema = schema(for: type, version: version) else { return nil }
+        return try? EventSchemaSet.eventType(type, version: version, schema: schema)
+    }
+
     /// The file name of a data schema: `<type>.v<version>.json`.
     public static func fileName(type: String, version: Int) -> String { "\(type).v\(version).json" }
 

@@ -12,7 +12,8 @@ import NIOCore
 /// (a JSON array; all or nothing). Each event may carry `expectedsequence` (`any`, `no-stream` or a number).
 /// Answers 201 with `{"events":[{id, subject, topic, partition, offset, sequence, hash}]}`, or 200 with the
 /// first answer when every event had been appended before. Errors are problem+json: 400 malformed JSON,
-/// 415 wrong content type, 413 body over `maxBodyBytes`, 422 invalid event or lifecycle violation,
+/// 415 wrong content type, 413 body over `maxBodyBytes` or an event over ``EventValidator/maxEventBytes``,
+/// 422 invalid event, unknown region, lifecycle or catalog violation,
 /// 409 version conflict or an id reused with other content, 503 when the gateway cannot append now;
 /// 401 without a valid bearer token, 403 when the token's role or grants do not cover an event's
 /// `source` or `region` (pointer `/source` or `/region`).
@@ -63,6 +64,10 @@ public struct EventsController: Sendable {
             throw Problem(.contentTooLarge, code: "payload-too-large", title: "Content Too Large",
                           detail: "the body exceeds \(maxBodyBytes) bytes")
         }
+        if !isBatch, buffer.readableBytes > EventValidator.maxEventBytes {
+            throw Problem(.contentTooLarge, code: "payload-too-large", title: "Content Too Large",
+                          detail: "the event has \(buffer.readableBytes) bytes; an event may have at most \(EventValidator.maxEventBytes)", pointer: "")
+        }
         let json: JSONValue
         do {
             json = try JSONDecoder().decode(JSONValue.self, from: Data(buffer.readableBytesView))
@@ -101,8 +106,17 @@ public struct EventsController: Sendable {
         } catch AppendFailure.rejected(let index, let rejection) {
             // Gateway pointers are relative to a batch ("/3/..."); for a single event drop the index.
             let pointer = isBatch ? rejection.pointer : String(rejection.pointer.dropFirst("/\(index)".count))
-            let status: HTTPResponse.Status = ["version-conflict", "duplicate-id-conflict"].contains(rejection.code) ? .conflict : .unprocessableContent
-            throw Problem(status, code: rejection.code, title: status == .conflict ? "Conflict" : "Invalid event", detail: rejection.message, pointer: pointer)
+            let status: HTTPResponse.Status = switch rejection.code {
+            case "version-conflict", "duplicate-id-conflict": .conflict
+            case "payload-too-large": .contentTooLarge
+            default: .unprocessableContent
+            }
+            let title = switch status {
+            case .conflict: "Conflict"
+            case .contentTooLarge: "Content Too Large"
+            default: "Invalid event"
+            }
+            throw Problem(status, code: rejection.code, title: title, detail: rejection.message, pointer: pointer)
         } catch AppendFailure.unavailable(let why) {
             throw Problem(.serviceUnavailable, code: "unavailable", title: "Service Unavailable", detail: why)
         }
