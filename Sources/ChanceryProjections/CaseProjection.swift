@@ -28,15 +28,16 @@ struct CaseProjection {
             try await db.execute(
                 """
                 UPDATE approval.cases SET status = 'accepted', accepted_at = $2::timestamptz, accepted_on = $3::date, case_type = $4,
-                       promised_limit = $5, statutory_limit = $6, deadline = $7::date, working_days_used = 0, clock = $8::jsonb, last_sequence = $9
+                       promised_limit = $5, statutory_limit = $6, deadline = $7::date, working_days_used = 0, clock = $8::jsonb, last_sequence = $9,
+                       promised_limit_unit = $10
                 WHERE subject = $1
                 """, [event.subject, event.time, day.description, d["caseType"]?.stringValue, Int64(limit.count),
                       d["statutoryLimit"]?.integerValue, calendar.flatMap { clock.deadline(calendar: $0)?.description },
-                      try encode(clock), seq])
+                      try encode(clock), seq, d["promisedLimitUnit"]?.stringValue ?? "working-days"])
             try await count("accepted", event, day, on: db)
         case "CaseRefused":
-            try await db.execute("UPDATE approval.cases SET status = 'refused', refused_at = $2::timestamptz, last_sequence = $3 WHERE subject = $1",
-                                 [event.subject, event.time, seq])
+            try await db.execute("UPDATE approval.cases SET status = 'refused', refused_at = $2::timestamptz, refusal_reason = $4, last_sequence = $3 WHERE subject = $1",
+                                 [event.subject, event.time, seq, d["reason"]?.stringValue])
             try await count("refused", event, day, on: db)
         case "SupplementRequested", "SupplementReceived":
             guard var clock = try await loadClock(event.subject, on: db) else { return }
@@ -47,7 +48,39 @@ struct CaseProjection {
                 [event.subject, status, try encode(clock), calendar.flatMap { clock.deadline(calendar: $0)?.description },
                  calendar.map { Int64(clock.workingDaysUsed(through: day, calendar: $0).count) }, seq])
         case "StepCompleted":
-            try await db.execute("UPDATE approval.cases SET last_sequence = $2 WHERE subject = $1", [event.subject, seq])
+            try await db.execute(
+                """
+                UPDATE approval.cases SET last_sequence = $2,
+                       review_completed_at = CASE WHEN $3 = 'review' THEN coalesce(review_completed_at, $4::timestamptz) ELSE review_completed_at END
+                WHERE subject = $1
+                """, [event.subject, seq, d["step"]?.stringValue, event.time])
+        case "SpecialProcedureStarted":
+            try await db.execute(
+                "UPDATE approval.cases SET special_procedure_kind = $2, special_procedures = special_procedures + 1, last_sequence = $3 WHERE subject = $1",
+                [event.subject, d["specialProcedureKind"]?.stringValue, seq])
+        case "SpecialProcedureEnded":
+            try await db.execute("UPDATE approval.cases SET special_procedure_kind = NULL, last_sequence = $2 WHERE subject = $1", [event.subject, seq])
+        case "CaseReportedUpward":
+            try await db.execute("UPDATE approval.cases SET status = 'reported-upward', reported_upward_at = $2::timestamptz, last_sequence = $3 WHERE subject = $1",
+                                 [event.subject, event.time, seq])
+        case "CaseReturnedFromUpward":
+            try await db.execute("UPDATE approval.cases SET status = 'accepted', returned_from_upward_at = $2::timestamptz, last_sequence = $3 WHERE subject = $1",
+                                 [event.subject, event.time, seq])
+        case "CaseUrged":
+            try await db.execute("UPDATE approval.cases SET urges = urges + 1, last_sequence = $2 WHERE subject = $1", [event.subject, seq])
+        case "CaseWithdrawn":
+            try await db.execute("UPDATE approval.cases SET status = 'withdrawn', withdrawn_at = $2::timestamptz, last_sequence = $3 WHERE subject = $1",
+                                 [event.subject, event.time, seq])
+        case "CaseDelivered":
+            try await db.execute("UPDATE approval.cases SET status = 'delivered', delivered_at = $2::timestamptz, last_sequence = $3 WHERE subject = $1",
+                                 [event.subject, event.time, seq])
+        case "CaseRated":
+            try await db.execute("UPDATE approval.cases SET satisfaction_code = $2, rated_at = $3::timestamptz, last_sequence = $4 WHERE subject = $1",
+                                 [event.subject, d["satisfactionCode"]?.integerValue, event.time, seq])
+        case "BadRatingRectified":
+            try await db.execute(
+                "UPDATE approval.cases SET rectified_at = $2::timestamptz, follow_up_satisfaction_code = $3, last_sequence = $4 WHERE subject = $1",
+                [event.subject, event.time, d["followUpSatisfactionCode"]?.integerValue, seq])
         case "CaseDecided":
             try await db.execute("UPDATE approval.cases SET status = 'decided', decided_at = $2::timestamptz, decision = $3, last_sequence = $4 WHERE subject = $1",
                                  [event.subject, event.time, d["decision"]?.stringValue, seq])

@@ -3,8 +3,10 @@ import ChanceryPostgres
 import Foundation
 
 /// Builds the read models of every canonical topic (DESIGN.md, "Read models"): the event log
-/// (`audit.events`), stream heads, items, cases with their clocks, daily counts, the disclosure
-/// catalogue, disclosure requests and alerts.
+/// (`audit.events`), stream heads, items, cases with their clocks, ratings and urges, daily counts, the
+/// disclosure catalogue, disclosure requests, mailbox letters, consultations, complaints and alerts.
+/// Every event is read in the newest shape of its type (``UpcasterRegistry/standard``); the log keeps it as
+/// appended.
 public struct ReadModelProjector: ReadModelHandler {
     /// The consumer group of the projector.
     public static let consumerGroup = "chancery-projector"
@@ -85,9 +87,51 @@ public struct ReadModelProjector: ReadModelHandler {
                  i("statutoryLimit"), i("promisedLimit"), s("caseType"), s("legalBasis"), event.time])
         case "ItemConfirmed":
             try await db.execute("UPDATE catalog.items SET confirmed_at = $2::timestamptz WHERE subject = $1", [event.subject, event.time])
+        case "ItemRevised":
+            try await db.execute(
+                """
+                UPDATE catalog.items SET revised_at = $2::timestamptz, item_name = coalesce($3, item_name), item_kind = coalesce($4, item_kind),
+                       department_name = coalesce($5, department_name), statutory_limit = coalesce($6, statutory_limit),
+                       promised_limit = coalesce($7, promised_limit), case_type = coalesce($8, case_type), legal_basis = coalesce($9, legal_basis)
+                WHERE subject = $1
+                """, [event.subject, event.time, s("itemName"), s("itemKind"), s("departmentName"), i("statutoryLimit"), i("promisedLimit"),
+                      s("caseType"), s("legalBasis")])
+        case "ItemRetired":
+            try await db.execute("UPDATE catalog.items SET retired_at = $2::timestamptz, retirement_kind = $3 WHERE subject = $1",
+                                 [event.subject, event.time, s("retirementKind")])
         case "CaseSubmitted", "CaseAccepted", "CaseRefused", "SupplementRequested", "SupplementReceived", "StepCompleted",
-             "CaseDecided", "CaseConcluded":
+             "SpecialProcedureStarted", "SpecialProcedureEnded", "CaseReportedUpward", "CaseReturnedFromUpward", "CaseDecided",
+             "CaseConcluded", "CaseDelivered", "CaseWithdrawn", "CaseUrged", "CaseRated", "BadRatingRectified":
             try await CaseProjection(calendars: calendars).apply(name, event, on: db)
+        case "LetterReceived", "LetterAccepted", "LetterTransferred", "LetterEscalated", "LetterUrged", "LetterReturned",
+             "LetterExtensionGranted", "LetterReplied", "ConsultationReceived", "ConsultationAnswered", "ComplaintReceived", "ComplaintAnswered":
+            try await InteractionProjection().apply(name, event, on: db)
+        case "DocumentRevised":
+            try await db.execute(
+                """
+                UPDATE disclosure.documents SET revisions = revisions + 1, revised_at = $2::timestamptz, title = coalesce($3, title),
+                       category = coalesce($4, category), document_number = coalesce($5, document_number)
+                WHERE subject = $1
+                """, [event.subject, event.time, s("title"), s("category"), s("documentNumber")])
+        case "DocumentWithdrawn":
+            try await db.execute("UPDATE disclosure.documents SET withdrawn_at = $2::timestamptz WHERE subject = $1", [event.subject, event.time])
+        case "DisclosureSupplementRequested":
+            try await db.execute("UPDATE disclosure.requests SET supplement_requested_at = $2::timestamptz WHERE subject = $1", [event.subject, event.time])
+        case "DisclosureSupplementReceived":
+            try await db.execute("UPDATE disclosure.requests SET supplement_received_at = $2::timestamptz WHERE subject = $1", [event.subject, event.time])
+        case "DisclosureRequestExtended":
+            try await db.execute("UPDATE disclosure.requests SET extended_at = $2::timestamptz, extension_limit = $3 WHERE subject = $1",
+                                 [event.subject, event.time, i("extensionLimit")])
+        case "ThirdPartyConsulted":
+            try await db.execute("UPDATE disclosure.requests SET third_party_consultations = third_party_consultations + 1 WHERE subject = $1", [event.subject])
+        case "ReconsiderationFiled":
+            try await db.execute("UPDATE disclosure.requests SET reconsideration_filed_at = $2::timestamptz WHERE subject = $1", [event.subject, event.time])
+        case "ReconsiderationDecided":
+            try await db.execute("UPDATE disclosure.requests SET reconsideration_outcome = $2 WHERE subject = $1", [event.subject, s("outcome")])
+        case "LitigationFiled":
+            try await db.execute("UPDATE disclosure.requests SET litigation_filed_at = $2::timestamptz WHERE subject = $1", [event.subject, event.time])
+        case "LitigationDecided":
+            try await db.execute("UPDATE disclosure.requests SET litigation_outcome = $2 WHERE subject = $1", [event.subject, s("outcome")])
         case "DocumentPublished":
             try await db.execute(
                 """

@@ -8,11 +8,11 @@ import NIOCore
 /// PostgreSQL (`json_agg`), with personal data masked (guarantee 8): names keep their first character.
 /// Items and disclosures are public; cases and metrics need an analyst, auditor or admin token.
 ///
-/// - `GET /v1/items?region=&department=` — catalogued items.
+/// - `GET /v1/items?region=&department=` — catalogued items (retired ones left out).
 /// - `GET /v1/cases?region=&department=&status=&item=&limit=&after=` — cases, keyset-paginated by subject
 ///   (`limit` 1…500, default 50): `{"cases": […], "next": "<subject>"|null}`; pass `next` as `after`.
 /// - `GET /v1/cases/{region}/{number}` — one case with its timeline.
-/// - `GET /v1/disclosures?region=&category=&limit=&after=` — the disclosure catalogue and counts by category.
+/// - `GET /v1/disclosures?region=&category=&limit=&after=` — the disclosure catalogue (withdrawn documents left out) and counts by category.
 /// - `GET /v1/metrics/departments?region=&from=YYYY-MM&to=YYYY-MM` — efficiency metrics per department over
 ///   the months `from`…`to` (inclusive): accepted (by acceptance date), concluded, on time, early and overdue
 ///   (by conclusion date), overdue still open, on-time and early rates, mean and median working days used.
@@ -45,7 +45,7 @@ public struct ReadController: Sendable {
                      department_code AS "departmentCode", department_name AS "departmentName",
                      statutory_limit AS "statutoryLimit", promised_limit AS "promisedLimit", case_type AS "caseType",
                      confirmed_at AS "confirmedAt"
-              FROM catalog.items WHERE ($1::text IS NULL OR region = $1) AND ($2::text IS NULL OR department_code = $2)) t
+              FROM catalog.items WHERE retired_at IS NULL AND ($1::text IS NULL OR region = $1) AND ($2::text IS NULL OR department_code = $2)) t
             """
         return try await jsonText(sql, [q["region"].map(String.init), q["department"].map(String.init)], wrap: "items")
     }
@@ -107,7 +107,7 @@ public struct ReadController: Sendable {
               'documents', (SELECT coalesce(json_agg(d ORDER BY d.subject), '[]') FROM (
                   SELECT subject, region, title, category, department_code AS "departmentCode", document_number AS "documentNumber",
                          published_at AS "publishedAt", reported_at AS "reportedAt"
-                  FROM disclosure.documents WHERE ($1::text IS NULL OR region = $1) AND ($2::text IS NULL OR category = $2)
+                  FROM disclosure.documents WHERE withdrawn_at IS NULL AND ($1::text IS NULL OR region = $1) AND ($2::text IS NULL OR category = $2)
                     AND ($3::text IS NULL OR subject > $3) ORDER BY subject LIMIT $4) d),
               'requests', (SELECT coalesce(json_agg(r ORDER BY r.subject), '[]') FROM (
                   SELECT subject, region, department_code AS "departmentCode", \(Self.masked("requester_name")) AS "requesterName",
