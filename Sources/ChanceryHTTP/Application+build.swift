@@ -1,3 +1,4 @@
+import ChanceryDomain
 import ChanceryGateway
 import ChanceryPostgres
 import Hummingbird
@@ -12,18 +13,21 @@ import Prometheus
 ///   - port: TCP port.
 ///   - appender: the gateway (or another appender); nil serves reads only.
 ///   - resolver: resolves bearer tokens to principals (access control on every non-public route).
+///   - efficiencyFormula: the formula of `/v1/metrics/ranking`.
 public func buildApplication(
     host: String, port: Int, database: PostgresClient, gateway: Gateway?, appender: (any EventAppender)?,
-    registry: PrometheusCollectorRegistry, resolver: any PrincipalResolver, logger: Logger
+    registry: PrometheusCollectorRegistry, resolver: any PrincipalResolver, efficiencyFormula: EfficiencyFormula = EfficiencyFormula(),
+    logger: Logger
 ) -> some ApplicationProtocol {
-    let router = buildRouter(database: database, gateway: gateway, appender: appender, registry: registry, resolver: resolver)
+    let router = buildRouter(database: database, gateway: gateway, appender: appender, registry: registry, resolver: resolver,
+                             efficiencyFormula: efficiencyFormula)
     return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "chancery"), logger: logger)
 }
 
 /// The router alone (tests drive it with `app.test(.router)`).
 public func buildRouter(
     database: PostgresClient, gateway: Gateway?, appender: (any EventAppender)?, registry: PrometheusCollectorRegistry,
-    resolver: any PrincipalResolver
+    resolver: any PrincipalResolver, efficiencyFormula: EfficiencyFormula = EfficiencyFormula()
 ) -> Router<ChanceryRequestContext> {
     let router = Router(context: ChanceryRequestContext.self)
     router.add(middleware: ProblemMiddleware())
@@ -34,5 +38,6 @@ public func buildRouter(
         EventsController(appender: appender).addRoutes(to: v1)
     }
     ReadController(database: database).addRoutes(to: v1)
+    MetricsController(database: database, formula: efficiencyFormula).addRoutes(to: v1)
     return router
 }

@@ -36,8 +36,9 @@ struct CaseProjection {
                       try encode(clock), seq, d["promisedLimitUnit"]?.stringValue ?? "working-days"])
             try await count("accepted", event, day, on: db)
         case "CaseRefused":
-            try await db.execute("UPDATE approval.cases SET status = 'refused', refused_at = $2::timestamptz, refusal_reason = $4, last_sequence = $3 WHERE subject = $1",
-                                 [event.subject, event.time, seq, d["reason"]?.stringValue])
+            try await db.execute(
+                "UPDATE approval.cases SET status = 'refused', refused_at = $2::timestamptz, refused_on = $5::date, refusal_reason = $4, last_sequence = $3 WHERE subject = $1",
+                [event.subject, event.time, seq, d["reason"]?.stringValue, day.description])
             try await count("refused", event, day, on: db)
         case "SupplementRequested", "SupplementReceived":
             guard var clock = try await loadClock(event.subject, on: db) else { return }

@@ -34,6 +34,8 @@ public struct NodeConfiguration: Sendable {
     public var gatewayShard: Int = 0
     /// A JSON file of configured tokens (in addition to those in `auth.tokens`).
     public var tokensFile: String?
+    /// The efficiency index formula and grade thresholds of `/v1/metrics/ranking`.
+    public var efficiencyFormula = EfficiencyFormula()
     /// Fault injection for tests (projector only).
     public var projectorFaultInjector: (@Sendable (ExactlyOnceConsumer.Stage, [ConsumedEvent]) throws -> Void)?
 
@@ -162,7 +164,7 @@ public final class ChanceryNode: Sendable {
         if roles.contains(.api) || roles.contains(.gateway) {
             services.append(buildApplication(
                 host: configuration.httpHost, port: configuration.httpPort, database: database, gateway: gateway,
-                appender: gateway, registry: registry, resolver: tokens, logger: logger))
+                appender: gateway, registry: registry, resolver: tokens, efficiencyFormula: configuration.efficiencyFormula, logger: logger))
         }
         return services
     }

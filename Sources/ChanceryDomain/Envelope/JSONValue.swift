@@ -39,6 +39,15 @@ public enum JSONValue: Sendable, Hashable {
     }
 
     /// The boolean, or `nil` when this is not a boolean.
+    /// The number as a `Double` (an integer converted), or `nil` for other kinds.
+    public var doubleValue: Double? {
+        switch self {
+        case .integer(let i): Double(i)
+        case .number(let d): d
+        default: nil
+        }
+    }
+
     public var boolValue: Bool? {
         if case .bool(let b) = self { return b }
         return nil

@@ -13,6 +13,7 @@ COMMENT ON COLUMN catalog.items.retirement_kind IS 'cancelled | delegated | conv
 
 ALTER TABLE approval.cases
     ADD COLUMN refusal_reason text,
+    ADD COLUMN refused_on date,
     ADD COLUMN special_procedure_kind text,
     ADD COLUMN special_procedures integer NOT NULL DEFAULT 0,
     ADD COLUMN reported_upward_at timestamptz,
@@ -28,6 +29,8 @@ ALTER TABLE approval.cases
     ADD COLUMN promised_limit_unit text;
 COMMENT ON COLUMN approval.cases.status IS 'submitted | accepted | supplementing | reported-upward | decided | concluded | delivered | refused | withdrawn.';
 COMMENT ON COLUMN approval.cases.refusal_reason IS 'Reason of the refusal at intake (不予受理理由).';
+COMMENT ON COLUMN approval.cases.refused_on IS 'Date of the refusal at intake in the region''s time zone.';
+CREATE INDEX cases_concluded_on ON approval.cases (concluded_on);
 COMMENT ON COLUMN approval.cases.special_procedure_kind IS 'The special procedure (特别程序) running now, or null: hearing | expert-review | inspection | public-notice | extension | other.';
 COMMENT ON COLUMN approval.cases.special_procedures IS 'How many special procedures the case went through.';
 COMMENT ON COLUMN approval.cases.review_completed_at IS 'When the review step (审核) was completed; a decision without it is an irregularity.';

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChanceryDomain
 import ChanceryServer
 import Foundation
 import ChanceryProjections
@@ -40,6 +41,9 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .customLong("tokens-file"), help: "A JSON file of tokens (id, secretSha256, role, sources, regions) besides those in auth.tokens.")
     var tokensFile: String?
 
+    @Option(name: .customLong("efficiency-formula"), help: "A JSON file with the efficiency index weights and grade thresholds (see README, \"Supervision\").")
+    var efficiencyFormula: String?
+
     @Flag(name: .customLong("assign-all"), help: "Consumers take every partition directly instead of joining their consumer group.")
     var assignAll = false
 
@@ -61,6 +65,13 @@ struct ServerCommand: AsyncParsableCommand {
         config.partitions = partitions
         config.assignment = assignAll ? .all : .group
         config.tokensFile = tokensFile
+        if let efficiencyFormula {
+            do {
+                config.efficiencyFormula = try JSONDecoder().decode(EfficiencyFormula.self, from: Data(contentsOf: URL(fileURLWithPath: efficiencyFormula)))
+            } catch {
+                throw ValidationError("--efficiency-formula \(efficiencyFormula): \(error)")
+            }
+        }
         if roles != "all" {
             var set: Set<Role> = []
             for name in roles.split(separator: ",") {

@@ -1,0 +1,168 @@
+import ChanceryDomain
+import ChanceryPostgres
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// Efficiency metrics (效能指标) for supervisors, from the read models (analyst, auditor or admin token).
+///
+/// - `GET /v1/metrics/cases?groupBy=region|department|item|caseType&period=month|quarter|year&from=YYYY-MM&to=YYYY-MM&region=`
+///   — one row per group and period: `accepted` (by acceptance date), `refused` (refused at intake, by refusal
+///   date), `concluded`, `concludedOnTime`, `concludedEarly`, `overdueConcluded`, `onTimeRate`, `earlyRate`,
+///   `meanWorkingDays`, `medianWorkingDays`, `p90WorkingDays` (by conclusion date), `overdueOpen` (cases accepted
+///   in the period, still open, with a red card), `limitCompression` (mean of (statutory − promised) ÷ statutory
+///   over the cases accepted in the period whose limits are both in working days), `urged` (cases accepted in the
+///   period that were urged), the ratings of the cases concluded in the period (`rated`, `satisfactionRate` =
+///   levels 1–3 ÷ rated, `badRatings`, `badRatingsRectified`), and `yellowCards` / `redCards` by the period of
+///   the deadline they concern. Dates are in the region's time zone; rates are fractions rounded to 4 decimals;
+///   working days (工作日) exclude supplement pauses.
+/// - `GET /v1/metrics/ranking?region=&quarter=YYYY-Qn` — departments ranked by the efficiency index of the
+///   quarter with their grade (``EfficiencyFormula``; the server's configured formula is in the answer).
+public struct MetricsController: Sendable {
+    public typealias Context = ChanceryRequestContext
+    let database: PostgresClient
+    let formula: EfficiencyFormula
+
+    public init(database: PostgresClient, formula: EfficiencyFormula = EfficiencyFormula()) {
+        self.database = database
+        self.formula = formula
+    }
+
+    public func addRoutes(to group: RouterGroup<Context>) {
+        group.get("metrics/cases", use: cases)
+        group.get("metrics/ranking", use: ranking)
+    }
+
+    /// Group keys: their SQL columns and JSON names.
+    static let groupings: [String: [(column: String, name: String)]] = [
+        "region": [("region", "region")],
+        "department": [("region", "region"), ("department_code", "departmentCode")],
+        "item": [("region", "region"), ("department_code", "departmentCode"), ("item_code", "itemCode")],
+        "caseType": [("region", "region"), ("case_type", "caseType")],
+    ]
+    /// `date_trunc` field and `to_char` pattern of each period.
+    static let periods: [String: (field: String, format: String)] = [
+        "month": ("month", "YYYY-MM"), "quarter": ("quarter", #"YYYY-"Q"Q"#), "year": ("year", "YYYY"),
+    ]
+
+    @Sendable func cases(request: Request, context: Context) async throws -> Response {
+        _ = try context.requireAnalyst()
+        let q = request.uri.queryParameters
+        let groupBy = q["groupBy"].map(String.init) ?? "department"
+        guard let keys = Self.groupings[groupBy] else {
+            throw Self.invalid("groupBy must be one of region, department, item, caseType")
+        }
+        let periodName = q["period"].map(String.init) ?? "month"
+        guard let period = Self.periods[periodName] else { throw Self.invalid("period must be one of month, quarter, year") }
+        let from = try Self.month(q["from"].map(String.init), "from"), to = try Self.month(q["to"].map(String.init), "to")
+        let rows = try await database.query(Self.casesSQL(keys: keys, period: period),
+                                            [q["region"].map(String.init), from, to, period.field])
+        let text = try rows.first?.decode(String.self, at: 0) ?? "[]"
+        return ReadController.raw(#"{"groupBy":"\#(groupBy)","period":"\#(periodName)","rows":\#(text)}"#)
+    }
+
+    @Sendable func ranking(request: Request, context: Context) async throws -> Response {
+        _ = try context.requireAnalyst()
+        let q = request.uri.queryParameters
+        guard let quarter = q["quarter"].map(String.init), let start = Self.quarterStart(quarter) else {
+            throw Self.invalid("quarter must be YYYY-Qn, e.g. 2025-Q3")
+        }
+        let sql = Self.casesSQL(keys: Self.groupings["department"]!, period: Self.periods["quarter"]!)
+        let rows = try await database.query(sql, [q["region"].map(String.init), start, start, "quarter"])
+        let text = try rows.first?.decode(String.self, at: 0) ?? "[]"
+        let facts = try JSONDecoder().decode([Row].self, from: Data(text.utf8))
+        let ranked = formula.rank(facts.map(\.performance))
+        struct Answer: Encodable {
+            var quarter: String
+            var formula: EfficiencyFormula
+            var departments: [RankedDepartment]
+        }
+        return try JSONResponse.make(Answer(quarter: quarter, formula: formula, departments: ranked))
+    }
+
+    /// The counts of one department and quarter, as `casesSQL` returns them.
+    struct Row: Decodable {
+        var region: String
+        var departmentCode: String
+        var accepted, concluded, concludedOnTime, concludedEarly, rated, satisfied, badRatings, badRatingsRectified, yellowCards, redCards: Int
+        var performance: DepartmentPerformance {
+            DepartmentPerformance(region: region, departmentCode: departmentCode, accepted: accepted, concluded: concluded,
+                                  concludedOnTime: concludedOnTime, concludedEarly: concludedEarly, rated: rated, satisfied: satisfied,
+                                  badRatings: badRatings, badRatingsRectifiedInTime: badRatingsRectified, yellowCards: yellowCards, redCards: redCards)
+        }
+    }
+
+    /// One JSON array of rows; parameters `$1` region (or null), `$2`/`$3` first days of the first and last
+    /// month (or null), `$4` the `date_trunc` field.
+    static func casesSQL(keys: [(column: String, name: String)], period: (field: String, format: String)) -> String {
+        let cols = keys.map(\.column).joined(separator: ", ")
+        let named = keys.map { "\($0.column) AS \"\($0.name)\"" }.joined(separator: ", ")
+        let order = keys.map { "t.\"\($0.name)\"" }.joined(separator: ", ")
+        return """
+            WITH c AS (
+              SELECT c.*, k.red_alert_id FROM approval.cases c LEFT JOIN supervision.case_clocks k USING (subject)
+              WHERE ($1::text IS NULL OR c.region = $1)
+            ), facts AS (
+              SELECT \(cols), date_trunc($4, accepted_on)::date AS period, 1 AS accepted, 0 AS refused, 0 AS concluded, 0 AS on_time, 0 AS early,
+                     0 AS overdue_concluded, (concluded_on IS NULL AND status NOT IN ('withdrawn', 'refused') AND red_alert_id IS NOT NULL)::int AS overdue_open,
+                     NULL::int AS used,
+                     CASE WHEN statutory_limit > 0 AND promised_limit_unit IS DISTINCT FROM 'calendar-days'
+                          THEN (statutory_limit - promised_limit)::numeric / statutory_limit END AS compression,
+                     (urges > 0)::int AS urged, 0 AS rated, 0 AS satisfied, 0 AS bad, 0 AS rectified, 0 AS yellow, 0 AS red
+              FROM c WHERE accepted_on IS NOT NULL
+              UNION ALL
+              SELECT \(cols), date_trunc($4, refused_on)::date, 0, 1, 0, 0, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0, 0, 0
+              FROM c WHERE refused_on IS NOT NULL
+              UNION ALL
+              SELECT \(cols), date_trunc($4, concluded_on)::date, 0, 0, 1, (outcome IN ('early', 'on-time'))::int, (outcome = 'early')::int,
+                     (outcome = 'overdue')::int, 0, working_days_used, NULL, 0, (satisfaction_code IS NOT NULL)::int,
+                     (satisfaction_code <= 3)::int, (satisfaction_code >= 4)::int, (satisfaction_code >= 4 AND rectified_at IS NOT NULL)::int, 0, 0
+              FROM c WHERE concluded_on IS NOT NULL
+              UNION ALL
+              SELECT \(keys.map { "c.\($0.column)" }.joined(separator: ", ")), date_trunc($4, a.deadline)::date, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0,
+                     (a.card = 'yellow')::int, (a.card = 'red')::int
+              FROM supervision.alerts a JOIN c ON c.subject = a.case_subject WHERE a.deadline IS NOT NULL
+            )
+            SELECT coalesce(json_agg(t ORDER BY \(order), t.period), '[]')::text FROM (
+              SELECT \(named), to_char(period, '\(period.format)') AS period,
+                     sum(accepted)::int AS accepted, sum(refused)::int AS refused, sum(concluded)::int AS concluded,
+                     sum(on_time)::int AS "concludedOnTime", sum(early)::int AS "concludedEarly", sum(overdue_concluded)::int AS "overdueConcluded",
+                     round(sum(on_time)::numeric / nullif(sum(concluded), 0), 4) AS "onTimeRate",
+                     round(sum(early)::numeric / nullif(sum(concluded), 0), 4) AS "earlyRate",
+                     round(avg(used), 2) AS "meanWorkingDays",
+                     percentile_cont(0.5) WITHIN GROUP (ORDER BY used) AS "medianWorkingDays",
+                     percentile_cont(0.9) WITHIN GROUP (ORDER BY used) AS "p90WorkingDays",
+                     sum(overdue_open)::int AS "overdueOpen", round(avg(compression), 4) AS "limitCompression", sum(urged)::int AS urged,
+                     sum(rated)::int AS rated, sum(satisfied)::int AS satisfied,
+                     round(sum(satisfied)::numeric / nullif(sum(rated), 0), 4) AS "satisfactionRate",
+                     sum(bad)::int AS "badRatings", sum(rectified)::int AS "badRatingsRectified",
+                     sum(yellow)::int AS "yellowCards", sum(red)::int AS "redCards"
+              FROM facts
+              WHERE period >= date_trunc($4, coalesce($2::date, '-infinity'::date)) AND period <= date_trunc($4, coalesce($3::date, 'infinity'::date))
+              GROUP BY \(cols), period
+            ) t
+            """
+    }
+
+    static func invalid(_ detail: String) -> Problem {
+        Problem(.badRequest, code: "invalid-parameter", title: "Invalid parameter", detail: detail)
+    }
+
+    /// The first day of month `value` (`YYYY-MM`) as `YYYY-MM-01`; nil for nil.
+    /// - Throws: a 400 problem naming the parameter when `value` is not `YYYY-MM`.
+    static func month(_ value: String?, _ name: String) throws -> String? {
+        guard let v = value else { return nil }
+        guard let first = ISO8601Month(v) else { throw invalid("\(name) must be YYYY-MM") }
+        return first
+    }
+
+    /// The first day of quarter `YYYY-Qn` as `YYYY-MM-01`, or nil.
+    static func quarterStart(_ text: String) -> String? {
+        let parts = text.split(separator: "-")
+        guard parts.count == 2, parts[0].count == 4, parts[0].allSatisfy(\.isASCII), Int(parts[0]) != nil,
+              parts[1].count == 2, parts[1].first == "Q", let n = Int(parts[1].dropFirst()), (1...4).contains(n) else { return nil }
+        let month = (n - 1) * 3 + 1
+        return "\(parts[0])-\(month < 10 ? "0" : "")\(month)-01"
+    }
+}
