@@ -25,6 +25,11 @@ if ! python3 -c 'import openapi_spec_validator, yaml, jsonschema, referencing' >
   python3 -m pip install -q -r scripts/requirements-api-docs.txt 2>/dev/null \
     || python3 -m pip install -q --break-system-packages -r scripts/requirements-api-docs.txt
 fi
+# The calendar agreement test checks every day of the bundled CN calendar against chinese-calendar (pinned).
+if ! python3 -c 'import chinese_calendar, holidays' >/dev/null 2>&1; then
+  python3 -m pip install -q -r scripts/requirements-calendars.txt 2>/dev/null \
+    || python3 -m pip install -q --break-system-packages -r scripts/requirements-calendars.txt
+fi
 if ! command -v swift >/dev/null 2>&1; then
   echo "swift is not on PATH: Chancery needs Swift 6 (https://www.swift.org/install/linux/)" >&2
   exit 1
