@@ -150,12 +150,17 @@ public struct ReadModelProjector: ReadModelHandler {
         case "DisclosureRequestAnswered":
             try await db.execute("UPDATE disclosure.requests SET answered_at = $2::timestamptz, outcome = $3, note = $4 WHERE subject = $1",
                                  [event.subject, event.time, s("outcome"), s("note")])
-        case "DeadlineBreached":
+        case "DeadlineBreached", "DeadlineWarningRaised", "IrregularityFlagged":
             try await db.execute(
                 """
-                INSERT INTO supervision.alerts (subject, id, region, case_subject, department_code, item_code, card, deadline, raised_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8::date, $9::timestamptz) ON CONFLICT DO NOTHING
-                """, [event.subject, event.id, event.region, s("caseSubject"), s("departmentCode"), s("itemCode"), s("card"), s("deadline"), event.time])
+                INSERT INTO supervision.alerts (subject, id, region, case_subject, department_code, item_code, card, deadline, raised_at,
+                                                alert_type, irregularity_kind)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8::date, $9::timestamptz, $10, $11) ON CONFLICT DO NOTHING
+                """, [event.subject, event.id, event.region, s("caseSubject"), s("departmentCode"), s("itemCode"), s("card"), s("deadline"), event.time,
+                      name, s("irregularityKind")])
+        case "AlertResolved":
+            try await db.execute("UPDATE supervision.alerts SET resolved_at = $2::timestamptz, resolution = $3 WHERE subject = $1",
+                                 [event.subject, event.time, s("resolution")])
         default:
             break
         }

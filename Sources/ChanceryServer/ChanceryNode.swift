@@ -5,6 +5,7 @@ import ChanceryKafka
 import ChanceryPostgres
 import ChanceryProjections
 import ChancerySupervision
+import Foundation
 import Hummingbird
 import Logging
 import Prometheus
@@ -36,6 +37,10 @@ public struct NodeConfiguration: Sendable {
     public var tokensFile: String?
     /// The efficiency index formula and grade thresholds of `/v1/metrics/ranking`.
     public var efficiencyFormula = EfficiencyFormula()
+    /// The supervisor's card thresholds per item and case type.
+    public var supervisionPolicy = SupervisionPolicy.standard
+    /// Live mode: how often the supervisor lets the wall clock move time (nil: event time only, as in a replay).
+    public var liveSupervisionInterval: Duration?
     /// Fault injection for tests (projector only).
     public var projectorFaultInjector: (@Sendable (ExactlyOnceConsumer.Stage, [ConsumedEvent]) throws -> Void)?
 
@@ -155,11 +160,19 @@ public final class ChanceryNode: Sendable {
             services.append(ConsumerService(name: "inbound door", logger: logger) { try await door.run() })
         }
         if roles.contains(.supervisor), let gateway {
+            let supervisor = Supervisor(calendars: calendars, appender: gateway, policy: configuration.supervisionPolicy, logger: logger)
             services.append(ConsumerService(name: "supervisor", logger: logger) {
                 ExactlyOnceConsumer(group: Supervisor.consumerGroup, topics: [topics.canonical(CanonicalTopic.approval)], kafka: kafka,
-                                    database: database, handler: Supervisor(calendars: calendars, appender: gateway, logger: logger),
-                                    assignment: assignment, logger: logger)
+                                    database: database, handler: supervisor, assignment: assignment, logger: logger)
             })
+            if let interval = configuration.liveSupervisionInterval {
+                services.append(ConsumerService(name: "live supervision clock", logger: logger) {
+                    while !Task.isCancelled {
+                        try await database.withConnection { try await supervisor.tick(now: Date(), on: $0) }
+                        try await Task.sleep(for: interval)
+                    }
+                })
+            }
         }
         if roles.contains(.api) || roles.contains(.gateway) {
             services.append(buildApplication(

@@ -14,11 +14,13 @@ public enum DeadlineAlerts {
     /// - Parameters:
     ///   - limit: the promised limit in working days.
     ///   - calendar: the region's working-day calendar (its zone gives the alert's time).
+    ///   - overdueOn: the first overdue day when the caller knows it (``CaseClock/firstOverdueDate(_:calendar:)``,
+    ///     right for limits in calendar days too); by default the working day after `deadline`.
     public static func breach(
         caseSubject: String, region: String, departmentCode: String, itemCode: String,
-        deadline: CivilDate, limit: WorkingDays, calendar: WorkingDayCalendar
+        deadline: CivilDate, limit: WorkingDays, calendar: WorkingDayCalendar, overdueOn: CivilDate? = nil
     ) -> CloudEvent {
-        let overdueDay = limit.count == 0 ? deadline.adding(days: 1) : calendar.date(addingWorkingDays: WorkingDays(1), after: deadline)
+        let overdueDay = overdueOn ?? (limit.count == 0 ? deadline.adding(days: 1) : calendar.date(addingWorkingDays: WorkingDays(1), after: deadline))
         let stream = StreamID(caseSubject)
         let number = stream?.number ?? caseSubject
         let type = EventCatalog.named("DeadlineBreached")

@@ -44,6 +44,12 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .customLong("efficiency-formula"), help: "A JSON file with the efficiency index weights and grade thresholds (see README, \"Supervision\").")
     var efficiencyFormula: String?
 
+    @Option(name: .customLong("supervision-policy"), help: "A JSON file with the yellow-card thresholds and step limits per item and case type (see README, \"Supervision\").")
+    var supervisionPolicy: String?
+
+    @Option(name: .customLong("live-supervision"), help: "Live mode: every this many seconds the wall clock moves the supervisor's time, so cases that sit go yellow then red (default: event time only).")
+    var liveSupervision: Int?
+
     @Flag(name: .customLong("assign-all"), help: "Consumers take every partition directly instead of joining their consumer group.")
     var assignAll = false
 
@@ -65,6 +71,17 @@ struct ServerCommand: AsyncParsableCommand {
         config.partitions = partitions
         config.assignment = assignAll ? .all : .group
         config.tokensFile = tokensFile
+        if let supervisionPolicy {
+            do {
+                config.supervisionPolicy = try SupervisionPolicy.load(contentsOf: URL(fileURLWithPath: supervisionPolicy))
+            } catch {
+                throw ValidationError("--supervision-policy \(supervisionPolicy): \(error)")
+            }
+        }
+        if let liveSupervision {
+            guard liveSupervision >= 1 else { throw ValidationError("--live-supervision must be at least 1 second") }
+            config.liveSupervisionInterval = .seconds(liveSupervision)
+        }
         if let efficiencyFormula {
             do {
                 config.efficiencyFormula = try JSONDecoder().decode(EfficiencyFormula.self, from: Data(contentsOf: URL(fileURLWithPath: efficiencyFormula)))

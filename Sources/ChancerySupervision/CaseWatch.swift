@@ -1,0 +1,144 @@
+import ChanceryDomain
+
+/// One case as the supervisor watches it: its clock, its status, and the alerts raised for it. Pure: the
+/// ``Supervisor`` loads it from and saves it to `supervision.case_clocks`.
+///
+/// ``observe(_:name:day:calendar:policy:)`` folds one case event in and returns the alerts it causes, in
+/// order: cards that fell due before the event (time has passed — the event is the proof), irregularities
+/// the event shows, and the resolutions of its deadline cards when the case leaves supervision (concluded,
+/// refused or withdrawn; irregularities stay open for the supervision office). ``dueCards(on:calendar:policy:)`` gives the cards due on a day with no event (the
+/// region's watermark or the wall clock moved).
+struct CaseWatch: Sendable {
+    var subject: String
+    var region: String
+    var departmentCode: String
+    var itemCode: String
+    var caseType: CaseType?
+    var status: String
+    var clock: CaseClock?
+    var concludedOn: CivilDate?
+    var used: Int?
+    var outcome: CaseOutcome?
+    var yellowAlertID: String?
+    var redAlertID: String?
+    var irregularityAlertIDs: [String] = []
+    var reviewCompleted = false
+    var supplements = 0
+    var resolvedOn: CivilDate?
+    var lastSequence: Int64
+
+    /// Statuses in which the clock runs toward a card.
+    static let running: Set<String> = ["accepted", "supplementing", "special-procedure", "reported-upward", "decided"]
+
+    var isRunning: Bool { Self.running.contains(status) && concludedOn == nil }
+
+    /// Cards due on `day` not raised yet (yellow, red), for a running case.
+    func dueCards(on day: CivilDate, calendar: WorkingDayCalendar, policy: SupervisionPolicy) -> [CloudEvent] {
+        guard isRunning, let clock, redAlertID == nil else { return [] }
+        let threshold = policy.yellowThreshold(itemCode: itemCode, caseType: caseType)
+        let card = DeadlineCards.card(for: clock, on: day, threshold: threshold, calendar: calendar)
+        var out: [CloudEvent] = []
+        let limit = clock.value(of: .promised) ?? 0
+        if card >= .yellow, yellowAlertID == nil, limit > 0, let deadline = clock.deadline(.promised, calendar: calendar),
+           let yellowDay = DeadlineCards.yellowDate(for: clock, threshold: threshold, calendar: calendar) {
+            out.append(SupervisionAlerts.warning(
+                caseSubject: subject, region: region, departmentCode: departmentCode, itemCode: itemCode, deadline: deadline, limit: limit,
+                remaining: clock.daysRemaining(.promised, on: yellowDay, calendar: calendar) ?? 0, on: yellowDay, calendar: calendar))
+        }
+        if card == .red, let deadline = clock.deadline(.promised, calendar: calendar) {
+            out.append(DeadlineAlerts.breach(caseSubject: subject, region: region, departmentCode: departmentCode, itemCode: itemCode,
+                                             deadline: deadline, limit: WorkingDays(limit), calendar: calendar,
+                                             overdueOn: clock.firstOverdueDate(.promised, calendar: calendar)))
+        }
+        return out
+    }
+
+    /// Records that `alerts` were raised (or resolved) for this case.
+    mutating func record(_ alerts: [CloudEvent]) {
+        for a in alerts {
+            switch a.type {
+            case "gov.supervision.alert.deadline.warning.raised": yellowAlertID = a.id
+            case "gov.supervision.alert.deadline.breached": redAlertID = a.id
+            case "gov.supervision.alert.irregularity.flagged": if !irregularityAlertIDs.contains(a.id) { irregularityAlertIDs.append(a.id) }
+            default: break
+            }
+        }
+    }
+
+    /// Folds the case event `event` (glossary name `name`, dated `day` in the region) in; returns the alerts it causes.
+    mutating func observe(_ event: CloudEvent, name: String, day: CivilDate, calendar: WorkingDayCalendar, policy: SupervisionPolicy) -> [CloudEvent] {
+        var alerts = dueCards(on: day, calendar: calendar, policy: policy)
+        record(alerts)
+        lastSequence = event.sequence ?? lastSequence
+        let d = event.data
+        func flag(_ irregularity: Irregularity, _ description: String) {
+            let alert = SupervisionAlerts.irregularity(irregularity, caseSubject: subject, region: region, departmentCode: departmentCode,
+                                                       itemCode: itemCode, description: description, time: event.time)
+            if !irregularityAlertIDs.contains(alert.id) { alerts.append(alert); record([alert]) }
+        }
+        switch name {
+        case "CaseAccepted":
+            status = "accepted"
+            caseType = d["caseType"]?.stringValue.flatMap(CaseType.init(rawValue:))
+            clock = CaseClock(acceptedOn: day, promisedLimit: WorkingDays(Int(d["promisedLimit"]?.integerValue ?? 0)),
+                              promisedLimitUnit: d["promisedLimitUnit"]?.stringValue.flatMap(LimitUnit.init(rawValue:)) ?? .workingDays,
+                              statutoryLimit: d["statutoryLimit"]?.integerValue.map { WorkingDays(Int($0)) })
+        case "CaseRefused":
+            status = "refused"
+            for i in IrregularityRules.check([.refused(reason: d["reason"]?.stringValue)]) {
+                flag(i, "refused at intake without a reason (行政许可法 第三十二条)")
+            }
+        case "SupplementRequested":
+            status = "supplementing"
+            supplements += 1
+            clock?.pause(on: day)
+            if supplements >= 2 { flag(.repeatedSupplement, "materials requested a second time (一次性告知)") }
+        case "SupplementReceived":
+            status = "accepted"
+            clock?.resume(on: day)
+        case "SpecialProcedureStarted":
+            status = "special-procedure"
+            clock?.startSpecialProcedure(d["specialProcedureKind"]?.stringValue.flatMap(SpecialProcedureKind.init(rawValue:)) ?? .other, on: day)
+        case "SpecialProcedureEnded":
+            status = "accepted"
+            clock?.endSpecialProcedure(on: day)
+        case "CaseReportedUpward":
+            status = "reported-upward"
+        case "CaseReturnedFromUpward":
+            status = "accepted"
+        case "StepCompleted":
+            if d["step"]?.stringValue == CaseStep.review.rawValue { reviewCompleted = true }
+        case "CaseDecided":
+            status = "decided"
+            var facts: [CaseConductFact] = reviewCompleted ? [.stepCompleted(.review)] : []
+            facts.append(.decided(approved: d["decision"]?.stringValue == "approved", reason: d["reason"]?.stringValue))
+            for i in IrregularityRules.check(facts) {
+                flag(i, i == .decisionWithoutReview ? "decided without the review step (审核)" : "disapproved without a reason (行政许可法 第三十八条)")
+            }
+        case "CaseConcluded":
+            status = "concluded"
+            concludedOn = day
+            if let clock {
+                let u = clock.daysUsed(.promised, through: day, calendar: calendar)
+                used = u
+                outcome = CaseOutcome.classify(used: WorkingDays(u), limit: clock.promisedLimit, acceptedOn: clock.acceptedOn, concludedOn: day)
+            }
+        case "CaseDelivered":
+            status = "delivered"
+        case "CaseWithdrawn":
+            status = "withdrawn"
+        default:
+            break
+        }
+        if ["CaseConcluded", "CaseRefused", "CaseWithdrawn"].contains(name), resolvedOn == nil {
+            resolvedOn = day
+            let why = name == "CaseConcluded" ? "the case concluded (办结)" : name == "CaseRefused" ? "the case was refused at intake" : "the case was withdrawn"
+            // Deadline cards end with the case; an irregularity stays open for the supervision office to close.
+            for id in [yellowAlertID, redAlertID].compactMap({ $0 }) {
+                guard let alertSubject = SupervisionAlerts.subject(ofAlertID: id, region: region) else { continue }
+                alerts.append(SupervisionAlerts.resolution(of: (id, alertSubject, region), resolution: why, time: event.time))
+            }
+        }
+        return alerts
+    }
+}
