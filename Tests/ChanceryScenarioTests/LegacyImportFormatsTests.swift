@@ -174,3 +174,46 @@ struct LegacyImportFormatsTests {
         #expect(report.dropFirst().allSatisfy { $0.split(separator: "\t", omittingEmptySubsequences: false).count == 3 })
     }
 }
+
+@Suite("Legacy import: damaged files")
+struct LegacyImportDamageTests {
+    /// A small deterministic generator (64-bit LCG), so that a failure can be replayed.
+    struct Generator {
+        var state: UInt64
+        mutating func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+    }
+
+    @Test("Truncated, spliced and byte-damaged exports never crash: every row is imported, skipped or rejected, or the file is refused whole",
+          arguments: HengdongExample.allCases)
+    func damagedFiles(example: HengdongExample) throws {
+        let mapping = try example.mapping()
+        let format = try #require(LegacyImportFormat(pathExtension: URL(fileURLWithPath: example.dataFile).pathExtension))
+        let original = Array(try example.text().utf8)
+        var random = Generator(state: 0x5EED)
+        var refused = 0
+        for round in 0..<60 {
+            var bytes = original
+            switch round % 3 {
+            case 0: bytes = Array(bytes.prefix(random.next(bytes.count)))
+            case 1:
+                let cut = random.next(bytes.count)
+                bytes.insert(contentsOf: Array("\"{,\n".utf8)[random.next(4)...], at: cut)
+            default:
+                for _ in 0..<5 { bytes[random.next(bytes.count)] = UInt8(random.next(256)) }
+            }
+            let text = String(decoding: bytes, as: UTF8.self)
+            do {
+                let result = try LegacyImport.events(text: text, format: format, mapping: mapping)
+                #expect(result.imported + result.skipped.count + result.rejected.count == result.rowsRead, "round \(round)")
+                #expect(Set(result.events.map(\.id)).count == result.events.count, "round \(round)")
+            } catch {
+                refused += 1
+                #expect(!error.message.isEmpty)
+            }
+        }
+        #expect(refused < 60)
+    }
+}

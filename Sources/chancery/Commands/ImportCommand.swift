@@ -59,12 +59,17 @@ struct ImportCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let importMapping = try LegacyImportMapping.load(contentsOf: URL(fileURLWithPath: mapping))
+        let importMapping: LegacyImportMapping
+        do {
+            importMapping = try LegacyImportMapping.load(contentsOf: URL(fileURLWithPath: mapping))
+        } catch {
+            throw LegacyImportError("the mapping \(mapping) cannot be read: \(error)")
+        }
         let text = try String(contentsOfFile: file, encoding: .utf8)
-        // Conversion is quick; its bar shows only for large exports.
+        // Conversion takes seconds: its bar shows only on a terminal, for large exports.
         let converting = ProgressBar(title: "converting rows", total: 0)
         let result = try LegacyImport.events(text: text, format: try exportFormat(), mapping: importMapping) { done, total in
-            guard total >= 2_000 else { return }
+            guard converting.isTerminal, total >= 2_000 else { return }
             converting.total = total
             converting.update(done)
         }

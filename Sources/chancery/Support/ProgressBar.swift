@@ -18,6 +18,7 @@ final class ProgressBar {
     /// Whether anything was written yet.
     private(set) var started = false
     private var lastDraw = Date.distantPast
+    private var lastDrawn = -1
     private var lastTenth = -1
 
     /// - Parameters:
@@ -34,8 +35,9 @@ final class ProgressBar {
         let fraction = total > 0 ? min(1, Double(max(0, done)) / Double(total)) : 1
         if isTerminal {
             let now = Date()
-            guard done >= total || now.timeIntervalSince(lastDraw) >= 0.1 else { return }
+            guard done != lastDrawn, done >= total || now.timeIntervalSince(lastDraw) >= 0.1 else { return }
             lastDraw = now
+            lastDrawn = done
             let width = 30
             let filled = Int((fraction * Double(width)).rounded(.down))
             let bar = String(repeating: "#", count: filled) + String(repeating: "·", count: width - filled)
