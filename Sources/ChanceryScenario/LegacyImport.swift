@@ -23,7 +23,9 @@ public struct LegacyImportResult: Sendable {
 public struct LegacyImportError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What is wrong, naming the mapping entry, column or line.
     public var message: String
+    /// An error with this message.
     public init(_ message: String) { self.message = message }
+    /// The message.
     public var description: String { message }
 }
 

@@ -57,7 +57,9 @@ public struct LegacyImportMapping: Codable, Sendable, Hashable {
 
     /// A department (部门 / 审批单位): its code (as in `departmentCode`) and name.
     public struct Department: Codable, Sendable, Hashable {
+        /// The code events carry as `departmentCode`, e.g. `xzsp`.
         public var code: String
+        /// The name, e.g. `衡东县行政审批服务局`.
         public var name: String
     }
 
@@ -72,8 +74,11 @@ public struct LegacyImportMapping: Codable, Sendable, Hashable {
     /// The item code is the column's trimmed value, cut to its first `prefixLength` characters or at the first
     /// `separator`, whichever is given (e.g. `SO` from `SO Other Single Detached Dwelling`).
     public struct ItemCodeRule: Codable, Sendable, Hashable {
+        /// The column holding the code, e.g. `SXBM` (事项编码).
         public var column: String
+        /// Keep only this many leading characters.
         public var prefixLength: Int?
+        /// Cut at the first occurrence of this text.
         public var separator: String?
         /// What a record whose item code is not in ``LegacyImportMapping/items`` becomes: `skip` (the default:
         /// the export holds items outside this mapping's scope) or `reject` (every item should be catalogued).
@@ -82,7 +87,10 @@ public struct LegacyImportMapping: Codable, Sendable, Hashable {
 
     /// What happens to a record whose item code the mapping does not list.
     public enum UnmappedItem: String, Codable, Sendable, Hashable {
-        case skip, reject
+        /// Counted as skipped, with the code in the reason.
+        case skip
+        /// Counted as rejected, with the code in the reason.
+        case reject
     }
 
     /// A date or date-time column and its format: `YYYY`, `MM`, `DD`, and for a time of day `hh`, `mm` and
@@ -90,7 +98,9 @@ public struct LegacyImportMapping: Codable, Sendable, Hashable {
     /// `YYYY/MM/DD 00:00:00+00` (a date) or `YYYY-MM-DD hh:mm:ss` (a date-time). Values are local to the region's
     /// zone. A date column's events take their time of day from the event rule; a date-time column's from the value.
     public struct DateColumn: Codable, Sendable, Hashable {
+        /// The column, e.g. `SLSJ` (受理时间).
         public var column: String
+        /// Its format, e.g. `YYYY-MM-DD hh:mm:ss`.
         public var format: String
     }
 
@@ -104,14 +114,18 @@ public struct LegacyImportMapping: Codable, Sendable, Hashable {
         public var confirmedAt: String
         /// `legalBasis` of every item that does not give its own.
         public var legalBasis: String?
-        /// Default item kind (`licensing` …) and case type (`promised` …) of items that do not say.
+        /// Default item kind (`licensing`, `non-licensing-approval`, `public-service`, `other-power`) of items that
+        /// do not say.
         public var itemKind: String
+        /// Default case type (`immediate`, `promised`, `reported-upward`, `joint`) of items that do not say.
         public var caseType: String
     }
 
     /// One catalogued item (政务服务事项) and its limits.
     public struct ItemRule: Codable, Sendable, Hashable {
+        /// The item code (事项编码) as the export gives it after cutting, e.g. `SO` or `430424-XK-0101`.
         public var code: String
+        /// The item name (事项名称).
         public var name: String
         /// The class the limit comes from, e.g. `house` (informational).
         public var buildingClass: String?
@@ -119,7 +133,9 @@ public struct LegacyImportMapping: Codable, Sendable, Hashable {
         public var promisedLimit: Int
         /// Statutory limit (法定办结时限) in working days; the promised limit when absent.
         public var statutoryLimit: Int?
+        /// The item kind, when not the catalogue's default.
         public var itemKind: String?
+        /// The case type, when not the catalogue's default.
         public var caseType: String?
         /// The owning department, when not the mapping's ``LegacyImportMapping/department``.
         public var department: Department?
@@ -160,6 +176,11 @@ public struct LegacyImportMapping: Codable, Sendable, Hashable {
             case .string(let s): self = .template(s)
             case .object(let o) where o.count == 1 && o["item"]?.stringValue != nil: self = .item(o["item"]!.stringValue!)
             case .object(let o) where o["column"]?.stringValue != nil:
+                let unknown = Set(o.keys).subtracting(["column", "values", "type"])
+                guard unknown.isEmpty else {
+                    throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
+                        debugDescription: "a column value has 'column', 'values' and 'type' only, not \(unknown.sorted().joined(separator: ", "))"))
+                }
                 self = .column(try ColumnValue(from: decoder))
             default: self = .literal(value)
             }
@@ -187,7 +208,10 @@ public struct LegacyImportMapping: Codable, Sendable, Hashable {
 
     /// The JSON type a column's text becomes.
     public enum ValueType: String, Codable, Sendable, Hashable {
-        case string, integer
+        /// The trimmed text as a JSON string.
+        case string
+        /// A JSON integer; text that is not one rejects the record.
+        case integer
     }
 
     /// Decodes a mapping from JSON.

@@ -17,6 +17,7 @@ public struct LegacyImportSummary: Sendable {
     /// Events the gateway refused, with its problem details.
     public var refused: [(id: String, problem: String)]
 
+    /// A summary of `result` and of what the gateway answered when its events were sent.
     public init(file: String, result: LegacyImportResult, appended: Int, alreadyPresent: Int, refused: [(id: String, problem: String)]) {
         self.file = file
         self.result = result

@@ -179,5 +179,13 @@ struct LegacyImportExamplesTests {
         #expect(columns.count >= 8)
         for column in columns { #expect(notes.contains("\(column) "), "\(column) is not explained in the notes") }
         #expect(mapping.timeZone == "Asia/Shanghai" && mapping.region == "430424")
+        #expect(try LegacyImportMapping(json: JSONEncoder().encode(mapping)) == mapping)
+    }
+
+    @Test("A column value with a misspelt key is refused when the mapping is read, not taken as a plain column")
+    func misspeltColumnValue() throws {
+        var json = try String(contentsOf: repositoryRoot.appendingPathComponent("examples/mappings/hengdong-approval-cases.json"), encoding: .utf8)
+        json = json.replacingOccurrences(of: #""column": "BLJG", "values""#, with: #""column": "BLJG", "vaules""#)
+        #expect(throws: DecodingError.self) { try LegacyImportMapping(json: Data(json.utf8)) }
     }
 }
