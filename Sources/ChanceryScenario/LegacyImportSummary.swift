@@ -10,7 +10,7 @@ public struct LegacyImportSummary: Sendable {
     public var file: String
     /// The conversion's outcome.
     public var result: LegacyImportResult
-    /// Events the gateway appended now.
+    /// Events the gateway appended now (counted per request: a batch that mixes new and known events counts here).
     public var appended: Int
     /// Events the gateway already had (same `source` and `id`): replayed, nothing appended.
     public var alreadyPresent: Int
