@@ -93,9 +93,10 @@ struct LegacyImportTests {
         let again = try LegacyImportMapping(json: JSONEncoder().encode(mapping))
         #expect(again == mapping)
         #expect(mapping.region == "3524002" && mapping.calendar == "CA-ON" && mapping.timeZone == "America/Toronto")
-        #expect(mapping.department.code == "building")
-        #expect(Set(mapping.items.map(\.code)) == ["SO", "PL", "CP", "SF", "IP", "M9", "GP", "DS", "M3", "TT", "SS", "P1", "AP"])
-        #expect(mapping.items.allSatisfy { ($0.notes ?? "").count > 20 && [10, 15, 20, 30].contains($0.promisedLimit) })
+        #expect(mapping.department?.code == "building")
+        let items = try #require(mapping.items)
+        #expect(Set(items.map(\.code)) == ["SO", "PL", "CP", "SF", "IP", "M9", "GP", "DS", "M3", "TT", "SS", "P1", "AP"])
+        #expect(items.allSatisfy { ($0.notes ?? "").count > 20 && [10, 15, 20, 30].contains($0.promisedLimit) })
     }
 
     static let header = "OBJECTID,ADDRESS,FOLDERTYPE,FILENO,INDATE,ISSUEDATE\n"
