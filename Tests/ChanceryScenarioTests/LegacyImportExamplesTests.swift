@@ -64,7 +64,7 @@ struct LegacyImportExamplesTests {
         #expect(first.map(\.id) == (1...4).map { "case/430424/4304242503030001#\($0)" })
         #expect(first[0].data == ["caseNumber": "4304242503030001", "itemCode": "430424-XK-0102", "departmentCode": "xzsp",
                                   "applicantName": "衡东县某某餐饮店", "applicantKind": "legal-person", "channel": "online"])
-        #expect(first[1].data == ["caseType": "promised", "promisedLimit": 5, "statutoryLimit": 10])
+        #expect(first[1].data == ["caseType": "promised", "promisedLimit": 5, "promisedLimitUnit": "working-days", "statutoryLimit": 10])
         #expect(first[2].data == ["decision": "approved"])
         #expect(first[3].data == ["resultCode": "JY34304240001"])
         let immediate = result.events.filter { $0.subject == "case/430424/4304242503030002" }
