@@ -32,6 +32,7 @@ struct SupervisorTests {
     static func closed(_ n: String, region: String, day: String, offset: String) -> [SubmittedEvent] {
         let subject = "case/\(region)/\(n)"
         return [
+            event("gov.approval.case.step.completed", subject, "\(n)-r", "\(day)T11:00:00\(offset)", region, ["step": "review"]),
             event("gov.approval.case.decided", subject, "\(n)-3", "\(day)T14:00:00\(offset)", region, ["decision": "approved"]),
             event("gov.approval.case.concluded", subject, "\(n)-4", "\(day)T14:30:00\(offset)", region, [:]),
         ]
@@ -71,9 +72,12 @@ struct SupervisorTests {
             #expect(try cards.map { try $0.decode(String.self, at: 0) } == ["case/\(Self.ontario)/ON-late"])
             // The card is on gov.supervision with its deterministic id and the day the case became overdue.
             try await cluster.running([cluster.projector()]) {
-                try await cluster.eventually("SELECT count(*) FROM supervision.alerts", equals: 1)
+                try await cluster.eventually("SELECT count(*) FROM supervision.alerts", equals: 2)
             }
-            let alert = try await db.query("SELECT id, deadline::text, raised_at AT TIME ZONE 'America/Toronto' FROM supervision.alerts")[0]
+            // ON-late went yellow first (8 of its 10 business days used), then red.
+            let kinds = try await db.query("SELECT id FROM supervision.alerts ORDER BY raised_at")
+            #expect(try kinds.map { try $0.decode(String.self, at: 0) } == ["yellow/case/\(Self.ontario)/ON-late", "red/case/\(Self.ontario)/ON-late"])
+            let alert = try await db.query("SELECT id, deadline::text, raised_at AT TIME ZONE 'America/Toronto' FROM supervision.alerts WHERE alert_type = 'DeadlineBreached'")[0]
             #expect(try alert.decode(String.self, at: 0) == "red/case/\(Self.ontario)/ON-late")
             // Accepted Thu 2022-09-01, 10 business days: Labour Day (Mon 09-05) is a holiday, so the deadline is Fri 09-16.
             #expect(try alert.decode(String.self, at: 1) == "2022-09-16")

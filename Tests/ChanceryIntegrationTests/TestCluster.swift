@@ -125,10 +125,11 @@ final class TestCluster: Sendable {
                             faultInjector: fault)
     }
 
-    func supervisor() -> ExactlyOnceConsumer {
+    func supervisor(batchSize: Int = 2000, fault: (@Sendable (ExactlyOnceConsumer.Stage, [ConsumedEvent]) throws -> Void)? = nil) -> ExactlyOnceConsumer {
         ExactlyOnceConsumer(group: Supervisor.consumerGroup, topics: [node.topics.canonical(CanonicalTopic.approval)],
                             kafka: KafkaConfiguration(bootstrapServers: node.bootstrapServers), database: node.database,
-                            handler: Supervisor(calendars: calendars, appender: gateway, logger: logger), assignment: .all, logger: logger)
+                            handler: Supervisor(calendars: calendars, appender: gateway, logger: logger), assignment: .all, logger: logger,
+                            batchSize: batchSize, faultInjector: fault)
     }
 
     /// Runs `consumers` in the background while `body` runs; cancels them afterwards.

@@ -1,0 +1,157 @@
+import ChanceryDomain
+import ChanceryGateway
+import ChanceryKafka
+import ChanceryPostgres
+import ChanceryProjections
+import ChanceryServer
+@testable import ChancerySupervision
+import Foundation
+import Testing
+
+/// Yellow and red cards, irregularities and resolutions; the same alerts by event time (replay) and by the
+/// wall clock (live); no duplicate or missing alert after a supervisor crash.
+@Suite("Supervisor cards", .serialized, .timeLimit(.minutes(5)))
+struct SupervisorCardsTests {
+    static func event(_ subject: String, _ n: Int, _ name: String, _ time: String, _ data: JSONValue) -> SubmittedEvent {
+        let json: JSONValue = [
+            "specversion": "1.0", "id": .string("\(subject)#\(n)"), "source": .string(Events.source), "type": .string(EventCatalog.named(name).type),
+            "subject": .string(subject), "time": .string(time), "region": "430424", "data": data,
+        ]
+        return SubmittedEvent(event: try! EventValidator.validate(json))
+    }
+
+    static func opened(_ number: String, day: String, limit: Int64) -> [SubmittedEvent] {
+        let s = "case/430424/\(number)"
+        return [
+            event(s, 1, "CaseSubmitted", "\(day)T09:00:00+08:00", ["caseNumber": .string(number), "itemCode": "430424XK001", "departmentCode": "test", "applicantName": "张三"]),
+            event(s, 2, "CaseAccepted", "\(day)T10:00:00+08:00", ["caseType": "promised", "promisedLimit": .integer(limit), "promisedLimitUnit": "working-days", "statutoryLimit": 20]),
+        ]
+    }
+
+    /// Y-1: accepted Monday 2025-03-03 with 5 working days: deadline Monday 03-10; yellow (80 % or 2 days left: 3 used)
+    /// on Thursday 03-06; red on Tuesday 03-11. Y-2: decided without the review step.
+    static let timeline: [SubmittedEvent] = opened("Y-1", day: "2025-03-03", limit: 5) + opened("Y-2", day: "2025-03-03", limit: 5) + [
+        event("case/430424/Y-2", 3, "CaseDecided", "2025-03-04T10:00:00+08:00", ["decision": "approved"]),
+        event("case/430424/Y-2", 4, "CaseConcluded", "2025-03-04T11:00:00+08:00", [:]),
+    ]
+
+    /// The supervision alerts in the log: id, time and data, in id order.
+    static func alerts(_ cluster: TestCluster) async throws -> [String] {
+        let rows = try await cluster.node.database.query(
+            "SELECT id || ' ' || time_text || ' ' || (event -> 'data')::text FROM audit.events WHERE type LIKE 'gov.supervision.%' ORDER BY id")
+        return try rows.map { try $0.decode(String.self, at: 0) }
+    }
+
+    /// Opens cases on 2025-03-20 until every partition has one, so the region's watermark reaches that day.
+    static func moveWatermark(_ cluster: TestCluster) async throws {
+        var partitions: Set<Int32> = []
+        var i = 0
+        while partitions.count < 3 {
+            let r = try await cluster.gateway.append(opened("W-\(i)", day: "2025-03-20", limit: 20))
+            partitions.insert(r.events[0].partition)
+            i += 1
+        }
+    }
+
+    @Test("replay and live mode raise the same yellow and red cards; the irregularity is flagged; conclusion resolves the cards")
+    func replayAndLive() async throws {
+        // Replay: event time only.
+        let replayed = try await TestCluster.with { cluster in
+            _ = try await cluster.gateway.append(Self.timeline)
+            try await cluster.running([cluster.supervisor()]) {
+                try await cluster.eventually("SELECT count(*) FROM supervision.case_clocks WHERE subject LIKE 'case/430424/Y-%'", equals: 2)
+                try await Self.moveWatermark(cluster)
+                try await cluster.eventually("SELECT count(*) FROM supervision.case_clocks WHERE red_alert_id IS NOT NULL", equals: 1)
+            }
+            try await cluster.running([cluster.projector()]) {
+                try await cluster.eventually("SELECT count(*) FROM supervision.alerts", equals: 3)
+            }
+            return try await Self.alerts(cluster)
+        }
+        #expect(replayed.count == 3)
+        #expect(replayed.contains { $0.hasPrefix("irregularity/skipped-step/case/430424/Y-2 2025-03-04T10:00:00+08:00") })
+        #expect(replayed.contains { $0.hasPrefix("red/case/430424/Y-1 2025-03-11T00:00:00+08:00") && $0.contains("\"deadline\": \"2025-03-10\"") })
+        #expect(replayed.contains { $0.hasPrefix("yellow/case/430424/Y-1 2025-03-06T00:00:00+08:00") && $0.contains("\"remainingDays\": 2") })
+
+        // Live: no later event at all; the wall clock says 2025-03-20.
+        let live = try await TestCluster.with { cluster in
+            _ = try await cluster.gateway.append(Self.timeline)
+            try await cluster.running([cluster.supervisor()]) {
+                try await cluster.eventually("SELECT count(*) FROM supervision.case_clocks WHERE subject LIKE 'case/430424/Y-%' AND status IN ('accepted', 'concluded')", equals: 2)
+            }
+            let supervisor = Supervisor(calendars: cluster.calendars, appender: cluster.gateway, logger: cluster.logger)
+            // 2025-03-05 (Beijing time): 2 working days used — no card yet.
+            try await cluster.node.database.withConnection { try await supervisor.tick(now: Date(timeIntervalSince1970: 1_741_104_000), on: $0) }
+            #expect(try await cluster.node.database.query("SELECT count(*) FROM supervision.case_clocks WHERE yellow_alert_id IS NOT NULL")[0].decode(Int64.self, at: 0) == 0)
+            // 2025-03-20 12:00 Beijing time.
+            try await cluster.node.database.withConnection { try await supervisor.tick(now: Date(timeIntervalSince1970: 1_742_443_200), on: $0) }
+            try await cluster.running([cluster.projector()]) {
+                try await cluster.eventually("SELECT count(*) FROM supervision.alerts", equals: 3)
+            }
+            // Conclusion resolves both cards of Y-1.
+            _ = try await cluster.gateway.append([
+                Self.event("case/430424/Y-1", 3, "StepCompleted", "2025-03-21T09:00:00+08:00", ["step": "review"]),
+                Self.event("case/430424/Y-1", 4, "CaseDecided", "2025-03-21T10:00:00+08:00", ["decision": "approved"]),
+                Self.event("case/430424/Y-1", 5, "CaseConcluded", "2025-03-21T11:00:00+08:00", [:]),
+            ])
+            try await cluster.running([cluster.supervisor(), cluster.projector()]) {
+                try await cluster.eventually("SELECT count(*) FROM supervision.alerts WHERE resolved_at IS NOT NULL", equals: 2)
+            }
+            let open = try await cluster.node.database.query("SELECT id FROM supervision.alerts WHERE resolved_at IS NULL")
+            #expect(try open.map { try $0.decode(String.self, at: 0) } == ["irregularity/skipped-step/case/430424/Y-2"])
+            return try await Self.alerts(cluster).filter { !$0.hasPrefix("resolved/") }
+        }
+        #expect(live == replayed, "the same timeline gives the same alerts in both modes")
+    }
+
+    @Test("a supervisor that crashes after appending alerts and restarts leaves neither duplicates nor gaps")
+    func restartAnywhere() async throws {
+        struct Crash: Error {}
+        // Twelve cases with limits 1…12, accepted on the first working days of March; the watermark moves to 04-30,
+        // when all are overdue.
+        var events: [SubmittedEvent] = []
+        for (i, day) in ["03", "04", "05", "06", "07", "10", "11", "12", "13", "14", "17", "18"].enumerated() {
+            events += Self.opened("R-\(i)", day: "2025-03-\(day)", limit: Int64(i + 1))
+        }
+        /// `crash`: fail the first batch that moves the watermark to 04-30 — after its alerts were appended to Kafka,
+        /// before its clocks and offsets were committed to PostgreSQL — then restart.
+        func run(crash: Bool) async throws -> (alerts: [String], records: Int64) {
+            try await TestCluster.with { cluster in
+                _ = try await cluster.gateway.append(events)
+                var partitions: Set<Int32> = []
+                var i = 0
+                while partitions.count < 3 {
+                    let r = try await cluster.gateway.append(Self.opened("Z-\(i)", day: "2025-04-30", limit: 20))
+                    partitions.insert(r.events[0].partition)
+                    i += 1
+                }
+                if crash {
+                    let crashing = cluster.supervisor(batchSize: 5) { stage, batch in
+                        if stage == .afterApply, batch.contains(where: { $0.event.subject.contains("/Z-") }) { throw Crash() }
+                    }
+                    await #expect(throws: Crash.self) { try await crashing.run() }
+                }
+                try await cluster.running([cluster.supervisor(batchSize: 5)]) {
+                    try await cluster.eventually("SELECT count(*) FROM supervision.case_clocks WHERE subject LIKE 'case/430424/Z-%'", equals: Int64(i))
+                    try await cluster.eventually("SELECT count(*) FROM supervision.case_clocks WHERE red_alert_id IS NOT NULL", equals: 12)
+                }
+                try await cluster.running([cluster.projector()]) {
+                    try await cluster.eventually("SELECT count(*) FROM supervision.alerts WHERE alert_type = 'DeadlineBreached'", equals: 12)
+                }
+                let admin = try KafkaAdmin(configuration: KafkaConfiguration(bootstrapServers: cluster.node.bootstrapServers), logger: cluster.logger)
+                var records: Int64 = 0
+                for p in 0..<Int32(3) {
+                    records += try await admin.watermarks(.init(topic: cluster.node.topics.canonical(CanonicalTopic.supervision), partition: p)).high
+                }
+                admin.shutdown()
+                return (try await Self.alerts(cluster), records)
+            }
+        }
+        let clean = try await run(crash: false)
+        let crashed = try await run(crash: true)
+        #expect(crashed.alerts == clean.alerts)
+        #expect(crashed.records == clean.records, "no alert was appended twice to gov.supervision")
+        #expect(clean.alerts.filter { $0.hasPrefix("red/") }.count == 12)
+        #expect(clean.records == Int64(clean.alerts.count))
+    }
+}
