@@ -47,6 +47,11 @@ analyst=$(cat .data/run/analyst.token)
 "$bin" demo --url "http://127.0.0.1:$http_port" --database-url "$db_url" --no-summary
 "$bin" import --url "http://127.0.0.1:$http_port" --database-url "$db_url" \
   --mapping examples/mappings/burlington-building-permits.json examples/data/burlington-building-permits.csv
+# The illustrative Hengdong exports (pinyin-coded cases, disclosure requests, mailbox letters; some rows are bad on purpose).
+for example in hengdong-approval-cases:csv hengdong-disclosure-requests:jsonl hengdong-mailbox-letters:csv; do
+  "$bin" import --url "http://127.0.0.1:$http_port" --database-url "$db_url" \
+    --mapping "examples/mappings/${example%%:*}.json" "examples/data/${example%%:*}.${example##*:}"
+done
 echo
 "$bin" summary --database-url "$db_url"
 cat <<MSG
@@ -55,6 +60,8 @@ Chancery is running. Look at:
   API        public:  curl http://127.0.0.1:$http_port/v1/items?region=430405   /v1/disclosures?region=430405
              analyst: curl -H "Authorization: Bearer $analyst" "http://127.0.0.1:$http_port/v1/cases?region=430424&limit=5"
                       curl -H "Authorization: Bearer $analyst" "http://127.0.0.1:$http_port/v1/metrics/departments?region=430424"
+                      curl -H "Authorization: Bearer $analyst" "http://127.0.0.1:$http_port/v1/metrics/cases?region=430424&groupBy=caseType&period=quarter"
+                      curl -H "Authorization: Bearer $analyst" "http://127.0.0.1:$http_port/v1/metrics/ranking?region=430424&quarter=2025-Q3"
              http://127.0.0.1:$http_port/health   http://127.0.0.1:$http_port/metrics
              (tokens: .data/run/analyst.token, .data/run/loader.token; more with: $bin tokens add --help)
   Kafka      kcat -L -b $(cat .data/run/bootstrap)        (embedded broker: memory only)

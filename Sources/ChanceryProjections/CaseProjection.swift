@@ -6,6 +6,8 @@ import Foundation
 /// ``CaseClock`` (working days in the region's calendar).
 struct CaseProjection {
     let calendars: RegionCalendars
+    /// The configured limit of a bad rating's rectification (差评整改).
+    let limits: InteractionLimits
 
     func apply(_ name: String, _ event: CloudEvent, on db: PostgresConnection) async throws {
         let d = event.data
@@ -24,16 +26,18 @@ struct CaseProjection {
             try await count("submitted", event, day, on: db)
         case "CaseAccepted":
             let limit = WorkingDays(Int(d["promisedLimit"]?.integerValue ?? 0))
-            let clock = CaseClock(acceptedOn: day, promisedLimit: limit)
+            let clock = CaseClock(acceptedOn: day, promisedLimit: limit,
+                                  promisedLimitUnit: d["promisedLimitUnit"]?.stringValue.flatMap(LimitUnit.init(rawValue:)) ?? .workingDays,
+                                  statutoryLimit: d["statutoryLimit"]?.integerValue.map { WorkingDays(Int($0)) })
             try await db.execute(
                 """
                 UPDATE approval.cases SET status = 'accepted', accepted_at = $2::timestamptz, accepted_on = $3::date, case_type = $4,
                        promised_limit = $5, statutory_limit = $6, deadline = $7::date, working_days_used = 0, clock = $8::jsonb, last_sequence = $9,
-                       promised_limit_unit = $10
+                       promised_limit_unit = $10, statutory_deadline = $11::date
                 WHERE subject = $1
                 """, [event.subject, event.time, day.description, d["caseType"]?.stringValue, Int64(limit.count),
-                      d["statutoryLimit"]?.integerValue, calendar.flatMap { clock.deadline(calendar: $0)?.description },
-                      try encode(clock), seq, d["promisedLimitUnit"]?.stringValue ?? "working-days"])
+                      d["statutoryLimit"]?.integerValue, calendar.flatMap { clock.deadline(.promised, calendar: $0)?.description },
+                      try encode(clock), seq, clock.promisedLimitUnit.rawValue, calendar.flatMap { clock.deadline(.statutory, calendar: $0)?.description }])
             try await count("accepted", event, day, on: db)
         case "CaseRefused":
             try await db.execute(
@@ -44,10 +48,7 @@ struct CaseProjection {
             guard var clock = try await loadClock(event.subject, on: db) else { return }
             if name == "SupplementRequested" { clock.pause(on: day) } else { clock.resume(on: day) }
             let status = name == "SupplementRequested" ? "supplementing" : "accepted"
-            try await db.execute(
-                "UPDATE approval.cases SET status = $2, clock = $3::jsonb, deadline = $4::date, working_days_used = $5, last_sequence = $6 WHERE subject = $1",
-                [event.subject, status, try encode(clock), calendar.flatMap { clock.deadline(calendar: $0)?.description },
-                 calendar.map { Int64(clock.workingDaysUsed(through: day, calendar: $0).count) }, seq])
+            try await updateClock(clock, status: status, event, day, calendar, on: db)
         case "StepCompleted":
             try await db.execute(
                 """
@@ -59,8 +60,14 @@ struct CaseProjection {
             try await db.execute(
                 "UPDATE approval.cases SET special_procedure_kind = $2, special_procedures = special_procedures + 1, last_sequence = $3 WHERE subject = $1",
                 [event.subject, d["specialProcedureKind"]?.stringValue, seq])
+            guard var clock = try await loadClock(event.subject, on: db) else { return }
+            clock.startSpecialProcedure(d["specialProcedureKind"]?.stringValue.flatMap(SpecialProcedureKind.init(rawValue:)) ?? .other, on: day)
+            try await updateClock(clock, status: nil, event, day, calendar, on: db)
         case "SpecialProcedureEnded":
             try await db.execute("UPDATE approval.cases SET special_procedure_kind = NULL, last_sequence = $2 WHERE subject = $1", [event.subject, seq])
+            guard var clock = try await loadClock(event.subject, on: db) else { return }
+            clock.endSpecialProcedure(on: day)
+            try await updateClock(clock, status: nil, event, day, calendar, on: db)
         case "CaseReportedUpward":
             try await db.execute("UPDATE approval.cases SET status = 'reported-upward', reported_upward_at = $2::timestamptz, last_sequence = $3 WHERE subject = $1",
                                  [event.subject, event.time, seq])
@@ -76,12 +83,20 @@ struct CaseProjection {
             try await db.execute("UPDATE approval.cases SET status = 'delivered', delivered_at = $2::timestamptz, last_sequence = $3 WHERE subject = $1",
                                  [event.subject, event.time, seq])
         case "CaseRated":
-            try await db.execute("UPDATE approval.cases SET satisfaction_code = $2, rated_at = $3::timestamptz, last_sequence = $4 WHERE subject = $1",
-                                 [event.subject, d["satisfactionCode"]?.integerValue, event.time, seq])
+            let code = d["satisfactionCode"]?.integerValue
+            // A bad rating (4–5) must be rectified within the configured limit, counted from the rating's day.
+            let rectificationDeadline = (code ?? 0) >= 4
+                ? calendar.map { InteractionClock(kind: .rectification, startedOn: day, limits: limits).deadline(calendar: $0).description } : nil
+            try await db.execute(
+                "UPDATE approval.cases SET satisfaction_code = $2, rated_at = $3::timestamptz, rectification_deadline = $5::date, last_sequence = $4 WHERE subject = $1",
+                [event.subject, code, event.time, seq, rectificationDeadline])
         case "BadRatingRectified":
             try await db.execute(
-                "UPDATE approval.cases SET rectified_at = $2::timestamptz, follow_up_satisfaction_code = $3, last_sequence = $4 WHERE subject = $1",
-                [event.subject, event.time, d["followUpSatisfactionCode"]?.integerValue, seq])
+                """
+                UPDATE approval.cases SET rectified_at = $2::timestamptz, follow_up_satisfaction_code = $3, last_sequence = $4,
+                       rectified_in_time = $5::date <= rectification_deadline
+                WHERE subject = $1
+                """, [event.subject, event.time, d["followUpSatisfactionCode"]?.integerValue, seq, day.description])
         case "CaseDecided":
             try await db.execute("UPDATE approval.cases SET status = 'decided', decided_at = $2::timestamptz, decision = $3, last_sequence = $4 WHERE subject = $1",
                                  [event.subject, event.time, d["decision"]?.stringValue, seq])
@@ -90,9 +105,9 @@ struct CaseProjection {
             var used: Int64?
             var outcome: String?
             if let clock, let calendar {
-                let u = clock.workingDaysUsed(through: day, calendar: calendar)
-                used = Int64(u.count)
-                outcome = CaseOutcome.classify(used: u, limit: clock.promisedLimit, acceptedOn: clock.acceptedOn, concludedOn: day).rawValue
+                let u = clock.daysUsed(.promised, through: day, calendar: calendar)
+                used = Int64(u)
+                outcome = CaseOutcome.classify(used: WorkingDays(u), limit: clock.promisedLimit, acceptedOn: clock.acceptedOn, concludedOn: day).rawValue
             }
             try await db.execute(
                 """
@@ -103,6 +118,19 @@ struct CaseProjection {
         default:
             break
         }
+    }
+
+    /// Stores `clock` with its promised and statutory deadlines and the days used through `day`.
+    private func updateClock(_ clock: CaseClock, status: String?, _ event: CloudEvent, _ day: CivilDate, _ calendar: WorkingDayCalendar?,
+                             on db: PostgresConnection) async throws {
+        try await db.execute(
+            """
+            UPDATE approval.cases SET status = coalesce($2, status), clock = $3::jsonb, deadline = $4::date, working_days_used = $5,
+                   statutory_deadline = $6::date, last_sequence = $7
+            WHERE subject = $1
+            """, [event.subject, status, try encode(clock), calendar.flatMap { clock.deadline(.promised, calendar: $0)?.description },
+                  calendar.map { Int64(clock.daysUsed(.promised, through: day, calendar: $0)) },
+                  calendar.flatMap { clock.deadline(.statutory, calendar: $0)?.description }, event.sequence ?? 0])
     }
 
     private func loadClock(_ subject: String, on db: PostgresConnection) async throws -> CaseClock? {

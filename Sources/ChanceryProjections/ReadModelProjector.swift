@@ -12,9 +12,15 @@ public struct ReadModelProjector: ReadModelHandler {
     public static let consumerGroup = "chancery-projector"
 
     private let calendars: RegionCalendars
+    private let interactionLimits: InteractionLimits
 
-    public init(calendars: RegionCalendars) {
+    /// - Parameters:
+    ///   - calendars: the working-day calendar of each region.
+    ///   - interactionLimits: reply limits of letters, consultations, complaints and bad-rating rectifications
+    ///     when an event does not carry its own.
+    public init(calendars: RegionCalendars, interactionLimits: InteractionLimits = .defaults) {
         self.calendars = calendars
+        self.interactionLimits = interactionLimits
     }
 
     public func apply(_ events: [ConsumedEvent], on db: PostgresConnection) async throws {
@@ -102,10 +108,10 @@ public struct ReadModelProjector: ReadModelHandler {
         case "CaseSubmitted", "CaseAccepted", "CaseRefused", "SupplementRequested", "SupplementReceived", "StepCompleted",
              "SpecialProcedureStarted", "SpecialProcedureEnded", "CaseReportedUpward", "CaseReturnedFromUpward", "CaseDecided",
              "CaseConcluded", "CaseDelivered", "CaseWithdrawn", "CaseUrged", "CaseRated", "BadRatingRectified":
-            try await CaseProjection(calendars: calendars).apply(name, event, on: db)
+            try await CaseProjection(calendars: calendars, limits: interactionLimits).apply(name, event, on: db)
         case "LetterReceived", "LetterAccepted", "LetterTransferred", "LetterEscalated", "LetterUrged", "LetterReturned",
              "LetterExtensionGranted", "LetterReplied", "ConsultationReceived", "ConsultationAnswered", "ComplaintReceived", "ComplaintAnswered":
-            try await InteractionProjection().apply(name, event, on: db)
+            try await InteractionProjection(calendars: calendars, limits: interactionLimits).apply(name, event, on: db)
         case "DocumentRevised":
             try await db.execute(
                 """
@@ -115,23 +121,6 @@ public struct ReadModelProjector: ReadModelHandler {
                 """, [event.subject, event.time, s("title"), s("category"), s("documentNumber")])
         case "DocumentWithdrawn":
             try await db.execute("UPDATE disclosure.documents SET withdrawn_at = $2::timestamptz WHERE subject = $1", [event.subject, event.time])
-        case "DisclosureSupplementRequested":
-            try await db.execute("UPDATE disclosure.requests SET supplement_requested_at = $2::timestamptz WHERE subject = $1", [event.subject, event.time])
-        case "DisclosureSupplementReceived":
-            try await db.execute("UPDATE disclosure.requests SET supplement_received_at = $2::timestamptz WHERE subject = $1", [event.subject, event.time])
-        case "DisclosureRequestExtended":
-            try await db.execute("UPDATE disclosure.requests SET extended_at = $2::timestamptz, extension_limit = $3 WHERE subject = $1",
-                                 [event.subject, event.time, i("extensionLimit")])
-        case "ThirdPartyConsulted":
-            try await db.execute("UPDATE disclosure.requests SET third_party_consultations = third_party_consultations + 1 WHERE subject = $1", [event.subject])
-        case "ReconsiderationFiled":
-            try await db.execute("UPDATE disclosure.requests SET reconsideration_filed_at = $2::timestamptz WHERE subject = $1", [event.subject, event.time])
-        case "ReconsiderationDecided":
-            try await db.execute("UPDATE disclosure.requests SET reconsideration_outcome = $2 WHERE subject = $1", [event.subject, s("outcome")])
-        case "LitigationFiled":
-            try await db.execute("UPDATE disclosure.requests SET litigation_filed_at = $2::timestamptz WHERE subject = $1", [event.subject, event.time])
-        case "LitigationDecided":
-            try await db.execute("UPDATE disclosure.requests SET litigation_outcome = $2 WHERE subject = $1", [event.subject, s("outcome")])
         case "DocumentPublished":
             try await db.execute(
                 """
@@ -141,15 +130,10 @@ public struct ReadModelProjector: ReadModelHandler {
         case "DocumentReported":
             try await db.execute("UPDATE disclosure.documents SET reported_at = $2::timestamptz, reported_to = $3 WHERE subject = $1",
                                  [event.subject, event.time, s("reportedTo")])
-        case "DisclosureRequestReceived":
-            try await db.execute(
-                """
-                INSERT INTO disclosure.requests (subject, region, department_code, requester_name, requester_kind, description, received_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7::timestamptz) ON CONFLICT DO NOTHING
-                """, [event.subject, event.region, s("departmentCode"), s("requesterName"), s("requesterKind"), s("description"), event.time])
-        case "DisclosureRequestAnswered":
-            try await db.execute("UPDATE disclosure.requests SET answered_at = $2::timestamptz, outcome = $3, note = $4 WHERE subject = $1",
-                                 [event.subject, event.time, s("outcome"), s("note")])
+        case "DisclosureRequestReceived", "DisclosureSupplementRequested", "DisclosureSupplementReceived", "DisclosureRequestExtended",
+             "ThirdPartyConsulted", "DisclosureRequestAnswered", "ReconsiderationFiled", "ReconsiderationDecided", "LitigationFiled",
+             "LitigationDecided":
+            try await DisclosureRequestProjection(calendars: calendars).apply(name, event, on: db)
         case "DeadlineBreached", "DeadlineWarningRaised", "IrregularityFlagged":
             try await db.execute(
                 """

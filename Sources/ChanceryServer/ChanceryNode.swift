@@ -39,6 +39,8 @@ public struct NodeConfiguration: Sendable {
     public var efficiencyFormula = EfficiencyFormula()
     /// The supervisor's card thresholds per item and case type.
     public var supervisionPolicy = SupervisionPolicy.standard
+    /// Reply limits of letters, consultations, complaints and bad-rating rectifications (working days).
+    public var interactionLimits = InteractionLimits.defaults
     /// Live mode: how often the supervisor lets the wall clock move time (nil: event time only, as in a replay).
     public var liveSupervisionInterval: Duration?
     /// Fault injection for tests (projector only).
@@ -149,9 +151,10 @@ public final class ChanceryNode: Sendable {
         let logger = self.logger
         if roles.contains(.projector) {
             let fault = configuration.projectorFaultInjector
+            let projector = ReadModelProjector(calendars: calendars, interactionLimits: configuration.interactionLimits)
             services.append(ConsumerService(name: "projector", logger: logger) {
                 ExactlyOnceConsumer(group: ReadModelProjector.consumerGroup, topics: topics.allCanonical, kafka: kafka, database: database,
-                                    handler: ReadModelProjector(calendars: calendars), assignment: assignment, logger: logger, faultInjector: fault)
+                                    handler: projector, assignment: assignment, logger: logger, faultInjector: fault)
             })
         }
         if roles.contains(.gateway), let gateway {

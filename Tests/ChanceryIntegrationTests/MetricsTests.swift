@@ -61,7 +61,7 @@ struct MetricsTests {
                 // ((20 − 5) + (20 − 2) + (20 − 1)) ÷ 20 ÷ 3 = 0.8667
                 #expect(promised["limitCompression"]?.doubleValue == 0.8667)
                 #expect(promised["rated"] == 2 && promised["satisfactionRate"]?.doubleValue == 0.5)
-                #expect(promised["badRatings"] == 1 && promised["badRatingsRectified"] == 1)
+                #expect(promised["badRatings"] == 1 && promised["badRatingsRectified"] == 1 && promised["badRatingsRectifiedInTime"] == 1)
                 let refused = try #require(rows.first { $0["caseType"] == .null })
                 #expect(refused["refused"] == 1 && refused["accepted"] == 0)
 

@@ -34,7 +34,12 @@ struct ScenarioFiguresTests {
                     "SELECT count(*) FROM projection.stream_positions WHERE consumer_group = 'chancery-supervisor'",
                     equals: Int64(Set(events.filter { $0.subject.hasPrefix("case/") }.map(\.subject)).count), seconds: 400)
                 try await cluster.eventually(
-                    "SELECT (SELECT count(*) FROM supervision.case_clocks WHERE red_alert_id IS NOT NULL) - (SELECT count(*) FROM supervision.alerts)",
+                    """
+                    SELECT (SELECT count(*) FROM supervision.case_clocks WHERE red_alert_id IS NOT NULL)
+                         - (SELECT count(*) FROM supervision.alerts WHERE alert_type = 'DeadlineBreached')
+                         + (SELECT count(*) FROM supervision.case_clocks WHERE yellow_alert_id IS NOT NULL)
+                         - (SELECT count(*) FROM supervision.alerts WHERE alert_type = 'DeadlineWarningRaised')
+                    """,
                     equals: 0, seconds: 120)
             }
             let db = cluster.node.database

@@ -133,6 +133,16 @@ struct WholeCatalogProjectionTests {
             try await expectRow("SELECT concat_ws(',', reply_limit, answered_at IS NOT NULL) FROM interaction.consultations", "3,t")
             try await expectRow("SELECT concat_ws(',', case_subject, substantiated) FROM interaction.complaints", "case/430424/W-1,t")
 
+            // Clocks: the letter's limit is its last transfer's 10 working days plus the 5 of the extension, from Tuesday
+            // 2025-03-11: Tuesday 04-01. The consultation's own 3 days from Wednesday 03-12: Monday 03-17. The complaint
+            // carries no limit: the configured 5 from Thursday 03-13: Thursday 03-20. W-1's bad rating on Tuesday 03-04:
+            // rectification within the configured 10 working days, by Tuesday 03-18. All answered the same day: in time.
+            try await expectRow("SELECT concat_ws(',', deadline, replied_in_time) FROM interaction.letters", "2025-04-01,t")
+            try await expectRow("SELECT concat_ws(',', deadline, replied_in_time) FROM interaction.consultations", "2025-03-17,t")
+            try await expectRow("SELECT concat_ws(',', deadline, replied_in_time) FROM interaction.complaints", "2025-03-20,t")
+            try await expectRow("SELECT concat_ws(',', rectification_deadline, rectified_in_time) FROM approval.cases WHERE subject = 'case/430424/W-1'", "2025-03-18,t")
+            try await expectRow("SELECT concat_ws(',', clock->>'regime', answered_in_time) FROM disclosure.requests", "order-711,t")
+
             // Public listings leave out the retired item and the withdrawn document.
             try await cluster.application().test(.router) { client in
                 let items = try await client.read("/v1/items?region=430424", token: nil)
@@ -140,6 +150,16 @@ struct WholeCatalogProjectionTests {
                 #expect(items.json["items"]?.arrayValue?.contains { $0["itemCode"] == "430424XK001" } == true)
                 let documents = try await client.read("/v1/disclosures?region=430424", token: nil)
                 #expect(documents.json["documents"] == .array([]))
+                // Interaction metrics for the quarter.
+                let metrics = try await client.read("/v1/metrics/interactions?region=430424&period=quarter")
+                let rows = try #require(metrics.json["rows"]?.arrayValue)
+                #expect(rows.map { $0["kind"] } == ["complaint", "consultation", "disclosure-request", "letter"])
+                let letter = try #require(rows.first { $0["kind"] == "letter" })
+                #expect(letter["period"] == "2025-Q1" && letter["received"] == 1 && letter["answeredInTime"] == 1 && letter["inTimeRate"]?.doubleValue == 1)
+                #expect(letter["transferred"] == 1 && letter["escalated"] == 1 && letter["extended"] == 1 && letter["returned"] == 1 && letter["urged"] == 1)
+                let request = try #require(rows.first { $0["kind"] == "disclosure-request" })
+                #expect(request["byOutcome"]?["partially-disclosed"] == 1 && request["byOutcome"]?["disclosed"] == 0)
+                #expect(request["extended"] == 1)
             }
         }
     }

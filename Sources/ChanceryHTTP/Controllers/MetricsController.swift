@@ -14,9 +14,14 @@ import NIOCore
 ///   in the period, still open, with a red card), `limitCompression` (mean of (statutory − promised) ÷ statutory
 ///   over the cases accepted in the period whose limits are both in working days), `urged` (cases accepted in the
 ///   period that were urged), the ratings of the cases concluded in the period (`rated`, `satisfactionRate` =
-///   levels 1–3 ÷ rated, `badRatings`, `badRatingsRectified`), and `yellowCards` / `redCards` by the period of
+///   levels 1–3 ÷ rated, `badRatings`, `badRatingsRectified`, `badRatingsRectifiedInTime` within the configured
+///   rectification limit), and `yellowCards` / `redCards` by the period of
 ///   the deadline they concern. Dates are in the region's time zone; rates are fractions rounded to 4 decimals;
 ///   working days (工作日) exclude supplement pauses.
+/// - `GET /v1/metrics/interactions?region=&period=&from=&to=` — per region, period (of receipt) and kind (`letter`,
+///   `consultation`, `complaint`, `disclosure-request`): received, answered, answered in time and its rate,
+///   letters transferred, escalated, extended, returned and urged (each at least once), disclosure replies by
+///   outcome.
 /// - `GET /v1/metrics/ranking?region=&quarter=YYYY-Qn` — departments ranked by the efficiency index of the
 ///   quarter with their grade (``EfficiencyFormula``; the server's configured formula is in the answer).
 public struct MetricsController: Sendable {
@@ -32,6 +37,50 @@ public struct MetricsController: Sendable {
     public func addRoutes(to group: RouterGroup<Context>) {
         group.get("metrics/cases", use: cases)
         group.get("metrics/ranking", use: ranking)
+        group.get("metrics/interactions", use: interactions)
+    }
+
+    @Sendable func interactions(request: Request, context: Context) async throws -> Response {
+        _ = try context.requireAnalyst()
+        let q = request.uri.queryParameters
+        let periodName = q["period"].map(String.init) ?? "month"
+        guard let period = Self.periods[periodName] else { throw Self.invalid("period must be one of month, quarter, year") }
+        let from = try Self.month(q["from"].map(String.init), "from"), to = try Self.month(q["to"].map(String.init), "to")
+        let outcomes = EventCatalog.disclosureOutcomes.map { "'\($0)', count(*) FILTER (WHERE outcome = '\($0)')" }.joined(separator: ", ")
+        let sql = """
+            WITH facts AS (
+              SELECT region, received_on, 'letter' AS kind, (replied_at IS NOT NULL)::int AS answered, coalesce(replied_in_time, false)::int AS in_time,
+                     (transfers > 0)::int AS transferred, (escalations > 0)::int AS escalated, (extension_limit IS NOT NULL)::int AS extended,
+                     (returns > 0)::int AS returned, (urges > 0)::int AS urged, NULL::text AS outcome
+              FROM interaction.letters
+              UNION ALL
+              SELECT region, received_on, 'consultation', (answered_at IS NOT NULL)::int, coalesce(replied_in_time, false)::int, 0, 0, 0, 0, 0, NULL
+              FROM interaction.consultations
+              UNION ALL
+              SELECT region, received_on, 'complaint', (answered_at IS NOT NULL)::int, coalesce(replied_in_time, false)::int, 0, 0, 0, 0, 0, NULL
+              FROM interaction.complaints
+              UNION ALL
+              SELECT region, received_on, 'disclosure-request', (answered_at IS NOT NULL)::int, coalesce(answered_in_time, false)::int, 0, 0,
+                     (extended_at IS NOT NULL)::int, 0, 0, outcome
+              FROM disclosure.requests
+            )
+            SELECT coalesce(json_agg(t ORDER BY t.region, t.period, t.kind), '[]')::text FROM (
+              SELECT region, to_char(date_trunc($4, received_on), '\(period.format)') AS period, kind, count(*) AS received,
+                     sum(answered)::int AS answered, sum(in_time)::int AS "answeredInTime",
+                     round(sum(in_time)::numeric / nullif(sum(answered), 0), 4) AS "inTimeRate",
+                     sum(transferred)::int AS transferred, sum(escalated)::int AS escalated, sum(extended)::int AS extended,
+                     sum(returned)::int AS returned, sum(urged)::int AS urged,
+                     CASE WHEN kind = 'disclosure-request' THEN json_build_object(\(outcomes)) END AS "byOutcome"
+              FROM facts
+              WHERE received_on IS NOT NULL AND ($1::text IS NULL OR region = $1)
+                AND date_trunc($4, received_on) >= date_trunc($4, coalesce($2::date, '-infinity'::date))
+                AND date_trunc($4, received_on) <= date_trunc($4, coalesce($3::date, 'infinity'::date))
+              GROUP BY region, date_trunc($4, received_on), kind
+            ) t
+            """
+        let rows = try await database.query(sql, [q["region"].map(String.init), from, to, period.field])
+        let text = try rows.first?.decode(String.self, at: 0) ?? "[]"
+        return ReadController.raw(#"{"period":"\#(periodName)","rows":\#(text)}"#)
     }
 
     /// Group keys: their SQL columns and JSON names.
@@ -85,11 +134,11 @@ public struct MetricsController: Sendable {
     struct Row: Decodable {
         var region: String
         var departmentCode: String
-        var accepted, concluded, concludedOnTime, concludedEarly, rated, satisfied, badRatings, badRatingsRectified, yellowCards, redCards: Int
+        var accepted, concluded, concludedOnTime, concludedEarly, rated, satisfied, badRatings, badRatingsRectifiedInTime, yellowCards, redCards: Int
         var performance: DepartmentPerformance {
             DepartmentPerformance(region: region, departmentCode: departmentCode, accepted: accepted, concluded: concluded,
                                   concludedOnTime: concludedOnTime, concludedEarly: concludedEarly, rated: rated, satisfied: satisfied,
-                                  badRatings: badRatings, badRatingsRectifiedInTime: badRatingsRectified, yellowCards: yellowCards, redCards: redCards)
+                                  badRatings: badRatings, badRatingsRectifiedInTime: badRatingsRectifiedInTime, yellowCards: yellowCards, redCards: redCards)
         }
     }
 
@@ -109,18 +158,19 @@ public struct MetricsController: Sendable {
                      NULL::int AS used,
                      CASE WHEN statutory_limit > 0 AND promised_limit_unit IS DISTINCT FROM 'calendar-days'
                           THEN (statutory_limit - promised_limit)::numeric / statutory_limit END AS compression,
-                     (urges > 0)::int AS urged, 0 AS rated, 0 AS satisfied, 0 AS bad, 0 AS rectified, 0 AS yellow, 0 AS red
+                     (urges > 0)::int AS urged, 0 AS rated, 0 AS satisfied, 0 AS bad, 0 AS rectified, 0 AS rectified_in_time, 0 AS yellow, 0 AS red
               FROM c WHERE accepted_on IS NOT NULL
               UNION ALL
-              SELECT \(cols), date_trunc($4, refused_on)::date, 0, 1, 0, 0, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0, 0, 0
+              SELECT \(cols), date_trunc($4, refused_on)::date, 0, 1, 0, 0, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0
               FROM c WHERE refused_on IS NOT NULL
               UNION ALL
               SELECT \(cols), date_trunc($4, concluded_on)::date, 0, 0, 1, (outcome IN ('early', 'on-time'))::int, (outcome = 'early')::int,
                      (outcome = 'overdue')::int, 0, working_days_used, NULL, 0, (satisfaction_code IS NOT NULL)::int,
-                     (satisfaction_code <= 3)::int, (satisfaction_code >= 4)::int, (satisfaction_code >= 4 AND rectified_at IS NOT NULL)::int, 0, 0
+                     (satisfaction_code <= 3)::int, (satisfaction_code >= 4)::int, (satisfaction_code >= 4 AND rectified_at IS NOT NULL)::int,
+                     (satisfaction_code >= 4 AND rectified_in_time)::int, 0, 0
               FROM c WHERE concluded_on IS NOT NULL
               UNION ALL
-              SELECT \(keys.map { "c.\($0.column)" }.joined(separator: ", ")), date_trunc($4, a.deadline)::date, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0,
+              SELECT \(keys.map { "c.\($0.column)" }.joined(separator: ", ")), date_trunc($4, a.deadline)::date, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0, 0,
                      (a.card = 'yellow')::int, (a.card = 'red')::int
               FROM supervision.alerts a JOIN c ON c.subject = a.case_subject WHERE a.deadline IS NOT NULL
             )
@@ -137,6 +187,7 @@ public struct MetricsController: Sendable {
                      sum(rated)::int AS rated, sum(satisfied)::int AS satisfied,
                      round(sum(satisfied)::numeric / nullif(sum(rated), 0), 4) AS "satisfactionRate",
                      sum(bad)::int AS "badRatings", sum(rectified)::int AS "badRatingsRectified",
+                     sum(rectified_in_time)::int AS "badRatingsRectifiedInTime",
                      sum(yellow)::int AS "yellowCards", sum(red)::int AS "redCards"
               FROM facts
               WHERE period >= date_trunc($4, coalesce($2::date, '-infinity'::date)) AND period <= date_trunc($4, coalesce($3::date, 'infinity'::date))

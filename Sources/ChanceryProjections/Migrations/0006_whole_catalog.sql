@@ -26,7 +26,8 @@ ALTER TABLE approval.cases
     ADD COLUMN rated_at timestamptz,
     ADD COLUMN rectified_at timestamptz,
     ADD COLUMN follow_up_satisfaction_code smallint,
-    ADD COLUMN promised_limit_unit text;
+    ADD COLUMN promised_limit_unit text,
+    ADD COLUMN statutory_deadline date;
 COMMENT ON COLUMN approval.cases.status IS 'submitted | accepted | supplementing | reported-upward | decided | concluded | delivered | refused | withdrawn.';
 COMMENT ON COLUMN approval.cases.refusal_reason IS 'Reason of the refusal at intake (不予受理理由).';
 COMMENT ON COLUMN approval.cases.refused_on IS 'Date of the refusal at intake in the region''s time zone.';
@@ -37,6 +38,7 @@ COMMENT ON COLUMN approval.cases.review_completed_at IS 'When the review step (�
 COMMENT ON COLUMN approval.cases.urges IS 'How many times the case was urged (督办).';
 COMMENT ON COLUMN approval.cases.satisfaction_code IS 'Service rating (好差评) 1 very satisfied … 5 very dissatisfied; 4 and 5 are bad ratings.';
 COMMENT ON COLUMN approval.cases.rectified_at IS 'When a bad rating was rectified (差评整改).';
+COMMENT ON COLUMN approval.cases.statutory_deadline IS 'Last working day within the statutory limit (法定办结时限), pauses and special procedures excluded.';
 COMMENT ON COLUMN approval.cases.promised_limit_unit IS 'working-days | calendar-days (承诺办结时限单位; CaseAccepted v1 means working-days).';
 
 ALTER TABLE disclosure.documents

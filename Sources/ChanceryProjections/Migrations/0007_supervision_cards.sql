@@ -35,3 +35,34 @@ COMMENT ON COLUMN supervision.alerts.deadline IS 'The deadline the card concerns
 COMMENT ON COLUMN supervision.alerts.irregularity_kind IS 'For IrregularityFlagged: refusal-without-reason | repeated-supplement | skipped-step | backdated-event | unrectified-bad-rating | other.';
 COMMENT ON COLUMN supervision.alerts.resolved_at IS 'When AlertResolved closed the alert (the case concluded, was refused or withdrawn).';
 CREATE INDEX alerts_case ON supervision.alerts (case_subject);
+
+-- Clocks of disclosure requests, letters, consultations, complaints and bad-rating rectifications, and whether
+-- each was answered in time (the projector evolves them with the region's calendar).
+ALTER TABLE disclosure.requests
+    ADD COLUMN clock jsonb,
+    ADD COLUMN deadline date,
+    ADD COLUMN answered_in_time boolean;
+COMMENT ON COLUMN disclosure.requests.clock IS 'The domain DisclosureRequestClock (JSON): regime (order-711 | order-492), correction, extension, third-party consultations.';
+COMMENT ON COLUMN disclosure.requests.deadline IS 'Last working day to reply (政府信息公开条例 2019 第三十三条; order 492 before 2019-05-15); null while a correction is awaited.';
+COMMENT ON COLUMN disclosure.requests.answered_in_time IS 'Whether the reply came by the deadline (按时答复).';
+
+ALTER TABLE interaction.letters ADD COLUMN clock jsonb, ADD COLUMN deadline date, ADD COLUMN replied_in_time boolean;
+ALTER TABLE interaction.consultations ADD COLUMN clock jsonb, ADD COLUMN deadline date, ADD COLUMN replied_in_time boolean;
+ALTER TABLE interaction.complaints ADD COLUMN clock jsonb, ADD COLUMN deadline date, ADD COLUMN replied_in_time boolean;
+COMMENT ON COLUMN interaction.letters.deadline IS 'Last working day to reply: from receipt, the reply limit of the acceptance or last transfer (else the configured letter limit), plus the extension.';
+COMMENT ON COLUMN interaction.letters.replied_in_time IS 'Whether the reply came by the deadline (按时办结).';
+COMMENT ON COLUMN interaction.consultations.deadline IS 'Last working day to answer: the limit sent with the consultation, else the configured one.';
+COMMENT ON COLUMN interaction.complaints.deadline IS 'Last working day to answer: the limit sent with the complaint, else the configured one.';
+
+ALTER TABLE approval.cases ADD COLUMN rectification_deadline date, ADD COLUMN rectified_in_time boolean;
+COMMENT ON COLUMN approval.cases.rectification_deadline IS 'For a bad rating (4–5): last working day to rectify it (configured limit, 10 working days by default).';
+COMMENT ON COLUMN approval.cases.rectified_in_time IS 'Whether the bad rating was rectified by its deadline (差评整改及时).';
+
+ALTER TABLE disclosure.requests ADD COLUMN received_on date;
+ALTER TABLE interaction.letters ADD COLUMN received_on date;
+ALTER TABLE interaction.consultations ADD COLUMN received_on date;
+ALTER TABLE interaction.complaints ADD COLUMN received_on date;
+COMMENT ON COLUMN disclosure.requests.received_on IS 'Date of receipt in the region''s time zone (the period a request counts in).';
+COMMENT ON COLUMN interaction.letters.received_on IS 'Date of receipt in the region''s time zone (the period a letter counts in).';
+COMMENT ON COLUMN interaction.consultations.received_on IS 'Date of receipt in the region''s time zone.';
+COMMENT ON COLUMN interaction.complaints.received_on IS 'Date of receipt in the region''s time zone.';

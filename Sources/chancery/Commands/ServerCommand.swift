@@ -47,6 +47,9 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .customLong("supervision-policy"), help: "A JSON file with the yellow-card thresholds and step limits per item and case type (see README, \"Supervision\").")
     var supervisionPolicy: String?
 
+    @Option(name: .customLong("interaction-limits"), help: "A JSON file with the reply limits in working days: {\"letter\": 15, \"consultation\": 3, \"complaint\": 5, \"rectification\": 10}.")
+    var interactionLimits: String?
+
     @Option(name: .customLong("live-supervision"), help: "Live mode: every this many seconds the wall clock moves the supervisor's time, so cases that sit go yellow then red (default: event time only).")
     var liveSupervision: Int?
 
@@ -76,6 +79,13 @@ struct ServerCommand: AsyncParsableCommand {
                 config.supervisionPolicy = try SupervisionPolicy.load(contentsOf: URL(fileURLWithPath: supervisionPolicy))
             } catch {
                 throw ValidationError("--supervision-policy \(supervisionPolicy): \(error)")
+            }
+        }
+        if let interactionLimits {
+            do {
+                config.interactionLimits = try InteractionLimits.load(contentsOf: URL(fileURLWithPath: interactionLimits))
+            } catch {
+                throw ValidationError("--interaction-limits \(interactionLimits): \(error)")
             }
         }
         if let liveSupervision {
