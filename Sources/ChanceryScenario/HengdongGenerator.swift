@@ -7,7 +7,10 @@ import ChanceryDomain
 /// Then as many cases as needed — preferably recent, non-immediate ones — are turned into cases still open on
 /// 31 October (materials awaited until November or December, or handling that drags on; some are still open at the
 /// year's end), or, should the natural count fall short, open ones are concluded within October. Cases accepted in
-/// November and December do not touch the January–October counts.
+/// November and December do not touch the January–October counts. Only then does ``enrich(_:_:)`` add the rest of
+/// each case's life (special procedures, upward reports, urges, withdrawals, deliveries, ratings), never moving an
+/// acceptance or a conclusion date. The county's letters, consultations and complaints come from
+/// ``HengdongInteractionGenerator``, its documents and disclosure requests from ``HengdongDisclosureGenerator``.
 struct HengdongGenerator {
     let seed: UInt64
     let region = ReferenceScenario.hengdongRegion
