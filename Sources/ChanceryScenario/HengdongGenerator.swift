@@ -7,7 +7,10 @@ import ChanceryDomain
 /// Then as many cases as needed — preferably recent, non-immediate ones — are turned into cases still open on
 /// 31 October (materials awaited until November or December, or handling that drags on; some are still open at the
 /// year's end), or, should the natural count fall short, open ones are concluded within October. Cases accepted in
-/// November and December do not touch the January–October counts.
+/// November and December do not touch the January–October counts. Only then does ``enrich(_:_:)`` add the rest of
+/// each case's life (special procedures, upward reports, urges, withdrawals, deliveries, ratings), never moving an
+/// acceptance or a conclusion date. The county's letters, consultations and complaints come from
+/// ``HengdongInteractionGenerator``, its documents and disclosure requests from ``HengdongDisclosureGenerator``.
 struct HengdongGenerator {
     let seed: UInt64
     let region = ReferenceScenario.hengdongRegion
@@ -24,6 +27,16 @@ struct HengdongGenerator {
     enum Step: Equatable {
         case submitted, accepted, refused, supplementRequested, supplementReceived
         case handling, review, decisionStep, decided, concluded
+        /// 特别程序 of a kind of ``EventCatalog/specialProcedureKinds``, with its limit in working days.
+        case specialProcedureStarted(kind: String, limit: Int)
+        case specialProcedureEnded(kind: String)
+        /// 上报 to the city department; 退回 with the city's result.
+        case reportedUpward, returnedFromUpward
+        case delivered, withdrawn
+        /// 督办 by the county's electronic supervision office.
+        case urged
+        /// 好差评 with a satisfaction code 1–5; 4 and 5 are rectified (差评整改).
+        case rated(Int), badRatingRectified
     }
 
     struct Case {
@@ -34,17 +47,29 @@ struct HengdongGenerator {
         var times: [LocalTime] = []
         var number = ""
 
-        var accepted: CivilDate? { timeline.first { $0.0 == .accepted }?.1 }
-        var concluded: CivilDate? { timeline.first { $0.0 == .concluded }?.1 }
+        var accepted: CivilDate? { date(of: .accepted) }
+        var concluded: CivilDate? { date(of: .concluded) }
         var submitted: CivilDate { timeline[0].1 }
+
+        /// The date of the first `step` of the timeline.
+        func date(of step: Step) -> CivilDate? { timeline.first { $0.0 == step }?.1 }
+        func has(_ step: Step) -> Bool { timeline.contains { $0.0 == step } }
     }
 
     func generate(into sink: inout EventSink) {
         let items = makeItems()
-        emitItems(items, into: &sink)
         var cases = makeCases(items)
+        enrich(&cases, items)
         numberAndTime(&cases)
+        emitItems(items, changes: catalogChanges(items, cases), into: &sink)
         emitCases(cases, items, into: &sink)
+        HengdongInteractionGenerator(seed: seed, items: items, cases: cases.map(caseReference)).generate(into: &sink)
+        HengdongDisclosureGenerator(seed: seed).generate(into: &sink)
+    }
+
+    /// What the interaction generator needs of a numbered case.
+    func caseReference(_ c: Case) -> HengdongInteractionGenerator.CaseReference {
+        .init(subject: "case/\(region)/\(c.number)", item: c.item, accepted: c.accepted)
     }
 
     // MARK: Items
@@ -89,11 +114,10 @@ struct HengdongGenerator {
         return items
     }
 
-    /// The whole catalogue is loaded on the first working day, 2 January, before the windows open at 08:30.
-    func emitItems(_ items: [ScenarioItem], into sink: inout EventSink) {
-        var rng = SplitMix64(seed: seed, stream: "hengdong.confirmers")
-        var confirmer: [String: String] = [:]
-        for dept in ScenarioTables.hengdongDepartments { confirmer[dept.code] = ScenarioText.personName(&rng) }
+    /// The whole catalogue is loaded on the first working day, 2 January, before the windows open at 08:30; `changes`
+    /// (revisions, re-confirmations, a retirement) follow in each item's stream.
+    func emitItems(_ items: [ScenarioItem], changes: [Int: [(LocalTime, String, JSONValue)]], into sink: inout EventSink) {
+        let confirmer = confirmers()
         let day = CivilDate.ymd(2025, 1, 2)
         for (i, item) in items.enumerated() {
             let code = item.department.code
@@ -102,8 +126,16 @@ struct HengdongGenerator {
                 (LocalTime(date: day, second: 8 * 3600 + 15 * 60 + 2 * i), "gov.catalog.item.confirmed", [
                     "departmentCode": .string(code), "confirmedBy": .string(confirmer[code]!),
                 ]),
-            ])
+            ] + (changes[i] ?? []))
         }
+    }
+
+    /// The person who confirms the items of each unit (by department code).
+    func confirmers() -> [String: String] {
+        var rng = SplitMix64(seed: seed, stream: "hengdong.confirmers")
+        var confirmer: [String: String] = [:]
+        for dept in ScenarioTables.hengdongDepartments { confirmer[dept.code] = ScenarioText.personName(&rng) }
+        return confirmer
     }
 
     // MARK: Cases
@@ -340,6 +372,7 @@ struct HengdongGenerator {
 
     func emitCases(_ cases: [Case], _ items: [ScenarioItem], into sink: inout EventSink) {
         var rng = SplitMix64(seed: seed, stream: "hengdong.people")
+        var extras = SplitMix64(seed: seed, stream: "hengdong.case.extras")
         // Staff of each unit: window clerks (承办), a reviewer (审核) and a leader who decides (审批).
         var staff: [String: [String]] = [:]
         for dept in ScenarioTables.hengdongDepartments {
@@ -403,6 +436,8 @@ struct HengdongGenerator {
                     events.append((time, "gov.approval.case.concluded", [
                         "resultCode": .string((c.approved ? "HDXK" : "HDBY") + digits),
                     ]))
+                default:
+                    events.append(extraEvent(step, at: time, of: c, item: item, people: people, &extras))
                 }
             }
             sink.append(subject: "case/\(region)/\(c.number)", source: source(dept), region: region, events: events)

@@ -7,8 +7,22 @@ import ChanceryDomain
 ///   city portal's direct reporting system by category, the item catalogue clean-up (66 items confirmed by their
 ///   departments between 19 October and 13 November) and one disclosure request.
 /// - Hengdong county (衡东县, 430424): 313 items of 40 approval units and a year of cases — 9,541 accepted and 7,766
-///   concluded from January to October — with refusals at intake, supplements across the Spring Festival and
-///   National Day, and cases concluded early, on time and late.
+///   concluded from January to October — with refusals at intake, supplements and special procedures (hearing,
+///   expert review, inspection, public notice, extension) across the Spring Festival and National Day, cases
+///   concluded early, on time and late, immediate cases concluded the day they are accepted, reported-upward cases
+///   sent to the city and returned, late cases urged, withdrawn cases, deliveries, and ratings — mostly good, the
+///   bad ones rectified. A few items are revised and confirmed again, one is retired after its last case. The mailbox
+///   letters (accepted, transferred, returned, escalated, urged, extended, replied), consultations and complaints
+///   (all answered in time), documents reviewed, published, reported, revised and withdrawn, and disclosure requests
+///   with a correction, a third party consulted and an extension.
+/// - Hengyang city (衡阳市, 430400): one disclosure request answered by withholding, challenged by reconsideration and
+///   then a lawsuit — the districts' figures allow neither (see ``HengyangCityGenerator``).
+///
+/// Every event type of the catalog occurs at least once except those of `gov.supervision` (DeadlineWarningRaised,
+/// DeadlineBreached, IrregularityFlagged, AlertResolved): alerts are raised by Chancery's supervisor from these
+/// events, never by a department. For the supervisor's irregularities the scenario holds a few promised cases decided
+/// without a review step (StepCompleted `review`); a refusal without a reason cannot be published (CaseRefused
+/// requires `reason`).
 ///
 /// The events carry the publisher's attributes only (`id`, `source`, `type`, `subject`, `time`, `region`,
 /// `dataschema`, `data`); the gateway assigns `sequence` and the hashes. Event ids are `<subject>#<n>` (the n-th event
@@ -66,7 +80,9 @@ public struct ReferenceScenario: Sendable {
             departments: 40,
             period: CivilDate(year: 2025, month: 1, day: 1)...CivilDate(year: 2025, month: 10, day: 31),
             casesAccepted: 9_541,
-            casesConcluded: 7_766
+            casesConcluded: 7_766,
+            repliesInTime: 1.0,
+            minimumSatisfaction: 0.8
         )
     )
 
@@ -76,6 +92,7 @@ public struct ReferenceScenario: Sendable {
         var sink = EventSink()
         ZhuhuiGenerator(seed: seed).generate(into: &sink)
         HengdongGenerator(seed: seed).generate(into: &sink)
+        HengyangCityGenerator(seed: seed).generate(into: &sink)
         return sink.sorted()
     }
 
@@ -126,6 +143,11 @@ public struct ReferenceFigures: Sendable, Hashable {
         public var casesAccepted: Int
         /// `gov.approval.case.concluded` events dated in ``period``.
         public var casesConcluded: Int
+        /// Target for consultations and complaints: the share answered within their `replyLimit` (100%).
+        public var repliesInTime: Double
+        /// Target for ratings (好差评): the least share of satisfied ratings — `satisfactionCode` 1 to 3, very satisfied,
+        /// satisfied, basically satisfied — among all ratings (80%).
+        public var minimumSatisfaction: Double
     }
 
     public var zhuhui: Zhuhui

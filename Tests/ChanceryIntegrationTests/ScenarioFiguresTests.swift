@@ -80,6 +80,15 @@ struct ScenarioFiguresTests {
             #expect(try await count("SELECT count(*) FROM approval.cases WHERE outcome = 'on-time'") > 0)
             #expect(try await count("SELECT count(*) FROM supervision.alerts WHERE card = 'red'") >= overdue)
             #expect(try await count("SELECT count(*) FROM audit.quarantine") == 0)
+            // Every published type went through the gateway (the supervision types are the supervisor's own), and the
+            // disclosure challenges sit on the city's request, not on the districts'.
+            let publishedTypes = EventCatalog.all.filter { !$0.type.hasPrefix("gov.supervision.") }.count
+            #expect(try await count("SELECT count(DISTINCT type) FROM audit.events WHERE type NOT LIKE 'gov.supervision.%'") == publishedTypes)
+            #expect(try await count("SELECT count(*) FROM disclosure.requests WHERE region = '430400'") == 1)
+            #expect(try await count(
+                "SELECT count(*) FROM audit.events WHERE type LIKE 'gov.disclosure.request.reconsideration.%' OR type LIKE 'gov.disclosure.request.litigation.%'") == 4)
+            #expect(try await count(
+                "SELECT count(*) FROM audit.events WHERE region <> '430400' AND (type LIKE 'gov.disclosure.request.reconsideration.%' OR type LIKE 'gov.disclosure.request.litigation.%')") == 0)
         }
     }
 }

@@ -36,6 +36,7 @@ struct CountedFigures: Equatable {
         var publishers: Set<String> = []
         var owner: [String: String] = [:]  // item subject → department
         var hengdongOwners: Set<String> = []
+        var hengdongConfirmed: Set<String> = []
         let year = CivilDate(year: 2025, month: 1, day: 1)...CivilDate(year: 2025, month: 12, day: 31)
         for e in events {
             let date = shanghaiDate(e)
@@ -66,7 +67,8 @@ struct CountedFigures: Equatable {
                 owner[e.subject] = e.data["departmentCode"]!.stringValue!
                 hengdongOwners.insert(e.data["departmentCode"]!.stringValue!)
             case ("430424", "gov.catalog.item.confirmed"):
-                if owner[e.subject] == e.data["departmentCode"]?.stringValue { hengdongItemsConfirmedByOwner += 1 }
+                // An item confirmed again after a revision (ItemRevised) is still one item.
+                if owner[e.subject] == e.data["departmentCode"]?.stringValue { hengdongConfirmed.insert(e.subject) }
             case ("430424", "gov.approval.case.accepted"):
                 if period.contains(date) { hengdongAccepted += 1 }
             case ("430424", "gov.approval.case.concluded"):
@@ -77,6 +79,7 @@ struct CountedFigures: Equatable {
         }
         zhuhuiDisclosingDepartments = publishers.count
         hengdongDepartments = hengdongOwners.count
+        hengdongItemsConfirmedByOwner = hengdongConfirmed.count
     }
 }
 
