@@ -44,7 +44,7 @@ public struct MetricsController: Sendable {
         _ = try context.requireAnalyst()
         let q = request.uri.queryParameters
         let periodName = q["period"].map(String.init) ?? "month"
-        guard let period = Self.periods[periodName] else { throw Self.invalid("period must be one of month, quarter, year") }
+        guard let period = Self.periods[periodName] else { throw Self.invalid("period must be one of month, quarter, year, all") }
         let from = try Self.month(q["from"].map(String.init), "from"), to = try Self.month(q["to"].map(String.init), "to")
         let outcomes = EventCatalog.disclosureOutcomes.map { "'\($0)', count(*) FILTER (WHERE outcome = '\($0)')" }.joined(separator: ", ")
         let sql = """
@@ -65,7 +65,7 @@ public struct MetricsController: Sendable {
               FROM disclosure.requests
             )
             SELECT coalesce(json_agg(t ORDER BY t.region, t.period, t.kind), '[]')::text FROM (
-              SELECT region, to_char(date_trunc($4, received_on), '\(period.format)') AS period, kind, count(*) AS received,
+              SELECT region, to_char(\(Self.trunc("received_on")), '\(period.format)') AS period, kind, count(*) AS received,
                      sum(answered)::int AS answered, sum(in_time)::int AS "answeredInTime",
                      round(sum(in_time)::numeric / nullif(sum(answered), 0), 4) AS "inTimeRate",
                      sum(transferred)::int AS transferred, sum(escalated)::int AS escalated, sum(extended)::int AS extended,
@@ -73,9 +73,9 @@ public struct MetricsController: Sendable {
                      CASE WHEN kind = 'disclosure-request' THEN json_build_object(\(outcomes)) END AS "byOutcome"
               FROM facts
               WHERE received_on IS NOT NULL AND ($1::text IS NULL OR region = $1)
-                AND date_trunc($4, received_on) >= date_trunc($4, coalesce($2::date, '-infinity'::date))
-                AND date_trunc($4, received_on) <= date_trunc($4, coalesce($3::date, 'infinity'::date))
-              GROUP BY region, date_trunc($4, received_on), kind
+                AND \(Self.trunc("received_on")) >= \(Self.trunc("coalesce($2::date, '-infinity'::date)"))
+                AND \(Self.trunc("received_on")) <= \(Self.trunc("coalesce($3::date, 'infinity'::date)"))
+              GROUP BY region, \(Self.trunc("received_on")), kind
             ) t
             """
         let rows = try await database.query(sql, [q["region"].map(String.init), from, to, period.field])
@@ -92,8 +92,13 @@ public struct MetricsController: Sendable {
     ]
     /// `date_trunc` field and `to_char` pattern of each period.
     static let periods: [String: (field: String, format: String)] = [
-        "month": ("month", "YYYY-MM"), "quarter": ("quarter", #"YYYY-"Q"Q"#), "year": ("year", "YYYY"),
+        "month": ("month", "YYYY-MM"), "quarter": ("quarter", #"YYYY-"Q"Q"#), "year": ("year", "YYYY"), "all": ("all", #""all""#),
     ]
+
+    /// SQL for the first day of the period (`$4`) holding `column`; one period, 0001-01-01, for `all`.
+    static func trunc(_ column: String) -> String {
+        "(CASE WHEN $4 = 'all' THEN DATE '0001-01-01' ELSE date_trunc($4, \(column))::date END)"
+    }
 
     @Sendable func cases(request: Request, context: Context) async throws -> Response {
         _ = try context.requireAnalyst()
@@ -103,7 +108,7 @@ public struct MetricsController: Sendable {
             throw Self.invalid("groupBy must be one of region, department, item, caseType")
         }
         let periodName = q["period"].map(String.init) ?? "month"
-        guard let period = Self.periods[periodName] else { throw Self.invalid("period must be one of month, quarter, year") }
+        guard let period = Self.periods[periodName] else { throw Self.invalid("period must be one of month, quarter, year, all") }
         let from = try Self.month(q["from"].map(String.init), "from"), to = try Self.month(q["to"].map(String.init), "to")
         let rows = try await database.query(Self.casesSQL(keys: keys, period: period),
                                             [q["region"].map(String.init), from, to, period.field])
@@ -153,7 +158,7 @@ public struct MetricsController: Sendable {
               SELECT c.*, k.red_alert_id FROM approval.cases c LEFT JOIN supervision.case_clocks k USING (subject)
               WHERE ($1::text IS NULL OR c.region = $1)
             ), facts AS (
-              SELECT \(cols), date_trunc($4, accepted_on)::date AS period, 1 AS accepted, 0 AS refused, 0 AS concluded, 0 AS on_time, 0 AS early,
+              SELECT \(cols), \(trunc("accepted_on")) AS period, 1 AS accepted, 0 AS refused, 0 AS concluded, 0 AS on_time, 0 AS early,
                      0 AS overdue_concluded, (concluded_on IS NULL AND status NOT IN ('withdrawn', 'refused') AND red_alert_id IS NOT NULL)::int AS overdue_open,
                      NULL::int AS used,
                      CASE WHEN statutory_limit > 0 AND promised_limit_unit IS DISTINCT FROM 'calendar-days'
@@ -161,16 +166,16 @@ public struct MetricsController: Sendable {
                      (urges > 0)::int AS urged, 0 AS rated, 0 AS satisfied, 0 AS bad, 0 AS rectified, 0 AS rectified_in_time, 0 AS yellow, 0 AS red
               FROM c WHERE accepted_on IS NOT NULL
               UNION ALL
-              SELECT \(cols), date_trunc($4, refused_on)::date, 0, 1, 0, 0, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0
+              SELECT \(cols), \(trunc("refused_on")), 0, 1, 0, 0, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0
               FROM c WHERE refused_on IS NOT NULL
               UNION ALL
-              SELECT \(cols), date_trunc($4, concluded_on)::date, 0, 0, 1, (outcome IN ('early', 'on-time'))::int, (outcome = 'early')::int,
+              SELECT \(cols), \(trunc("concluded_on")), 0, 0, 1, (outcome IN ('early', 'on-time'))::int, (outcome = 'early')::int,
                      (outcome = 'overdue')::int, 0, working_days_used, NULL, 0, (satisfaction_code IS NOT NULL)::int,
                      (satisfaction_code <= 3)::int, (satisfaction_code >= 4)::int, (satisfaction_code >= 4 AND rectified_at IS NOT NULL)::int,
                      (satisfaction_code >= 4 AND rectified_in_time)::int, 0, 0
               FROM c WHERE concluded_on IS NOT NULL
               UNION ALL
-              SELECT \(keys.map { "c.\($0.column)" }.joined(separator: ", ")), date_trunc($4, a.deadline)::date, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0, 0,
+              SELECT \(keys.map { "c.\($0.column)" }.joined(separator: ", ")), \(trunc("a.deadline")), 0, 0, 0, 0, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0, 0,
                      (a.card = 'yellow')::int, (a.card = 'red')::int
               FROM supervision.alerts a JOIN c ON c.subject = a.case_subject WHERE a.deadline IS NOT NULL
             )
@@ -190,7 +195,7 @@ public struct MetricsController: Sendable {
                      sum(rectified_in_time)::int AS "badRatingsRectifiedInTime",
                      sum(yellow)::int AS "yellowCards", sum(red)::int AS "redCards"
               FROM facts
-              WHERE period >= date_trunc($4, coalesce($2::date, '-infinity'::date)) AND period <= date_trunc($4, coalesce($3::date, 'infinity'::date))
+              WHERE period >= \(trunc("coalesce($2::date, '-infinity'::date)")) AND period <= \(trunc("coalesce($3::date, 'infinity'::date)"))
               GROUP BY \(cols), period
             ) t
             """
