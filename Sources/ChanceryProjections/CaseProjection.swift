@@ -11,9 +11,7 @@ struct CaseProjection {
 
     func apply(_ name: String, _ event: CloudEvent, on db: PostgresConnection) async throws {
         let d = event.data
-        let calendar = calendars.calendar(for: event.region)
-        let instant = try RFC3339Timestamp(parsing: event.time)
-        let day = calendar?.civilDate(of: instant) ?? instant.civilDate(atOffsetSeconds: 0)
+        let (calendar, day) = try calendars.calendarAndDay(of: event)
         let seq = event.sequence ?? 0
         switch name {
         case "CaseSubmitted":

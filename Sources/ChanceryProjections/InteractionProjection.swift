@@ -15,9 +15,7 @@ struct InteractionProjection {
         let d = event.data
         func s(_ key: String) -> String? { d[key]?.stringValue }
         func i(_ key: String) -> Int64? { d[key]?.integerValue }
-        let calendar = calendars.calendar(for: event.region)
-        let instant = try RFC3339Timestamp(parsing: event.time)
-        let day = calendar?.civilDate(of: instant) ?? instant.civilDate(atOffsetSeconds: 0)
+        let (calendar, day) = try calendars.calendarAndDay(of: event)
         func opened(_ kind: InteractionKind) -> InteractionClock {
             i("replyLimit").map { InteractionClock(kind: kind, startedOn: day, limit: WorkingDays(Int($0))) }
                 ?? InteractionClock(kind: kind, startedOn: day, limits: limits)

@@ -13,7 +13,7 @@ import Testing
 @Suite("Burlington metrics", .serialized, .timeLimit(.minutes(6)))
 struct BurlingtonMetricsTests {
     static func independent() throws -> JSONValue {
-        let root = APIRoot.packageRoot
+        let root = PackageRoot.packageRoot
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", root.appendingPathComponent("scripts/burlington-independent.py").path]
@@ -32,7 +32,7 @@ struct BurlingtonMetricsTests {
     @Test("on-time rate and median business days per permit type equal the independent Python computation")
     func perPermitType() async throws {
         let expected = try Self.independent()
-        let root = APIRoot.packageRoot
+        let root = PackageRoot.packageRoot
         let csv = try String(contentsOf: root.appendingPathComponent("examples/data/burlington-building-permits.csv"), encoding: .utf8)
         let mapping = try JSONDecoder().decode(LegacyImportMapping.self,
                                                from: Data(contentsOf: root.appendingPathComponent("examples/mappings/burlington-building-permits.json")))
@@ -65,7 +65,7 @@ struct BurlingtonMetricsTests {
 }
 
 /// The folder holding Package.swift, found by going up from this file.
-enum APIRoot {
+enum PackageRoot {
     static let packageRoot: URL = {
         var dir = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath().deletingLastPathComponent()
         while dir.path != "/" {

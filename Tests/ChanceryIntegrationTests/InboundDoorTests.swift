@@ -50,17 +50,7 @@ struct InboundDoorTests {
             let door = InboundDoor(gateway: cluster.gateway, topics: cluster.node.topics, kafka: kafka, assignment: .all,
                                    resolver: TestTokens.resolver, logger: cluster.logger)
             let task = Task { try await door.run() }
-            // Read the dead letters.
-            let consumer = try KafkaConsumer(configuration: .init(kafka: kafka, groupID: "test-dlq"), logger: cluster.logger)
-            var offsets: [KafkaTopicPartition: Int64] = [:]
-            for p in 0..<Int32(3) { offsets[KafkaTopicPartition(topic: cluster.node.topics.deadLetter, partition: p)] = 0 }
-            try consumer.assign(offsets)
-            var dead: [KafkaConsumerMessage] = []
-            let deadline = Date().addingTimeInterval(30)
-            while dead.count < 6 && Date() < deadline {
-                dead += try await consumer.poll(maxCount: 10, maxWaitMilliseconds: 200)
-            }
-            await consumer.close()
+            let dead = try await Self.deadLetters(cluster, atLeast: 6)
             task.cancel()
             _ = try? await task.value
 
@@ -100,6 +90,22 @@ struct InboundDoorTests {
             let types = try await cluster.node.database.query("SELECT type FROM audit.events WHERE subject = 'case/430424/I-1' ORDER BY sequence")
             #expect(try types.map { try $0.decode(String.self, at: 0) } == ["gov.approval.case.submitted", "gov.approval.case.accepted"])
         }
+    }
+
+    /// The dead letters, read from the start of every partition until there are `count` or 30 s passed.
+    static func deadLetters(_ cluster: TestCluster, atLeast count: Int) async throws -> [KafkaConsumerMessage] {
+        let kafka = KafkaConfiguration(bootstrapServers: cluster.node.bootstrapServers)
+        let consumer = try KafkaConsumer(configuration: .init(kafka: kafka, groupID: "test-dead-letters"), logger: cluster.logger)
+        var offsets: [KafkaTopicPartition: Int64] = [:]
+        for p in 0..<Int32(3) { offsets[KafkaTopicPartition(topic: cluster.node.topics.deadLetter, partition: p)] = 0 }
+        try consumer.assign(offsets)
+        var dead: [KafkaConsumerMessage] = []
+        let deadline = Date().addingTimeInterval(30)
+        while dead.count < count && Date() < deadline {
+            dead += try await consumer.poll(maxCount: 20, maxWaitMilliseconds: 200)
+        }
+        await consumer.close()
+        return dead
     }
 
     /// One bad record of the matrix and the dead-letter reason it must get.
@@ -165,16 +171,7 @@ struct InboundDoorTests {
             let door = InboundDoor(gateway: cluster.gateway, topics: cluster.node.topics, kafka: kafka, assignment: .all,
                                    resolver: TestTokens.resolver, logger: cluster.logger)
             let task = Task { try await door.run() }
-            let consumer = try KafkaConsumer(configuration: .init(kafka: kafka, groupID: "test-dlq-matrix"), logger: cluster.logger)
-            var offsets: [KafkaTopicPartition: Int64] = [:]
-            for p in 0..<Int32(3) { offsets[KafkaTopicPartition(topic: cluster.node.topics.deadLetter, partition: p)] = 0 }
-            try consumer.assign(offsets)
-            var dead: [KafkaConsumerMessage] = []
-            let deadline = Date().addingTimeInterval(30)
-            while dead.count < Self.matrix.count && Date() < deadline {
-                dead += try await consumer.poll(maxCount: 20, maxWaitMilliseconds: 200)
-            }
-            await consumer.close()
+            let dead = try await Self.deadLetters(cluster, atLeast: Self.matrix.count)
 
             func header(_ m: KafkaConsumerMessage, _ k: String) -> String? {
                 m.headers.last { $0.key == k }?.value.map { String(decoding: $0, as: UTF8.self) }

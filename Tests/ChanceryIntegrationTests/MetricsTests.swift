@@ -10,11 +10,7 @@ import Testing
 @Suite("Metrics", .serialized, .timeLimit(.minutes(3)))
 struct MetricsTests {
     static func event(_ subject: String, _ n: Int, _ name: String, _ time: String, _ data: JSONValue) -> SubmittedEvent {
-        let json: JSONValue = [
-            "specversion": "1.0", "id": .string("\(subject)#\(n)"), "source": .string(Events.source), "type": .string(EventCatalog.named(name).type),
-            "subject": .string(subject), "time": .string(time), "region": "430424", "data": data,
-        ]
-        return SubmittedEvent(event: try! EventValidator.validate(json))
+        Events.numbered(subject, n, name, time, data)
     }
 
     /// A case accepted on Monday 2025-03-03 with `limit` working days (statutory 20), concluded on `concluded`.

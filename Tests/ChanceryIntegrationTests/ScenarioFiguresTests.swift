@@ -41,6 +41,16 @@ struct ScenarioFiguresTests {
                          - (SELECT count(*) FROM supervision.alerts WHERE alert_type = 'DeadlineWarningRaised')
                     """,
                     equals: 0, seconds: 120)
+                try await cluster.eventually(
+                    """
+                    SELECT (SELECT count(*) FROM supervision.case_clocks c, unnest(c.irregularity_alert_ids))
+                         - (SELECT count(*) FROM supervision.alerts WHERE alert_type = 'IrregularityFlagged')
+                    """, equals: 0, seconds: 120)
+                try await cluster.eventually(
+                    """
+                    SELECT (SELECT count(yellow_alert_id) + count(red_alert_id) FROM supervision.case_clocks WHERE resolved_on IS NOT NULL)
+                         - (SELECT count(*) FROM supervision.alerts WHERE resolved_at IS NOT NULL)
+                    """, equals: 0, seconds: 120)
             }
             let db = cluster.node.database
             func count(_ sql: String) async throws -> Int {
@@ -80,6 +90,27 @@ struct ScenarioFiguresTests {
             #expect(try await count("SELECT count(*) FROM approval.cases WHERE outcome = 'on-time'") > 0)
             #expect(try await count("SELECT count(*) FROM supervision.alerts WHERE card = 'red'") >= overdue)
             #expect(try await count("SELECT count(*) FROM audit.quarantine") == 0)
+            // Every metric and card has non-trivial values.
+            for (sql, what) in [
+                ("SELECT count(*) FROM supervision.alerts WHERE alert_type = 'DeadlineWarningRaised'", "yellow cards"),
+                ("SELECT count(*) FROM supervision.alerts WHERE alert_type = 'DeadlineBreached'", "red cards"),
+                ("SELECT count(*) FROM supervision.alerts WHERE alert_type = 'IrregularityFlagged' AND irregularity_kind = 'skipped-step'", "decisions without review"),
+                ("SELECT count(*) FROM supervision.alerts WHERE resolved_at IS NOT NULL", "resolved cards"),
+                ("SELECT count(*) FROM supervision.case_clocks WHERE jsonb_array_length(coalesce(clock -> 'specialProcedures', '[]')) > 0", "special procedures on the clock"),
+                ("SELECT count(*) FROM approval.cases WHERE urges > 0", "urged cases"),
+                ("SELECT count(*) FROM approval.cases WHERE withdrawn_at IS NOT NULL", "withdrawn cases"),
+                ("SELECT count(*) FROM approval.cases WHERE satisfaction_code >= 4 AND rectified_in_time", "bad ratings rectified in time"),
+                ("SELECT count(*) FROM approval.cases WHERE statutory_limit > promised_limit", "limit compression"),
+                ("SELECT count(*) FROM interaction.letters WHERE replied_in_time AND transfers > 0 AND extension_limit IS NOT NULL", "letters transferred, extended, replied in time"),
+                ("SELECT count(*) FROM disclosure.requests WHERE answered_in_time IS NOT NULL", "disclosure replies judged in time or not"),
+            ] {
+                #expect(try await count(sql) > 0, "\(what)")
+            }
+            // SCENARIO.md's targets for Hengdong: consultations and complaints replied in time 100 %, satisfaction ≥ 80 %.
+            #expect(try await count("SELECT count(*) FROM interaction.consultations WHERE NOT coalesce(replied_in_time, false)") == 0)
+            #expect(try await count("SELECT count(*) FROM interaction.complaints WHERE NOT coalesce(replied_in_time, false)") == 0)
+            #expect(try await count(
+                "SELECT round(100.0 * count(*) FILTER (WHERE satisfaction_code <= 3) / count(*))::int FROM approval.cases WHERE region = '430424' AND satisfaction_code IS NOT NULL") >= 80)
             // Every published type went through the gateway (the supervision types are the supervisor's own), and the
             // disclosure challenges sit on the city's request, not on the districts'.
             let publishedTypes = EventCatalog.all.filter { !$0.type.hasPrefix("gov.supervision.") }.count

@@ -13,11 +13,7 @@ import Testing
 @Suite("Supervisor cards", .serialized, .timeLimit(.minutes(5)))
 struct SupervisorCardsTests {
     static func event(_ subject: String, _ n: Int, _ name: String, _ time: String, _ data: JSONValue) -> SubmittedEvent {
-        let json: JSONValue = [
-            "specversion": "1.0", "id": .string("\(subject)#\(n)"), "source": .string(Events.source), "type": .string(EventCatalog.named(name).type),
-            "subject": .string(subject), "time": .string(time), "region": "430424", "data": data,
-        ]
-        return SubmittedEvent(event: try! EventValidator.validate(json))
+        Events.numbered(subject, n, name, time, data)
     }
 
     static func opened(_ number: String, day: String, limit: Int64) -> [SubmittedEvent] {

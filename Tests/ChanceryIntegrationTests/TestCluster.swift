@@ -231,6 +231,15 @@ enum Events {
         event("gov.approval.case.concluded", subject: "case/430424/\(n)", id: "\(n)-c", time: time, data: [:])
     }
 
+    /// The `n`-th event (id `<subject>#<n>`) of glossary type `name` on `subject` in Hengdong, validated.
+    static func numbered(_ subject: String, _ n: Int, _ name: String, _ time: String, _ data: JSONValue) -> SubmittedEvent {
+        let json: JSONValue = [
+            "specversion": "1.0", "id": .string("\(subject)#\(n)"), "source": .string(source), "type": .string(EventCatalog.named(name).type),
+            "subject": .string(subject), "time": .string(time), "region": .string(region), "data": data,
+        ]
+        return SubmittedEvent(event: try! EventValidator.validate(json))
+    }
+
     static func body(_ value: JSONValue) -> ByteBuffer {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys]
