@@ -24,6 +24,9 @@ struct CaseWatch: Sendable {
     var irregularityAlertIDs: [String] = []
     var reviewCompleted = false
     var supplements = 0
+    /// The latest urge (督办) with a deadline, and whether the department acted in its window.
+    var urge: Urge?
+    var urgeMet = false
     var resolvedOn: CivilDate?
     var lastSequence: Int64
 
@@ -32,8 +35,22 @@ struct CaseWatch: Sendable {
 
     var isRunning: Bool { Self.running.contains(status) && concludedOn == nil }
 
-    /// Cards due on `day` not raised yet (yellow, red), for a running case.
+    /// Alerts due on `day` not raised yet: the yellow and red cards of a running case, and the escalation of a missed
+    /// urge (IrregularityFlagged `urge-missed`, dated the day after the urge's deadline).
     func dueCards(on day: CivilDate, calendar: WorkingDayCalendar, policy: SupervisionPolicy) -> [CloudEvent] {
+        var out: [CloudEvent] = []
+        if let urge, !urgeMet, concludedOn == nil, Self.running.contains(status), urge.isEscalated(on: day, actionDays: []) {
+            let alert = SupervisionAlerts.irregularity(
+                .urgeMissed, caseSubject: subject, region: region, departmentCode: departmentCode, itemCode: itemCode,
+                description: "the urge (督办) of \(urge.urgedOn) was not acted on by its deadline \(urge.deadline)",
+                time: DeadlineAlerts.startOfDay(urge.escalationDate, timeZoneIdentifier: calendar.timeZoneIdentifier))
+            if !irregularityAlertIDs.contains(alert.id) { out.append(alert) }
+        }
+        return out + deadlineCards(on: day, calendar: calendar, policy: policy)
+    }
+
+    /// The yellow and red cards due on `day` not raised yet, for a running case.
+    private func deadlineCards(on day: CivilDate, calendar: WorkingDayCalendar, policy: SupervisionPolicy) -> [CloudEvent] {
         guard isRunning, let clock, redAlertID == nil else { return [] }
         let threshold = policy.yellowThreshold(itemCode: itemCode, caseType: caseType)
         let card = DeadlineCards.card(for: clock, on: day, threshold: threshold, calendar: calendar)
@@ -108,6 +125,11 @@ struct CaseWatch: Sendable {
             status = "accepted"
         case "StepCompleted":
             if d["step"]?.stringValue == CaseStep.review.rawValue { reviewCompleted = true }
+        case "CaseUrged":
+            if let deadline = d["deadline"]?.stringValue.flatMap({ CivilDate($0) }) {
+                urge = Urge(urgedOn: day, deadline: deadline)
+                urgeMet = false
+            }
         case "CaseDecided":
             status = "decided"
             var facts: [CaseConductFact] = reviewCompleted ? [.stepCompleted(.review)] : []
@@ -130,6 +152,8 @@ struct CaseWatch: Sendable {
         default:
             break
         }
+        // A completed step, a decision or the conclusion within the window meets the urge (``Urge``).
+        if ["StepCompleted", "CaseDecided", "CaseConcluded"].contains(name), let urge, urge.isMet(byActionOn: day) { urgeMet = true }
         if ["CaseConcluded", "CaseRefused", "CaseWithdrawn"].contains(name), resolvedOn == nil {
             resolvedOn = day
             let why = name == "CaseConcluded" ? "the case concluded (办结)" : name == "CaseRefused" ? "the case was refused at intake" : "the case was withdrawn"

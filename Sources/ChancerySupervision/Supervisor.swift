@@ -13,7 +13,7 @@ import Logging
 ///   ``SupervisionPolicy`` (by default 80 % of its promised limit used or two days left);
 /// - a red card (`DeadlineBreached`) when it passes its promised deadline unconcluded;
 /// - `IrregularityFlagged` for a refusal or disapproval without a reason, a decision without the review
-///   step, and a second supplement request;
+///   step, a second supplement request, and an urge (督办) not acted on by its deadline (it escalates);
 /// - `AlertResolved` for its yellow and red cards when the case concludes, is refused or withdrawn.
 ///
 /// Time advances by event time: a case's own later event, or the supervisor's watermark — per region, the
@@ -119,7 +119,7 @@ public struct Supervisor: ReadModelHandler {
             """
             SELECT r.region, (SELECT to_char(min(event_time) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
                               FROM supervision.watermarks w WHERE w.consumer_group = $1 AND w.region = r.region)
-            FROM (SELECT DISTINCT region FROM supervision.case_clocks WHERE concluded_on IS NULL AND red_alert_id IS NULL) r ORDER BY r.region
+            FROM (SELECT DISTINCT region FROM supervision.case_clocks WHERE concluded_on IS NULL) r ORDER BY r.region
             """, [Supervisor.consumerGroup])
         var alerts: [CloudEvent] = []
         for mark in marks {
@@ -134,8 +134,10 @@ public struct Supervisor: ReadModelHandler {
             let rows = try await db.query(
                 """
                 SELECT subject FROM supervision.case_clocks
-                WHERE region = $1 AND concluded_on IS NULL AND red_alert_id IS NULL AND status = ANY($3)
-                  AND (deadline < $2::date OR (yellow_alert_id IS NULL AND yellow_on <= $2::date))
+                WHERE region = $1 AND concluded_on IS NULL AND status = ANY($3)
+                  AND ((red_alert_id IS NULL AND (deadline < $2::date OR (yellow_alert_id IS NULL AND yellow_on <= $2::date)))
+                       OR (urge IS NOT NULL AND NOT urge_met AND (urge ->> 'deadline')::date < $2::date
+                           AND NOT ('irregularity/urge-missed/' || subject) = ANY(irregularity_alert_ids)))
                 ORDER BY subject
                 """, [region, today.description, Array(CaseWatch.running).sorted()])
             let subjects = try rows.map { try $0.decode(String.self, at: 0) }
@@ -153,7 +155,8 @@ public struct Supervisor: ReadModelHandler {
         let result = try await db.query(
             """
             SELECT subject, region, department_code, item_code, status, clock::text, concluded_on::text, working_days_used, outcome,
-                   red_alert_id, last_sequence, case_type, yellow_alert_id, irregularity_alert_ids, review_completed, supplements, resolved_on::text
+                   red_alert_id, last_sequence, case_type, yellow_alert_id, irregularity_alert_ids, review_completed, supplements, resolved_on::text,
+                   urge::text, urge_met
             FROM supervision.case_clocks WHERE subject = ANY($1)
             """, [Array(subjects)])
         var rows: [String: CaseWatch] = [:]
@@ -169,7 +172,10 @@ public struct Supervisor: ReadModelHandler {
                 outcome: try r.decode(String?.self, at: 8).flatMap { CaseOutcome(rawValue: $0) },
                 yellowAlertID: try r.decode(String?.self, at: 12), redAlertID: try r.decode(String?.self, at: 9),
                 irregularityAlertIDs: try r.decode([String].self, at: 13), reviewCompleted: try r.decode(Bool.self, at: 14),
-                supplements: try r.decode(Int.self, at: 15), resolvedOn: try r.decode(String?.self, at: 16).flatMap { CivilDate($0) },
+                supplements: try r.decode(Int.self, at: 15),
+                urge: try r.decode(String?.self, at: 17).map { try JSONDecoder().decode(Urge.self, from: Data($0.utf8)) },
+                urgeMet: try r.decode(Bool.self, at: 18),
+                resolvedOn: try r.decode(String?.self, at: 16).flatMap { CivilDate($0) },
                 lastSequence: try r.decode(Int64.self, at: 10))
             rows[row.subject] = row
         }
@@ -189,9 +195,9 @@ public struct Supervisor: ReadModelHandler {
             INSERT INTO supervision.case_clocks (subject, region, department_code, item_code, status, accepted_on, promised_limit, clock,
                                                  deadline, concluded_on, working_days_used, outcome, red_alert_id, last_sequence, case_type,
                                                  statutory_deadline, yellow_on, yellow_alert_id, irregularity_alert_ids, review_completed,
-                                                 supplements, resolved_on)
+                                                 supplements, resolved_on, urge, urge_met)
             VALUES ($1, $2, $3, $4, $5, $6::date, $7, $8::jsonb, $9::date, $10::date, $11, $12, $13, $14, $15, $16::date, $17::date, $18, $19,
-                    $20, $21, $22::date)
+                    $20, $21, $22::date, $23::jsonb, $24)
             ON CONFLICT (subject) DO UPDATE SET status = EXCLUDED.status, accepted_on = EXCLUDED.accepted_on,
                 promised_limit = EXCLUDED.promised_limit, clock = EXCLUDED.clock, deadline = EXCLUDED.deadline,
                 concluded_on = EXCLUDED.concluded_on, working_days_used = EXCLUDED.working_days_used, outcome = EXCLUDED.outcome,
@@ -199,12 +205,12 @@ public struct Supervisor: ReadModelHandler {
                 case_type = EXCLUDED.case_type, statutory_deadline = EXCLUDED.statutory_deadline, yellow_on = EXCLUDED.yellow_on,
                 yellow_alert_id = coalesce(supervision.case_clocks.yellow_alert_id, EXCLUDED.yellow_alert_id),
                 irregularity_alert_ids = EXCLUDED.irregularity_alert_ids, review_completed = EXCLUDED.review_completed,
-                supplements = EXCLUDED.supplements, resolved_on = EXCLUDED.resolved_on
+                supplements = EXCLUDED.supplements, resolved_on = EXCLUDED.resolved_on, urge = EXCLUDED.urge, urge_met = EXCLUDED.urge_met
             """,
             [row.subject, row.region, row.departmentCode, row.itemCode, row.status, row.clock?.acceptedOn.description,
              row.clock.map { Int64($0.promisedLimit.count) }, clockJSON, deadline, row.concludedOn?.description,
              row.used.map { Int64($0) }, row.outcome?.rawValue, row.redAlertID, row.lastSequence, row.caseType?.rawValue,
              statutory, yellowOn, row.yellowAlertID, row.irregularityAlertIDs, row.reviewCompleted, Int64(row.supplements),
-             row.resolvedOn?.description])
+             row.resolvedOn?.description, try row.urge.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }, row.urgeMet])
     }
 }

@@ -25,10 +25,13 @@ struct SupervisorCardsTests {
     }
 
     /// Y-1: accepted Monday 2025-03-03 with 5 working days: deadline Monday 03-10; yellow (80 % or 2 days left: 3 used)
-    /// on Thursday 03-06; red on Tuesday 03-11. Y-2: decided without the review step.
+    /// on Thursday 03-06; red on Tuesday 03-11. Y-2: decided without the review step. Y-3 (20 working days, no card by
+    /// 03-20): urged on 03-04 to act by 03-05, nothing done: the urge escalates on 03-06.
     static let timeline: [SubmittedEvent] = opened("Y-1", day: "2025-03-03", limit: 5) + opened("Y-2", day: "2025-03-03", limit: 5) + [
         event("case/430424/Y-2", 3, "CaseDecided", "2025-03-04T10:00:00+08:00", ["decision": "approved"]),
         event("case/430424/Y-2", 4, "CaseConcluded", "2025-03-04T11:00:00+08:00", [:]),
+    ] + opened("Y-3", day: "2025-03-03", limit: 20) + [
+        event("case/430424/Y-3", 3, "CaseUrged", "2025-03-04T15:00:00+08:00", ["urgedBy": "县电子监察室", "reason": "群众反映办理缓慢", "deadline": "2025-03-05"]),
     ]
 
     /// The supervision alerts in the log: id, time and data, in id order.
@@ -55,17 +58,18 @@ struct SupervisorCardsTests {
         let replayed = try await TestCluster.with { cluster in
             _ = try await cluster.gateway.append(Self.timeline)
             try await cluster.running([cluster.supervisor()]) {
-                try await cluster.eventually("SELECT count(*) FROM supervision.case_clocks WHERE subject LIKE 'case/430424/Y-%'", equals: 2)
+                try await cluster.eventually("SELECT count(*) FROM supervision.case_clocks WHERE subject LIKE 'case/430424/Y-%'", equals: 3)
                 try await Self.moveWatermark(cluster)
                 try await cluster.eventually("SELECT count(*) FROM supervision.case_clocks WHERE red_alert_id IS NOT NULL", equals: 1)
             }
             try await cluster.running([cluster.projector()]) {
-                try await cluster.eventually("SELECT count(*) FROM supervision.alerts", equals: 3)
+                try await cluster.eventually("SELECT count(*) FROM supervision.alerts", equals: 4)
             }
             return try await Self.alerts(cluster)
         }
-        #expect(replayed.count == 3)
-        #expect(replayed.contains { $0.hasPrefix("irregularity/skipped-step/case/430424/Y-2 2025-03-04T10:00:00+08:00") })
+        #expect(replayed.count == 4)
+        #expect(replayed.contains { $0.hasPrefix("irregularity/urge-missed/case/430424/Y-3 2025-03-06T00:00:00+08:00") && $0.contains("\"irregularityKind\": \"other\"") })
+        #expect(replayed.contains { $0.hasPrefix("irregularity/decision-without-review/case/430424/Y-2 2025-03-04T10:00:00+08:00") && $0.contains("\"irregularityKind\": \"skipped-step\"") })
         #expect(replayed.contains { $0.hasPrefix("red/case/430424/Y-1 2025-03-11T00:00:00+08:00") && $0.contains("\"deadline\": \"2025-03-10\"") })
         #expect(replayed.contains { $0.hasPrefix("yellow/case/430424/Y-1 2025-03-06T00:00:00+08:00") && $0.contains("\"remainingDays\": 2") })
 
@@ -73,7 +77,8 @@ struct SupervisorCardsTests {
         let live = try await TestCluster.with { cluster in
             _ = try await cluster.gateway.append(Self.timeline)
             try await cluster.running([cluster.supervisor()]) {
-                try await cluster.eventually("SELECT count(*) FROM supervision.case_clocks WHERE subject LIKE 'case/430424/Y-%' AND status IN ('accepted', 'concluded')", equals: 2)
+                try await cluster.eventually("SELECT count(*) FROM supervision.case_clocks WHERE subject LIKE 'case/430424/Y-%' AND status IN ('accepted', 'concluded') AND last_sequence >= 3", equals: 2)
+                try await cluster.eventually("SELECT count(*) FROM supervision.case_clocks WHERE subject = 'case/430424/Y-3' AND urge IS NOT NULL", equals: 1)
             }
             let supervisor = Supervisor(calendars: cluster.calendars, appender: cluster.gateway, logger: cluster.logger)
             // 2025-03-05 (Beijing time): 2 working days used — no card yet.
@@ -82,7 +87,7 @@ struct SupervisorCardsTests {
             // 2025-03-20 12:00 Beijing time.
             try await cluster.node.database.withConnection { try await supervisor.tick(now: Date(timeIntervalSince1970: 1_742_443_200), on: $0) }
             try await cluster.running([cluster.projector()]) {
-                try await cluster.eventually("SELECT count(*) FROM supervision.alerts", equals: 3)
+                try await cluster.eventually("SELECT count(*) FROM supervision.alerts", equals: 4)
             }
             // Conclusion resolves both cards of Y-1.
             _ = try await cluster.gateway.append([
@@ -93,8 +98,8 @@ struct SupervisorCardsTests {
             try await cluster.running([cluster.supervisor(), cluster.projector()]) {
                 try await cluster.eventually("SELECT count(*) FROM supervision.alerts WHERE resolved_at IS NOT NULL", equals: 2)
             }
-            let open = try await cluster.node.database.query("SELECT id FROM supervision.alerts WHERE resolved_at IS NULL")
-            #expect(try open.map { try $0.decode(String.self, at: 0) } == ["irregularity/skipped-step/case/430424/Y-2"])
+            let open = try await cluster.node.database.query("SELECT id FROM supervision.alerts WHERE resolved_at IS NULL ORDER BY id")
+            #expect(try open.map { try $0.decode(String.self, at: 0) } == ["irregularity/decision-without-review/case/430424/Y-2", "irregularity/urge-missed/case/430424/Y-3"])
             return try await Self.alerts(cluster).filter { !$0.hasPrefix("resolved/") }
         }
         #expect(live == replayed, "the same timeline gives the same alerts in both modes")

@@ -34,8 +34,8 @@ public enum DeadlineAlerts {
             dataschema: type.dataschema())
     }
 
-    /// `YYYY-MM-DDT00:00:00±hh:mm` for midnight starting `day` in the zone.
-    static func startOfDay(_ day: CivilDate, timeZoneIdentifier: String) -> String {
+    /// `YYYY-MM-DDT00:00:00±hh:mm` for midnight starting `day` in the zone (IANA identifier; UTC when unknown).
+    public static func startOfDay(_ day: CivilDate, timeZoneIdentifier: String) -> String {
         let zone = TimeZone(identifier: timeZoneIdentifier) ?? TimeZone(secondsFromGMT: 0)!
         let utcMidnight = Date(timeIntervalSince1970: TimeInterval(day.daysSinceEpoch) * 86_400)
         // The offset in force at that local midnight (first guess from UTC midnight, then corrected).

@@ -11,6 +11,9 @@ public enum Irregularity: String, Sendable, Hashable, Codable, CaseIterable {
     /// A second SupplementRequested: materials must be asked for all at once (一次性告知,
     /// 行政许可法 第三十二条第一款第四项). Yellow.
     case repeatedSupplement = "repeated-supplement"
+    /// An urge (督办, CaseUrged) whose deadline passed without the department acting on the case (``Urge``): the
+    /// urge escalates. Red.
+    case urgeMissed = "urge-missed"
 
     /// The `irregularityKind` of IrregularityFlagged (its schema's enum).
     public var alertKind: String {
@@ -18,6 +21,7 @@ public enum Irregularity: String, Sendable, Hashable, Codable, CaseIterable {
         case .refusalWithoutReason, .disapprovalWithoutReason: "refusal-without-reason"
         case .decisionWithoutReview: "skipped-step"
         case .repeatedSupplement: "repeated-supplement"
+        case .urgeMissed: "other"
         }
     }
 

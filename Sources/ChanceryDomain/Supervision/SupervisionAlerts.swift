@@ -7,7 +7,7 @@
 /// | --- | --- | --- |
 /// | DeadlineWarningRaised (yellow) | `yellow/<case subject>` | `alert/<region>/<case number>-yellow` |
 /// | DeadlineBreached (red) | `red/<case subject>` | `alert/<region>/<case number>-red` |
-/// | IrregularityFlagged | `irregularity/<kind>/<case subject>` | `alert/<region>/<case number>-<kind>` |
+/// | IrregularityFlagged | `irregularity/<irregularity>/<case subject>` | `alert/<region>/<case number>-<irregularity>` |
 /// | AlertResolved | `resolved/<alert id>` | the alert's subject |
 public enum SupervisionAlerts {
     /// The DeadlineWarningRaised (yellow card, 黄牌) for `caseSubject`, dated the start of `day` (the day the
@@ -37,13 +37,13 @@ public enum SupervisionAlerts {
         description: String, time: String
     ) -> CloudEvent {
         let type = EventCatalog.named("IrregularityFlagged")
-        let kind = irregularity.alertKind
+        let name = irregularity.rawValue
         return CloudEvent(
-            id: "irregularity/\(kind)/\(caseSubject)", source: DeadlineAlerts.source, type: type.type,
-            subject: "alert/\(region)/\(number(caseSubject))-\(kind)", time: time, region: region,
+            id: "irregularity/\(name)/\(caseSubject)", source: DeadlineAlerts.source, type: type.type,
+            subject: "alert/\(region)/\(number(caseSubject))-\(name)", time: time, region: region,
             data: [
                 "caseSubject": .string(caseSubject), "departmentCode": .string(departmentCode), "itemCode": .string(itemCode),
-                "irregularityKind": .string(kind), "card": .string(irregularity.card.rawValue), "description": .string(description),
+                "irregularityKind": .string(irregularity.alertKind), "card": .string(irregularity.card.rawValue), "description": .string(description),
             ],
             dataschema: type.dataschema())
     }

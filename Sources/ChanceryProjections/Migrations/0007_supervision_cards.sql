@@ -9,7 +9,9 @@ ALTER TABLE supervision.case_clocks
     ADD COLUMN review_completed boolean NOT NULL DEFAULT false,
     ADD COLUMN supplements integer NOT NULL DEFAULT 0,
     ADD COLUMN irregularity_alert_ids text[] NOT NULL DEFAULT '{}',
-    ADD COLUMN resolved_on date;
+    ADD COLUMN resolved_on date,
+    ADD COLUMN urge jsonb,
+    ADD COLUMN urge_met boolean NOT NULL DEFAULT false;
 COMMENT ON COLUMN supervision.case_clocks.status IS 'submitted | accepted | supplementing | special-procedure | reported-upward | decided | concluded | delivered | refused | withdrawn.';
 COMMENT ON COLUMN supervision.case_clocks.clock IS 'The domain CaseClock as JSON: acceptedOn, promisedLimit, promisedLimitUnit (working-days | calendar-days), statutoryLimit, pausedSince, pauses (supplements), specialProcedures (kind, startedOn, endedOn).';
 COMMENT ON COLUMN supervision.case_clocks.deadline IS 'Last day within the promised limit (in its unit), pauses and special procedures excluded; null while a pause is open and the limit not yet reached.';
@@ -18,6 +20,8 @@ COMMENT ON COLUMN supervision.case_clocks.yellow_on IS 'The day the yellow card 
 COMMENT ON COLUMN supervision.case_clocks.yellow_alert_id IS 'Id of the DeadlineWarningRaised alert (yellow/<case subject>), once raised.';
 COMMENT ON COLUMN supervision.case_clocks.review_completed IS 'Whether the review step (审核) was completed; a decision without it is an irregularity.';
 COMMENT ON COLUMN supervision.case_clocks.irregularity_alert_ids IS 'Ids of the IrregularityFlagged alerts raised for the case.';
+COMMENT ON COLUMN supervision.case_clocks.urge IS 'The latest urge (督办) with a deadline: {"urgedOn": "YYYY-MM-DD", "deadline": "YYYY-MM-DD"}.';
+COMMENT ON COLUMN supervision.case_clocks.urge_met IS 'Whether the department acted on the case (a step, the decision, the conclusion) from the urge day through its deadline; if not, the urge escalates the day after (IrregularityFlagged urge-missed).';
 COMMENT ON COLUMN supervision.case_clocks.resolved_on IS 'The day the case left supervision (concluded, refused or withdrawn) and its alerts were resolved (AlertResolved).';
 CREATE INDEX case_clocks_yellow ON supervision.case_clocks (yellow_on) WHERE concluded_on IS NULL AND yellow_alert_id IS NULL AND red_alert_id IS NULL;
 
