@@ -47,11 +47,6 @@ analyst=$(cat .data/run/analyst.token)
 "$bin" demo --url "http://127.0.0.1:$http_port" --database-url "$db_url" --no-summary
 "$bin" import --url "http://127.0.0.1:$http_port" --database-url "$db_url" \
   --mapping examples/mappings/burlington-building-permits.json examples/data/burlington-building-permits.csv
-# The illustrative Hengdong exports (pinyin-coded cases, disclosure requests, mailbox letters; some rows are bad on purpose).
-for example in hengdong-approval-cases:csv hengdong-disclosure-requests:jsonl hengdong-mailbox-letters:csv; do
-  "$bin" import --url "http://127.0.0.1:$http_port" --database-url "$db_url" \
-    --mapping "examples/mappings/${example%%:*}.json" "examples/data/${example%%:*}.${example##*:}"
-done
 echo
 "$bin" summary --database-url "$db_url"
 cat <<MSG

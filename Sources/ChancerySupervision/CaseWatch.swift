@@ -23,6 +23,9 @@ struct CaseWatch: Sendable {
     var redAlertID: String?
     var irregularityAlertIDs: [String] = []
     var reviewCompleted = false
+    /// Whether the case reports its steps at all (any StepCompleted): a system that reports none (a legacy
+    /// import) or an immediate case (即办件, no review by design) cannot skip the review step.
+    var stepsReported = false
     var supplements = 0
     /// The latest urge (督办) with a deadline, and whether the department acted in its window.
     var urge: Urge?
@@ -124,6 +127,7 @@ struct CaseWatch: Sendable {
         case "CaseReturnedFromUpward":
             status = "accepted"
         case "StepCompleted":
+            stepsReported = true
             if d["step"]?.stringValue == CaseStep.review.rawValue { reviewCompleted = true }
         case "CaseUrged":
             if let deadline = d["deadline"]?.stringValue.flatMap({ CivilDate($0) }) {
@@ -132,7 +136,9 @@ struct CaseWatch: Sendable {
             }
         case "CaseDecided":
             status = "decided"
-            var facts: [CaseConductFact] = reviewCompleted ? [.stepCompleted(.review)] : []
+            // Only a case that reports its steps and has a review step by design can skip it.
+            let reviewExpected = stepsReported && caseType != .immediate
+            var facts: [CaseConductFact] = reviewCompleted || !reviewExpected ? [.stepCompleted(.review)] : []
             facts.append(.decided(approved: d["decision"]?.stringValue == "approved", reason: d["reason"]?.stringValue))
             for i in IrregularityRules.check(facts) {
                 flag(i, i == .decisionWithoutReview ? "decided without the review step (审核)" : "disapproved without a reason (行政许可法 第三十八条)")

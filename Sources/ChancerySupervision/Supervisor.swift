@@ -156,7 +156,7 @@ public struct Supervisor: ReadModelHandler {
             """
             SELECT subject, region, department_code, item_code, status, clock::text, concluded_on::text, working_days_used, outcome,
                    red_alert_id, last_sequence, case_type, yellow_alert_id, irregularity_alert_ids, review_completed, supplements, resolved_on::text,
-                   urge::text, urge_met
+                   urge::text, urge_met, steps_reported
             FROM supervision.case_clocks WHERE subject = ANY($1)
             """, [Array(subjects)])
         var rows: [String: CaseWatch] = [:]
@@ -177,7 +177,9 @@ public struct Supervisor: ReadModelHandler {
                 urgeMet: try r.decode(Bool.self, at: 18),
                 resolvedOn: try r.decode(String?.self, at: 16).flatMap { CivilDate($0) },
                 lastSequence: try r.decode(Int64.self, at: 10))
-            rows[row.subject] = row
+            var watched = row
+            watched.stepsReported = try r.decode(Bool.self, at: 19)
+            rows[watched.subject] = watched
         }
         return rows
     }
@@ -195,9 +197,9 @@ public struct Supervisor: ReadModelHandler {
             INSERT INTO supervision.case_clocks (subject, region, department_code, item_code, status, accepted_on, promised_limit, clock,
                                                  deadline, concluded_on, working_days_used, outcome, red_alert_id, last_sequence, case_type,
                                                  statutory_deadline, yellow_on, yellow_alert_id, irregularity_alert_ids, review_completed,
-                                                 supplements, resolved_on, urge, urge_met)
+                                                 supplements, resolved_on, urge, urge_met, steps_reported)
             VALUES ($1, $2, $3, $4, $5, $6::date, $7, $8::jsonb, $9::date, $10::date, $11, $12, $13, $14, $15, $16::date, $17::date, $18, $19,
-                    $20, $21, $22::date, $23::jsonb, $24)
+                    $20, $21, $22::date, $23::jsonb, $24, $25)
             ON CONFLICT (subject) DO UPDATE SET status = EXCLUDED.status, accepted_on = EXCLUDED.accepted_on,
                 promised_limit = EXCLUDED.promised_limit, clock = EXCLUDED.clock, deadline = EXCLUDED.deadline,
                 concluded_on = EXCLUDED.concluded_on, working_days_used = EXCLUDED.working_days_used, outcome = EXCLUDED.outcome,
@@ -205,12 +207,13 @@ public struct Supervisor: ReadModelHandler {
                 case_type = EXCLUDED.case_type, statutory_deadline = EXCLUDED.statutory_deadline, yellow_on = EXCLUDED.yellow_on,
                 yellow_alert_id = coalesce(supervision.case_clocks.yellow_alert_id, EXCLUDED.yellow_alert_id),
                 irregularity_alert_ids = EXCLUDED.irregularity_alert_ids, review_completed = EXCLUDED.review_completed,
-                supplements = EXCLUDED.supplements, resolved_on = EXCLUDED.resolved_on, urge = EXCLUDED.urge, urge_met = EXCLUDED.urge_met
+                supplements = EXCLUDED.supplements, resolved_on = EXCLUDED.resolved_on, urge = EXCLUDED.urge, urge_met = EXCLUDED.urge_met,
+                steps_reported = EXCLUDED.steps_reported
             """,
             [row.subject, row.region, row.departmentCode, row.itemCode, row.status, row.clock?.acceptedOn.description,
              row.clock.map { Int64($0.promisedLimit.count) }, clockJSON, deadline, row.concludedOn?.description,
              row.used.map { Int64($0) }, row.outcome?.rawValue, row.redAlertID, row.lastSequence, row.caseType?.rawValue,
              statutory, yellowOn, row.yellowAlertID, row.irregularityAlertIDs, row.reviewCompleted, Int64(row.supplements),
-             row.resolvedOn?.description, try row.urge.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }, row.urgeMet])
+             row.resolvedOn?.description, try row.urge.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }, row.urgeMet, row.stepsReported])
     }
 }

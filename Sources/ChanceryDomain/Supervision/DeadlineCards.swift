@@ -7,7 +7,8 @@
 /// - **Red** on `date` when the case is overdue against the limit (``CaseClock/isOverdue(_:on:calendar:)``):
 ///   more days used than the limit; for a limit of 0 (即办件) any day after acceptance.
 /// - **Yellow** on `date`, when not red and the limit is above 0, as soon as a condition of
-///   the ``YellowThreshold`` holds: `used ≥ ⌈fractionUsed × limit⌉`, or `limit − used ≤ daysLeft`.
+///   the ``YellowThreshold`` holds: `used ≥ ⌈fractionUsed × limit⌉`, or `limit − used ≤ daysLeft` — and at
+///   least one day is used (a case is never yellow on its acceptance day).
 /// - **None** otherwise. While a pause is open the count is frozen, so no new card falls due.
 ///
 /// Example (CN, standard threshold 80 % or 2 days left): accepted Monday 2025-01-20 with 10
@@ -68,6 +69,8 @@ public enum DeadlineCards {
         if let d = threshold.daysLeft, d >= 0 {
             counts.append(max(n - d, 0))
         }
-        return counts.min()
+        // A card warns of a deadline that nears: never on the acceptance day itself, so a short limit (1 or 2 days
+        // with "two days left") goes yellow once the first day is used, not the moment it is accepted.
+        return counts.min().map { max($0, 1) }
     }
 }

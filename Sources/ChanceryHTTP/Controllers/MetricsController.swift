@@ -88,7 +88,7 @@ public struct MetricsController: Sendable {
         "region": [("region", "region")],
         "department": [("region", "region"), ("department_code", "departmentCode")],
         "item": [("region", "region"), ("department_code", "departmentCode"), ("item_code", "itemCode")],
-        "caseType": [("region", "region"), ("case_type", "caseType")],
+        "caseType": [("region", "region"), ("effective_case_type", "caseType")],
     ]
     /// `date_trunc` field and `to_char` pattern of each period.
     static let periods: [String: (field: String, format: String)] = [
@@ -155,7 +155,10 @@ public struct MetricsController: Sendable {
         let order = keys.map { "t.\"\($0.name)\"" }.joined(separator: ", ")
         return """
             WITH c AS (
-              SELECT c.*, k.red_alert_id FROM approval.cases c LEFT JOIN supervision.case_clocks k USING (subject)
+              -- A case refused before acceptance has no case type of its own: it counts under its item's.
+              SELECT c.*, k.red_alert_id, coalesce(c.case_type, i.case_type) AS effective_case_type
+              FROM approval.cases c LEFT JOIN supervision.case_clocks k USING (subject)
+                   LEFT JOIN catalog.items i ON i.region = c.region AND i.item_code = c.item_code
               WHERE ($1::text IS NULL OR c.region = $1)
             ), facts AS (
               SELECT \(cols), \(trunc("accepted_on")) AS period, 1 AS accepted, 0 AS refused, 0 AS concluded, 0 AS on_time, 0 AS early,

@@ -7,6 +7,7 @@ ALTER TABLE supervision.case_clocks
     ADD COLUMN yellow_on date,
     ADD COLUMN yellow_alert_id text,
     ADD COLUMN review_completed boolean NOT NULL DEFAULT false,
+    ADD COLUMN steps_reported boolean NOT NULL DEFAULT false,
     ADD COLUMN supplements integer NOT NULL DEFAULT 0,
     ADD COLUMN irregularity_alert_ids text[] NOT NULL DEFAULT '{}',
     ADD COLUMN resolved_on date,
@@ -18,7 +19,8 @@ COMMENT ON COLUMN supervision.case_clocks.deadline IS 'Last day within the promi
 COMMENT ON COLUMN supervision.case_clocks.statutory_deadline IS 'Last working day within the statutory limit (法定办结时限), when the case has one.';
 COMMENT ON COLUMN supervision.case_clocks.yellow_on IS 'The day the yellow card (黄牌) falls due under the supervision policy, if nothing changes.';
 COMMENT ON COLUMN supervision.case_clocks.yellow_alert_id IS 'Id of the DeadlineWarningRaised alert (yellow/<case subject>), once raised.';
-COMMENT ON COLUMN supervision.case_clocks.review_completed IS 'Whether the review step (审核) was completed; a decision without it is an irregularity.';
+COMMENT ON COLUMN supervision.case_clocks.review_completed IS 'Whether the review step (审核) was completed; a decision without it is an irregularity when the case reports its steps and is not immediate.';
+COMMENT ON COLUMN supervision.case_clocks.steps_reported IS 'Whether the case reported any step (StepCompleted); cases from systems that report none are not judged on skipped steps.';
 COMMENT ON COLUMN supervision.case_clocks.irregularity_alert_ids IS 'Ids of the IrregularityFlagged alerts raised for the case.';
 COMMENT ON COLUMN supervision.case_clocks.urge IS 'The latest urge (督办) with a deadline: {"urgedOn": "YYYY-MM-DD", "deadline": "YYYY-MM-DD"}.';
 COMMENT ON COLUMN supervision.case_clocks.urge_met IS 'Whether the department acted on the case (a step, the decision, the conclusion) from the urge day through its deadline; if not, the urge escalates the day after (IrregularityFlagged urge-missed).';

@@ -26,7 +26,10 @@ enum CatchUp {
                 ON p.stream = a.stream AND p.consumer_group = $2
                 """, [caseStreams, Supervisor.consumerGroup])
             let alerts = try await database.query(
-                "SELECT (SELECT count(*) FROM supervision.case_clocks WHERE red_alert_id IS NOT NULL) - (SELECT count(*) FROM supervision.alerts)")
+                """
+                SELECT (SELECT count(red_alert_id) + count(yellow_alert_id) FROM supervision.case_clocks)
+                     - (SELECT count(*) FROM supervision.alerts WHERE alert_type IN ('DeadlineBreached', 'DeadlineWarningRaised'))
+                """)
             let p = try projected.first?.decode(Int64.self, at: 0) ?? 0
             let s = try supervised.first?.decode(Int64.self, at: 0) ?? 0
             let a = try alerts.first?.decode(Int64.self, at: 0) ?? 1

@@ -52,8 +52,16 @@ enum Summary {
             out.append(String(format: "  supervision (whole year): on-time rate %.1f%%, early rate %.1f%%, overdue concluded %@",
                               Double(onTime) * 100 / Double(c), Double(early) * 100 / Double(c), n(overdue)))
         }
-        let red = try await int("SELECT count(*) FROM supervision.alerts WHERE region = '430424' AND card = 'red'")
-        out.append("  red cards (deadline passed unconcluded): \(n(red))")
+        let cards = try await database.query(
+            """
+            SELECT count(*) FILTER (WHERE alert_type = 'DeadlineWarningRaised'), count(*) FILTER (WHERE alert_type = 'DeadlineBreached'),
+                   count(*) FILTER (WHERE alert_type = 'IrregularityFlagged'), count(resolved_at)
+            FROM supervision.alerts WHERE region = '430424'
+            """)
+        if let r = cards.first {
+            out.append("  yellow cards (deadline near): \(n(try r.decode(Int64.self, at: 0))), red cards (deadline passed unconcluded): \(n(try r.decode(Int64.self, at: 1)))")
+            out.append("  irregularities flagged: \(n(try r.decode(Int64.self, at: 2))), alerts resolved by the case's conclusion: \(n(try r.decode(Int64.self, at: 3)))")
+        }
 
         out.append("Burlington, Ontario (3524002) — building permits")
         let permits = try await int("SELECT count(*) FROM approval.cases WHERE region = '3524002'")
