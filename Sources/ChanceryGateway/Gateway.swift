@@ -27,7 +27,6 @@ public actor Gateway {
     private var ready = false
 
     private let appendedCounter = Counter(label: "chancery_gateway_events_appended_total")
-    private let rejectedCounter = Counter(label: "chancery_gateway_events_rejected_total")
     private let transactionTimer = Timer(label: "chancery_gateway_transaction_duration")
 
     /// Work waiting for the next transaction.
@@ -172,7 +171,7 @@ public actor Gateway {
                 do {
                     planned.append((work, try await plan(events, into: &assembly, recordedTime: recordedTime)))
                 } catch {
-                    rejectedCounter.increment()
+                    if case AppendFailure.rejected(_, let r) = error { RejectionMetrics.record(code: r.code, door: "http") }
                     continuation.resume(throwing: error)
                 }
             case .inbound(let inbound, _):
@@ -180,6 +179,7 @@ public actor Gateway {
                 for item in inbound.items {
                     switch item.content {
                     case .refused(let rejection):
+                        RejectionMetrics.record(code: rejection.code, door: "kafka")
                         slots.append(.deadLetter(rejection))
                         assembly.deadLetters.append(DeadLetterHeader.record(for: item.record, rejection: rejection, topic: topics.deadLetter))
                     case .event(let submitted):
@@ -193,7 +193,7 @@ public actor Gateway {
                             } else {
                                 rejection = EventRejection(code: "internal-error", pointer: "", message: "\(error)")
                             }
-                            rejectedCounter.increment()
+                            RejectionMetrics.record(code: rejection.code, door: "kafka")
                             slots.append(.deadLetter(rejection))
                             assembly.deadLetters.append(DeadLetterHeader.record(for: item.record, rejection: rejection, topic: topics.deadLetter))
                         }

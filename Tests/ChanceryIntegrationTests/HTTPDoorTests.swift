@@ -121,6 +121,10 @@ struct HTTPDoorTests {
                 // Public listings need no token; cases and metrics do.
                 #expect(try await client.read("/v1/items", token: nil).status == .ok)
                 #expect(try await client.read("/v1/disclosures", token: nil).status == .ok)
+                #expect(try await client.read("/v1/disclosures?limit=5", token: nil).json["next"] == .null)
+                let badRegion = try await client.read("/v1/cases?region=43042")
+                #expect(badRegion.status == .badRequest && badRegion.json["type"] == "/problems/invalid-parameter")
+                #expect(try await client.read("/v1/items?region=4304240x", token: nil).status == .badRequest)
                 #expect(try await client.read("/v1/cases", token: nil).status == .unauthorized)
                 #expect(try await client.read("/v1/metrics/departments", token: TestTokens.integrator).status == .forbidden)
                 #expect(try await client.read("/v1/metrics/departments").status == .ok)

@@ -40,6 +40,8 @@ struct MetricsTests {
             _ = try await cluster.gateway.append(Self.events)
             try await cluster.running([cluster.projector()]) {
                 try await cluster.eventually("SELECT count(*) FROM approval.cases WHERE rectified_at IS NOT NULL OR refused_on IS NOT NULL", equals: 2)
+                // The item's partition may be read after the cases' (the refusal takes its case type from it).
+                try await cluster.eventually("SELECT count(*) FROM catalog.items WHERE item_code = '430424XK001'", equals: 1)
             }
             try await cluster.application().test(.router) { client in
                 let r = try await client.read("/v1/metrics/cases?groupBy=caseType&period=quarter&region=430424&from=2025-01&to=2025-12")

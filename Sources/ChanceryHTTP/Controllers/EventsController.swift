@@ -95,8 +95,10 @@ public struct EventsController: Sendable {
                 }
                 submitted.append(SubmittedEvent(event: event, expected: expected))
             } catch let problem as Problem {
+                RejectionMetrics.record(code: String(problem.type.dropFirst("/problems/".count)), door: "http")
                 throw problem
             } catch let error as EventRejection {
+                RejectionMetrics.record(code: error.code, door: "http")
                 throw Problem(.unprocessableContent, code: error.code, title: "Invalid event", detail: error.message, pointer: error.pointer)
             }
         }

@@ -78,7 +78,7 @@ public struct MetricsController: Sendable {
               GROUP BY region, \(Self.trunc("received_on")), kind
             ) t
             """
-        let rows = try await database.query(sql, [q["region"].map(String.init), from, to, period.field])
+        let rows = try await database.query(sql, [try ReadController.region(q["region"]), from, to, period.field])
         let text = try rows.first?.decode(String.self, at: 0) ?? "[]"
         return ReadController.raw(#"{"period":"\#(periodName)","rows":\#(text)}"#)
     }
@@ -111,7 +111,7 @@ public struct MetricsController: Sendable {
         guard let period = Self.periods[periodName] else { throw Self.invalid("period must be one of month, quarter, year, all") }
         let from = try Self.month(q["from"].map(String.init), "from"), to = try Self.month(q["to"].map(String.init), "to")
         let rows = try await database.query(Self.casesSQL(keys: keys, period: period),
-                                            [q["region"].map(String.init), from, to, period.field])
+                                            [try ReadController.region(q["region"]), from, to, period.field])
         let text = try rows.first?.decode(String.self, at: 0) ?? "[]"
         return ReadController.raw(#"{"groupBy":"\#(groupBy)","period":"\#(periodName)","rows":\#(text)}"#)
     }
@@ -123,7 +123,7 @@ public struct MetricsController: Sendable {
             throw Self.invalid("quarter must be YYYY-Qn, e.g. 2025-Q3")
         }
         let sql = Self.casesSQL(keys: Self.groupings["department"]!, period: Self.periods["quarter"]!)
-        let rows = try await database.query(sql, [q["region"].map(String.init), start, start, "quarter"])
+        let rows = try await database.query(sql, [try ReadController.region(q["region"]), start, start, "quarter"])
         let text = try rows.first?.decode(String.self, at: 0) ?? "[]"
         let facts = try JSONDecoder().decode([Row].self, from: Data(text.utf8))
         let ranked = formula.rank(facts.map(\.performance))

@@ -1,3 +1,4 @@
+import ChanceryDomain
 import ChanceryPostgres
 import Foundation
 import HTTPTypes
@@ -12,7 +13,8 @@ import NIOCore
 /// - `GET /v1/cases?region=&department=&status=&item=&limit=&after=` — cases, keyset-paginated by subject
 ///   (`limit` 1…500, default 50): `{"cases": […], "next": "<subject>"|null}`; pass `next` as `after`.
 /// - `GET /v1/cases/{region}/{number}` — one case with its timeline.
-/// - `GET /v1/disclosures?region=&category=&limit=&after=` — the disclosure catalogue (withdrawn documents left out) and counts by category.
+/// - `GET /v1/disclosures?region=&category=&limit=&after=` — the disclosure catalogue (withdrawn documents left out,
+///   keyset-paginated by subject with `next` as for cases) and counts by category.
 /// - `GET /v1/metrics/departments?region=&from=YYYY-MM&to=YYYY-MM` — efficiency metrics per department over
 ///   the months `from`…`to` (inclusive): accepted (by acceptance date), concluded, on time, early and overdue
 ///   (by conclusion date), overdue still open, on-time and early rates, mean and median working days used.
@@ -47,7 +49,7 @@ public struct ReadController: Sendable {
                      confirmed_at AS "confirmedAt"
               FROM catalog.items WHERE retired_at IS NULL AND ($1::text IS NULL OR region = $1) AND ($2::text IS NULL OR department_code = $2)) t
             """
-        return try await jsonText(sql, [q["region"].map(String.init), q["department"].map(String.init)], wrap: "items")
+        return try await jsonText(sql, [try ReadController.region(q["region"]), q["department"].map(String.init)], wrap: "items")
     }
 
     @Sendable func cases(request: Request, context: Context) async throws -> Response {
@@ -65,7 +67,7 @@ public struct ReadController: Sendable {
                 AND ($3::text IS NULL OR status = $3) AND ($4::text IS NULL OR item_code = $4) AND ($5::text IS NULL OR subject > $5)
               ORDER BY subject LIMIT $6) t
             """
-        let rows = try await database.query(sql, [q["region"].map(String.init), q["department"].map(String.init), q["status"].map(String.init),
+        let rows = try await database.query(sql, [try ReadController.region(q["region"]), q["department"].map(String.init), q["status"].map(String.init),
                                                   q["item"].map(String.init), q["after"].map(String.init), limit])
         let text = try rows.first?.decode(String.self, at: 0) ?? "[]"
         return Self.raw("{\"cases\":\(text),\"next\":\(try await nextCursor(text, limit: limit))}")
@@ -100,21 +102,23 @@ public struct ReadController: Sendable {
         let q = request.uri.queryParameters
         let limit = try Self.limit(q["limit"])
         let sql = """
+            WITH page AS (
+              SELECT subject, region, title, category, department_code AS "departmentCode", document_number AS "documentNumber",
+                     published_at AS "publishedAt", reported_at AS "reportedAt"
+              FROM disclosure.documents WHERE withdrawn_at IS NULL AND ($1::text IS NULL OR region = $1) AND ($2::text IS NULL OR category = $2)
+                AND ($3::text IS NULL OR subject > $3) ORDER BY subject LIMIT $4)
             SELECT json_build_object(
               'byCategory', (SELECT coalesce(json_agg(json_build_object('region', region, 'category', category,
                                   'published', published, 'reported', reported) ORDER BY region, category), '[]')
                              FROM disclosure.catalog_by_category WHERE ($1::text IS NULL OR region = $1)),
-              'documents', (SELECT coalesce(json_agg(d ORDER BY d.subject), '[]') FROM (
-                  SELECT subject, region, title, category, department_code AS "departmentCode", document_number AS "documentNumber",
-                         published_at AS "publishedAt", reported_at AS "reportedAt"
-                  FROM disclosure.documents WHERE withdrawn_at IS NULL AND ($1::text IS NULL OR region = $1) AND ($2::text IS NULL OR category = $2)
-                    AND ($3::text IS NULL OR subject > $3) ORDER BY subject LIMIT $4) d),
+              'documents', (SELECT coalesce(json_agg(d ORDER BY d.subject), '[]') FROM page d),
+              'next', (SELECT CASE WHEN count(*) = $4 THEN max(subject) END FROM page),
               'requests', (SELECT coalesce(json_agg(r ORDER BY r.subject), '[]') FROM (
                   SELECT subject, region, department_code AS "departmentCode", \(Self.masked("requester_name")) AS "requesterName",
                          requester_kind AS "requesterKind", received_at AS "receivedAt", answered_at AS "answeredAt", outcome
                   FROM disclosure.requests WHERE ($1::text IS NULL OR region = $1)) r))::text
             """
-        let rows = try await database.query(sql, [q["region"].map(String.init), q["category"].map(String.init), q["after"].map(String.init), limit])
+        let rows = try await database.query(sql, [try ReadController.region(q["region"]), q["category"].map(String.init), q["after"].map(String.init), limit])
         return Self.raw(try rows.first?.decode(String.self, at: 0) ?? "{}")
     }
 
@@ -147,7 +151,7 @@ public struct ReadController: Sendable {
                     FROM supervision.case_clocks WHERE accepted_on IS NOT NULL AND ($1::text IS NULL OR region = $1)) c
               GROUP BY region, department_code) t
             """
-        return try await jsonText(sql, [q["region"].map(String.init), try month("from"), try month("to")], wrap: "departments")
+        return try await jsonText(sql, [try ReadController.region(q["region"]), try month("from"), try month("to")], wrap: "departments")
     }
 
     /// The `after` value for the next page (the last subject) when the page is full, else `null`.
@@ -165,6 +169,17 @@ public struct ReadController: Sendable {
 
     static func raw(_ json: String) -> Response {
         Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: json)))
+    }
+
+    /// The `region` filter, or nil when absent.
+    /// - Throws: a 400 `invalid-parameter` problem when it is not a six- or seven-digit division code.
+    static func region(_ text: Substring?) throws -> String? {
+        guard let text else { return nil }
+        guard Region(String(text)) != nil else {
+            throw Problem(.badRequest, code: "invalid-parameter", title: "Invalid parameter",
+                          detail: "region must be a six-digit (China) or seven-digit (Canada) division code, not '\(text)'")
+        }
+        return String(text)
     }
 
     static func limit(_ text: Substring?) throws -> Int64 {
