@@ -35,7 +35,7 @@ struct CaseProjection {
                 WHERE subject = $1
                 """, [event.subject, event.time, day.description, d["caseType"]?.stringValue, Int64(limit.count),
                       d["statutoryLimit"]?.integerValue, calendar.flatMap { clock.deadline(.promised, calendar: $0)?.description },
-                      try encode(clock), seq, clock.promisedLimitUnit.rawValue, calendar.flatMap { clock.deadline(.statutory, calendar: $0)?.description }])
+                      try jsonText(clock), seq, clock.promisedLimitUnit.rawValue, calendar.flatMap { clock.deadline(.statutory, calendar: $0)?.description }])
             try await count("accepted", event, day, on: db)
         case "CaseRefused":
             try await db.execute(
@@ -126,7 +126,7 @@ struct CaseProjection {
             UPDATE approval.cases SET status = coalesce($2, status), clock = $3::jsonb, deadline = $4::date, working_days_used = $5,
                    statutory_deadline = $6::date, last_sequence = $7
             WHERE subject = $1
-            """, [event.subject, status, try encode(clock), calendar.flatMap { clock.deadline(.promised, calendar: $0)?.description },
+            """, [event.subject, status, try jsonText(clock), calendar.flatMap { clock.deadline(.promised, calendar: $0)?.description },
                   calendar.map { Int64(clock.daysUsed(.promised, through: day, calendar: $0)) },
                   calendar.flatMap { clock.deadline(.statutory, calendar: $0)?.description }, event.sequence ?? 0])
     }
@@ -137,9 +137,6 @@ struct CaseProjection {
         return try JSONDecoder().decode(CaseClock.self, from: Data(text.utf8))
     }
 
-    private func encode(_ clock: CaseClock) throws -> String {
-        String(decoding: try JSONEncoder().encode(clock), as: UTF8.self)
-    }
 
     /// Adds one to `column` of the case's department × item × day row.
     private func count(_ column: String, _ event: CloudEvent, _ day: CivilDate, on db: PostgresConnection) async throws {

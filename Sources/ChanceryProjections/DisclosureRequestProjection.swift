@@ -22,7 +22,7 @@ struct DisclosureRequestProjection {
                                                  received_on)
                 VALUES ($1, $2, $3, $4, $5, $6, $7::timestamptz, $8::jsonb, $9::date, $10::date) ON CONFLICT DO NOTHING
                 """, [event.subject, event.region, s("departmentCode"), s("requesterName"), s("requesterKind"), s("description"), event.time,
-                      try InteractionProjection.json(clock), calendar.flatMap { clock.deadline(calendar: $0)?.description }, day.description])
+                      try jsonText(clock), calendar.flatMap { clock.deadline(calendar: $0)?.description }, day.description])
         case "DisclosureSupplementRequested":
             try await db.execute("UPDATE disclosure.requests SET supplement_requested_at = $2::timestamptz WHERE subject = $1", [event.subject, event.time])
             try await evolve(event, calendar, on: db) { $0.requestSupplement(on: day) }
@@ -59,7 +59,7 @@ struct DisclosureRequestProjection {
         guard var clock = try await load(event.subject, on: db) else { return }
         change(&clock)
         try await db.execute("UPDATE disclosure.requests SET clock = $2::jsonb, deadline = $3::date WHERE subject = $1",
-                             [event.subject, try InteractionProjection.json(clock), calendar.flatMap { clock.deadline(calendar: $0)?.description }])
+                             [event.subject, try jsonText(clock), calendar.flatMap { clock.deadline(calendar: $0)?.description }])
     }
 
     private func load(_ subject: String, on db: PostgresConnection) async throws -> DisclosureRequestClock? {

@@ -28,7 +28,7 @@ struct InteractionProjection {
                 INSERT INTO interaction.letters (subject, region, mailbox, letter_kind, title, writer_name, status, received_at, clock, deadline, received_on)
                 VALUES ($1, $2, $3, $4, $5, $6, 'received', $7::timestamptz, $8::jsonb, $9::date, $10::date) ON CONFLICT DO NOTHING
                 """, [event.subject, event.region, s("mailbox"), s("letterKind"), s("title"), s("writerName"), event.time,
-                      try Self.json(clock), calendar.map { clock.deadline(calendar: $0).description }, day.description])
+                      try jsonText(clock), calendar.map { clock.deadline(calendar: $0).description }, day.description])
         case "LetterAccepted":
             try await db.execute("UPDATE interaction.letters SET status = 'accepted', accepted_at = $2::timestamptz, reply_limit = coalesce($3, reply_limit) WHERE subject = $1",
                                  [event.subject, event.time, i("replyLimit")])
@@ -58,7 +58,7 @@ struct InteractionProjection {
                 INSERT INTO interaction.consultations (subject, region, department_code, item_code, channel, reply_limit, received_at, clock, deadline, received_on)
                 VALUES ($1, $2, $3, $4, $5, $6, $7::timestamptz, $8::jsonb, $9::date, $10::date) ON CONFLICT DO NOTHING
                 """, [event.subject, event.region, s("departmentCode"), s("itemCode"), s("channel"), i("replyLimit"), event.time,
-                      try Self.json(clock), calendar.map { clock.deadline(calendar: $0).description }, day.description])
+                      try jsonText(clock), calendar.map { clock.deadline(calendar: $0).description }, day.description])
         case "ConsultationAnswered":
             try await db.execute("UPDATE interaction.consultations SET answered_at = $2::timestamptz WHERE subject = $1", [event.subject, event.time])
             try await answered("consultations", event, day, calendar)
@@ -69,7 +69,7 @@ struct InteractionProjection {
                 INSERT INTO interaction.complaints (subject, region, department_code, item_code, case_subject, channel, reply_limit, received_at, clock, deadline, received_on)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8::timestamptz, $9::jsonb, $10::date, $11::date) ON CONFLICT DO NOTHING
                 """, [event.subject, event.region, s("departmentCode"), s("itemCode"), s("caseSubject"), s("channel"), i("replyLimit"), event.time,
-                      try Self.json(clock), calendar.map { clock.deadline(calendar: $0).description }, day.description])
+                      try jsonText(clock), calendar.map { clock.deadline(calendar: $0).description }, day.description])
         case "ComplaintAnswered":
             try await db.execute("UPDATE interaction.complaints SET answered_at = $2::timestamptz, substantiated = $3 WHERE subject = $1",
                                  [event.subject, event.time, d["substantiated"]?.boolValue])
@@ -82,7 +82,7 @@ struct InteractionProjection {
             guard var clock = try await load(table, event.subject, on: db) else { return }
             change(&clock)
             try await db.execute("UPDATE interaction.\(table) SET clock = $2::jsonb, deadline = $3::date WHERE subject = $1",
-                                 [event.subject, try Self.json(clock), calendar.map { clock.deadline(calendar: $0).description }])
+                                 [event.subject, try jsonText(clock), calendar.map { clock.deadline(calendar: $0).description }])
         }
         func answered(_ table: String, _ event: CloudEvent, _ day: CivilDate, _ calendar: WorkingDayCalendar?) async throws {
             guard let clock = try await load(table, event.subject, on: db), let calendar else { return }
@@ -96,9 +96,5 @@ struct InteractionProjection {
         let rows = try await db.query("SELECT clock::text FROM interaction.\(table) WHERE subject = $1", [subject])
         guard let text = try rows.first?.decode(String?.self, at: 0) else { return nil }
         return try JSONDecoder().decode(InteractionClock.self, from: Data(text.utf8))
-    }
-
-    static func json<T: Encodable>(_ value: T) throws -> String {
-        String(decoding: try JSONEncoder().encode(value), as: UTF8.self)
     }
 }

@@ -172,14 +172,12 @@ public struct Supervisor: ReadModelHandler {
                 outcome: try r.decode(String?.self, at: 8).flatMap { CaseOutcome(rawValue: $0) },
                 yellowAlertID: try r.decode(String?.self, at: 12), redAlertID: try r.decode(String?.self, at: 9),
                 irregularityAlertIDs: try r.decode([String].self, at: 13), reviewCompleted: try r.decode(Bool.self, at: 14),
-                supplements: try r.decode(Int.self, at: 15),
+                stepsReported: try r.decode(Bool.self, at: 19), supplements: try r.decode(Int.self, at: 15),
                 urge: try r.decode(String?.self, at: 17).map { try JSONDecoder().decode(Urge.self, from: Data($0.utf8)) },
                 urgeMet: try r.decode(Bool.self, at: 18),
                 resolvedOn: try r.decode(String?.self, at: 16).flatMap { CivilDate($0) },
                 lastSequence: try r.decode(Int64.self, at: 10))
-            var watched = row
-            watched.stepsReported = try r.decode(Bool.self, at: 19)
-            rows[watched.subject] = watched
+            rows[row.subject] = row
         }
         return rows
     }

@@ -9,9 +9,7 @@ import Testing
 /// The efficiency metrics and the department ranking, checked against hand-computed values.
 @Suite("Metrics", .serialized, .timeLimit(.minutes(3)))
 struct MetricsTests {
-    static func event(_ subject: String, _ n: Int, _ name: String, _ time: String, _ data: JSONValue) -> SubmittedEvent {
-        Events.numbered(subject, n, name, time, data)
-    }
+    static let event = Events.numbered
 
     /// A case accepted on Monday 2025-03-03 with `limit` working days (statutory 20), concluded on `concluded`.
     static func concludedCase(_ number: String, limit: Int64, concluded: String, rating: Int64? = nil, rectified: Bool = false) -> [SubmittedEvent] {

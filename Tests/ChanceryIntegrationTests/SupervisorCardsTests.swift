@@ -12,9 +12,7 @@ import Testing
 /// wall clock (live); no duplicate or missing alert after a supervisor crash.
 @Suite("Supervisor cards", .serialized, .timeLimit(.minutes(5)))
 struct SupervisorCardsTests {
-    static func event(_ subject: String, _ n: Int, _ name: String, _ time: String, _ data: JSONValue) -> SubmittedEvent {
-        Events.numbered(subject, n, name, time, data)
-    }
+    static let event = Events.numbered
 
     static func opened(_ number: String, day: String, limit: Int64) -> [SubmittedEvent] {
         let s = "case/430424/\(number)"
