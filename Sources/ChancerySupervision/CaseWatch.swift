@@ -27,7 +27,7 @@ struct CaseWatch: Sendable {
     /// import) or an immediate case (即办件, no review by design) cannot skip the review step.
     var stepsReported = false
     var supplements = 0
-    /// The latest urge (督办) with a deadline, and whether the department acted in its window.
+    /// The latest urge (督办) — its own deadline or the policy's — and whether the department acted in its window.
     var urge: Urge?
     var urgeMet = false
     var resolvedOn: CivilDate?
@@ -130,10 +130,10 @@ struct CaseWatch: Sendable {
             stepsReported = true
             if d["step"]?.stringValue == CaseStep.review.rawValue { reviewCompleted = true }
         case "CaseUrged":
-            if let deadline = d["deadline"]?.stringValue.flatMap({ CivilDate($0) }) {
-                urge = Urge(urgedOn: day, deadline: deadline)
-                urgeMet = false
-            }
+            // An urge without its own deadline gets the policy's (``SupervisionPolicy/urgeLimit``).
+            urge = d["deadline"]?.stringValue.flatMap({ CivilDate($0) }).map { Urge(urgedOn: day, deadline: $0) }
+                ?? Urge(urgedOn: day, limit: policy.urgeLimit, calendar: calendar)
+            urgeMet = false
         case "CaseDecided":
             status = "decided"
             // Only a case that reports its steps and has a review step by design can skip it.

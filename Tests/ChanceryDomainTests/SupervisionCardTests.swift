@@ -118,6 +118,8 @@ struct SupervisionPolicyTests {
         let policy = try SupervisionPolicy.decode(Data("{}".utf8))
         #expect(policy == .standard)
         #expect(policy.yellowThreshold(itemCode: "x", caseType: .immediate) == YellowThreshold(fractionUsed: 0.8, daysLeft: 2))
+        #expect(policy.urgeLimit == WorkingDays(5))
+        #expect(try SupervisionPolicy.decode(Data(#"{"urgeLimit": 3}"#.utf8)).urgeLimit == WorkingDays(3))
     }
 
     @Test func roundTrip() throws {
@@ -133,6 +135,7 @@ struct SupervisionPolicyTests {
         #"{"items": {"x": {"yellow": {"daysLeft": -1}}}}"#,
         #"{"caseTypes": {"urgent": {}}}"#,
         #"{"default": {"stepLimits": {"review": 0}}}"#,
+        #"{"urgeLimit": 0}"#,
         #"{"default": "#,
     ])
     func malformedPoliciesAreRejected(text: String) {
@@ -203,6 +206,14 @@ struct StepIrregularityUrgeTests {
         #expect(!urge.isEscalated(on: day("2025-10-20"), actionDays: [day("2025-10-10")]))
         // and an action before the urge or after the deadline does not
         #expect(urge.isEscalated(on: day("2025-10-20"), actionDays: [day("2025-09-28"), day("2025-10-13")]))
+    }
+
+    @Test func urgeWithoutDeadlineGetsThePolicyLimitAcrossNationalDay() {
+        // given an urge on Monday 2025-09-29 naming no deadline, 5 working days:
+        // 09-30 (1), National Day 10-01…10-08 off, 10-09 (2), 10-10 (3), Saturday 10-11 adjusted (4), 10-13 (5)
+        let urge = Urge(urgedOn: day("2025-09-29"), limit: SupervisionPolicy.standard.urgeLimit, calendar: cn)
+        #expect(urge.deadline == day("2025-10-13"))
+        #expect(urge.escalationDate == day("2025-10-14"))
     }
 
     @Test func cardsAreOrdered() {

@@ -71,14 +71,16 @@ public struct SupervisionRule: Sendable, Hashable, Codable {
 /// {
 ///   "default":   {"yellow": {"fractionUsed": 0.8, "daysLeft": 2}},
 ///   "caseTypes": {"joint": {"yellow": {"daysLeft": 3}}},
-///   "items":     {"430424-XK-001": {"yellow": {"fractionUsed": 0.5}, "stepLimits": {"review": 2}}}
+///   "items":     {"430424-XK-001": {"yellow": {"fractionUsed": 0.5}, "stepLimits": {"review": 2}}},
+///   "urgeLimit": 5
 /// }
 /// ```
 ///
 /// Resolution, per field: the item's rule, else the case type's, else the default. The
 /// default's missing yellow threshold means ``YellowThreshold/standard`` (80 % used or two
 /// days left); missing step limits mean none. Red cards need no threshold: a passed limit, a
-/// passed step limit or an irregularity is always red.
+/// passed step limit or an irregularity is always red. `urgeLimit` (working days, default
+/// ``defaultUrgeLimit``) is the deadline of an urge (督办) that names none.
 public struct SupervisionPolicy: Sendable, Hashable, Codable {
     /// The rule for every case.
     public var defaultRule: SupervisionRule
@@ -86,14 +88,25 @@ public struct SupervisionPolicy: Sendable, Hashable, Codable {
     public var caseTypes: [CaseType: SupervisionRule]
     /// Overrides by item code (事项编码).
     public var items: [String: SupervisionRule]
+    /// Working days an urge (督办, CaseUrged / LetterUrged) without its own `deadline` gives the department:
+    /// the deadline is the `urgeLimit`-th working day after the urge day (``Urge/init(urgedOn:limit:calendar:)``).
+    public var urgeLimit: WorkingDays
 
-    public init(defaultRule: SupervisionRule = SupervisionRule(), caseTypes: [CaseType: SupervisionRule] = [:], items: [String: SupervisionRule] = [:]) {
+    /// Five working days: no national rule fixes the time to answer an urge; local supervision rules
+    /// commonly ask for feedback within three to five working days (督办件反馈), and the longer figure is the
+    /// default. Replace it with the region's own rule.
+    public static let defaultUrgeLimit = WorkingDays(5)
+
+    public init(defaultRule: SupervisionRule = SupervisionRule(), caseTypes: [CaseType: SupervisionRule] = [:], items: [String: SupervisionRule] = [:],
+                urgeLimit: WorkingDays = SupervisionPolicy.defaultUrgeLimit) {
         self.defaultRule = defaultRule
         self.caseTypes = caseTypes
         self.items = items
+        self.urgeLimit = urgeLimit
     }
 
-    /// The standard policy: yellow at 80 % used or two days left, no step limits.
+    /// The standard policy: yellow at 80 % used or two days left, no step limits, urges without a deadline
+    /// get five working days.
     public static let standard = SupervisionPolicy()
 
     /// The yellow threshold for a case of `itemCode` and `caseType`.
@@ -114,7 +127,7 @@ public struct SupervisionPolicy: Sendable, Hashable, Codable {
 
     // MARK: JSON
 
-    private enum CodingKeys: String, CodingKey { case defaultRule = "default", caseTypes, items }
+    private enum CodingKeys: String, CodingKey { case defaultRule = "default", caseTypes, items, urgeLimit }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -128,6 +141,7 @@ public struct SupervisionPolicy: Sendable, Hashable, Codable {
         }
         caseTypes = types
         items = try c.decodeIfPresent([String: SupervisionRule].self, forKey: .items) ?? [:]
+        urgeLimit = try c.decodeIfPresent(WorkingDays.self, forKey: .urgeLimit) ?? Self.defaultUrgeLimit
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -135,13 +149,15 @@ public struct SupervisionPolicy: Sendable, Hashable, Codable {
         try c.encode(defaultRule, forKey: .defaultRule)
         try c.encode(Dictionary(uniqueKeysWithValues: caseTypes.map { ($0.key.rawValue, $0.value) }), forKey: .caseTypes)
         try c.encode(items, forKey: .items)
+        try c.encode(urgeLimit, forKey: .urgeLimit)
     }
 
-    /// Parses and checks a policy file: `fractionUsed` in (0, 1], `daysLeft` ≥ 0, step limits ≥ 1.
+    /// Parses and checks a policy file: `fractionUsed` in (0, 1], `daysLeft` ≥ 0, step limits and `urgeLimit` ≥ 1.
     ///
     /// - Throws: ``ConfigurationError/malformed(_:)`` naming the offending rule.
     public static func decode(_ data: Data, origin: String = "supervision policy") throws(ConfigurationError) -> SupervisionPolicy {
         let policy = try ConfigurationError.decodeJSON(SupervisionPolicy.self, from: data, origin: origin)
+        if policy.urgeLimit.count < 1 { throw .malformed("\(origin): urgeLimit must be at least 1 working day, not \(policy.urgeLimit.count)") }
         var rules: [(String, SupervisionRule)] = [("default", policy.defaultRule)]
         rules += policy.caseTypes.map { ("caseTypes.\($0.key.rawValue)", $0.value) }
         rules += policy.items.map { ("items.\($0.key)", $0.value) }

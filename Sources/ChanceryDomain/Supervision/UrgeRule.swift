@@ -18,6 +18,14 @@ public struct Urge: Sendable, Hashable, Codable {
         self.deadline = deadline
     }
 
+    /// An urge that names no deadline: the department has `limit` working days after the urge day
+    /// (``SupervisionPolicy/urgeLimit``). Example (CN): urged Monday 2025-09-29 with 5 working days →
+    /// 09-30 (1), then National Day (10-01…10-08 off), 10-09 (2), 10-10 (3), Saturday 10-11 (4, an
+    /// adjusted working day), 10-13 (5) → deadline 2025-10-13.
+    public init(urgedOn: CivilDate, limit: WorkingDays, calendar: WorkingDayCalendar) {
+        self.init(urgedOn: urgedOn, deadline: calendar.date(addingWorkingDays: limit, after: urgedOn))
+    }
+
     /// The day on which a missed urge escalates: the day after ``deadline``.
     public var escalationDate: CivilDate { deadline.adding(days: 1) }
 
