@@ -138,10 +138,10 @@ public struct ReadModelProjector: ReadModelHandler {
             try await db.execute(
                 """
                 INSERT INTO supervision.alerts (subject, id, region, case_subject, department_code, item_code, card, deadline, raised_at,
-                                                alert_type, irregularity_kind)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8::date, $9::timestamptz, $10, $11) ON CONFLICT DO NOTHING
+                                                alert_type, irregularity_kind, step)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8::date, $9::timestamptz, $10, $11, $12) ON CONFLICT DO NOTHING
                 """, [event.subject, event.id, event.region, s("caseSubject"), s("departmentCode"), s("itemCode"), s("card"), s("deadline"), event.time,
-                      name, s("irregularityKind")])
+                      name, s("irregularityKind"), s("step")])
         case "AlertResolved":
             try await db.execute("UPDATE supervision.alerts SET resolved_at = $2::timestamptz, resolution = $3 WHERE subject = $1",
                                  [event.subject, event.time, s("resolution")])

@@ -163,9 +163,10 @@ public final class ChanceryNode: Sendable {
             services.append(ConsumerService(name: "inbound door", logger: logger) { try await door.run() })
         }
         if roles.contains(.supervisor), let gateway {
-            let supervisor = Supervisor(calendars: calendars, appender: gateway, policy: configuration.supervisionPolicy, logger: logger)
+            let supervisor = Supervisor(calendars: calendars, appender: gateway, policy: configuration.supervisionPolicy,
+                                        interactionLimits: configuration.interactionLimits, logger: logger)
             services.append(ConsumerService(name: "supervisor", logger: logger) {
-                ExactlyOnceConsumer(group: Supervisor.consumerGroup, topics: [topics.canonical(CanonicalTopic.approval)], kafka: kafka,
+                ExactlyOnceConsumer(group: Supervisor.consumerGroup, topics: Supervisor.topics(topics), kafka: kafka,
                                     database: database, handler: supervisor, assignment: assignment, logger: logger)
             })
             if let interval = configuration.liveSupervisionInterval {

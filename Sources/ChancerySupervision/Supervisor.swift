@@ -5,19 +5,25 @@ import ChanceryProjections
 import Foundation
 import Logging
 
-/// The supervision consumer (电子监察, DESIGN.md "supervisor"): keeps every case's clock in
-/// `supervision.case_clocks` (working days or calendar days, supplements and special procedures excluded,
-/// promised and statutory limits) and appends to `gov.supervision`:
+/// The supervision consumer (电子监察, DESIGN.md "supervisor") over `gov.approval`, `gov.disclosure` and
+/// `gov.interaction`. It keeps every case's clock in `supervision.case_clocks` (working days or calendar days,
+/// supplements and special procedures excluded, promised and statutory limits, step times, urges, the
+/// rectification of a bad rating) and every disclosure request's, letter's, consultation's and complaint's
+/// reply clock in `supervision.reply_clocks`, and appends to `gov.supervision`:
 ///
-/// - a yellow card (`DeadlineWarningRaised`) when a running case reaches the threshold of the
-///   ``SupervisionPolicy`` (by default 80 % of its promised limit used or two days left);
-/// - a red card (`DeadlineBreached`) when it passes its promised deadline unconcluded;
-/// - `IrregularityFlagged` for a refusal or disapproval without a reason, a decision without the review
-///   step, a second supplement request, and an urge (督办) not acted on by its deadline (it escalates);
-/// - `AlertResolved` for its yellow and red cards when the case concludes, is refused or withdrawn.
+/// - a yellow card (`DeadlineWarningRaised`) when a running case or an unanswered request, letter, consultation
+///   or complaint reaches the threshold of the ``SupervisionPolicy`` (by default 80 % of its limit used or two
+///   days left);
+/// - a red card (`DeadlineBreached`) when it passes its deadline, or when a case's handling step passes its own
+///   limit (`step`, ``StepLimits``);
+/// - `IrregularityFlagged` for a refusal or disapproval without a reason, a decision without the review step, a
+///   second supplement request, an urge (督办, CaseUrged or LetterUrged) not acted on by its deadline (it
+///   escalates), and a bad rating not rectified within its limit;
+/// - `AlertResolved` for the deadline and step cards when the case concludes, is refused or withdrawn, or the
+///   request, letter, consultation or complaint is answered.
 ///
-/// Time advances by event time: a case's own later event, or the supervisor's watermark — per region, the
-/// minimum over its partitions of the latest business time seen — passing a card's day. In live mode
+/// Time advances by event time: a stream's own later event, or the supervisor's watermark — per region, the
+/// minimum over its partitions of the latest business time seen — passing a stream's next due day. In live mode
 /// (``tick(now:on:)``, driven by a timer) the wall clock moves time too, so a case that simply sits goes
 /// yellow then red. Alerts have deterministic ids and contents (``SupervisionAlerts``, ``DeadlineAlerts``), so
 /// both modes, a replay and a restart give the same alerts and the gateway appends each once.
@@ -28,43 +34,64 @@ public struct Supervisor: ReadModelHandler {
     private let calendars: RegionCalendars
     private let appender: any EventAppender
     private let policy: SupervisionPolicy
+    private let limits: InteractionLimits
     private let logger: Logger
 
-    /// - Parameter policy: card thresholds per item and case type.
-    public init(calendars: RegionCalendars, appender: any EventAppender, policy: SupervisionPolicy = .standard, logger: Logger) {
+    /// - Parameters:
+    ///   - policy: card thresholds per item and case type, step limits, the urge limit.
+    ///   - interactionLimits: reply limits of letters, consultations and complaints that do not carry their own,
+    ///     and the rectification limit of a bad rating (working days).
+    public init(calendars: RegionCalendars, appender: any EventAppender, policy: SupervisionPolicy = .standard,
+                interactionLimits: InteractionLimits = .defaults, logger: Logger) {
         self.calendars = calendars
         self.appender = appender
         self.policy = policy
+        self.limits = interactionLimits
         self.logger = logger
     }
 
+    /// The topics the supervisor consumes: `gov.approval`, `gov.disclosure` and `gov.interaction` under `topics`' names.
+    public static func topics(_ topics: TopicNames) -> [String] {
+        [CanonicalTopic.approval, CanonicalTopic.disclosure, CanonicalTopic.interaction].map(topics.canonical)
+    }
+
     public func apply(_ events: [ConsumedEvent], on db: PostgresConnection) async throws {
-        let caseEvents = events.filter { $0.event.type.hasPrefix("gov.approval.case.") }
-        var rows = try await load(Set(caseEvents.map(\.event.subject)), on: db)
+        let upcast = events.map { ($0, UpcasterRegistry.standard.upcast($0.event)) }
+        let subjects = Set(upcast.map(\.1.subject))
+        var cases = try await loadCases(subjects.filter { $0.hasPrefix("case/") }, on: db)
+        var replies = try await loadReplies(subjects.filter { !$0.hasPrefix("case/") }, on: db)
         var alerts: [CloudEvent] = []
         var latest: [String: (region: String, topic: String, partition: Int32, time: RFC3339Timestamp)] = [:]
         var touched: Set<String> = []
 
-        for consumed in events {
-            let event = UpcasterRegistry.standard.upcast(consumed.event)
+        for (consumed, event) in upcast {
             guard let instant = try? RFC3339Timestamp(parsing: event.time) else { continue }
             let key = "\(event.region)#\(consumed.topic)#\(consumed.partition)"
             if latest[key].map({ $0.time < instant }) ?? true { latest[key] = (event.region, consumed.topic, consumed.partition, instant) }
-            guard event.type.hasPrefix("gov.approval.case."), let name = EventCatalog.eventType(event.type)?.name,
-                  let calendar = calendars.calendar(for: event.region) else { continue }
+            guard let name = EventCatalog.eventType(event.type)?.name, let calendar = calendars.calendar(for: event.region) else { continue }
             let day = calendar.civilDate(of: instant)
-            if var row = rows[event.subject] {
-                alerts += row.observe(event, name: name, day: day, calendar: calendar, policy: policy)
-                rows[event.subject] = row
-            } else if name == "CaseSubmitted" {
-                rows[event.subject] = CaseWatch(
-                    subject: event.subject, region: event.region,
-                    departmentCode: event.data["departmentCode"]?.stringValue ?? "", itemCode: event.data["itemCode"]?.stringValue ?? "",
-                    status: "submitted", lastSequence: event.sequence ?? 0)
-            }
+            if event.type.hasPrefix("gov.approval.case.") {
+                if var watch = cases[event.subject] {
+                    alerts += watch.observe(event, name: name, day: day, calendar: calendar, policy: policy, limits: limits)
+                    cases[event.subject] = watch
+                } else if name == "CaseSubmitted" {
+                    cases[event.subject] = CaseWatch(
+                        subject: event.subject, region: event.region,
+                        departmentCode: event.data["departmentCode"]?.stringValue ?? "", itemCode: event.data["itemCode"]?.stringValue ?? "",
+                        status: "submitted", lastSequence: event.sequence ?? 0)
+                } else { continue }
+            } else if var watch = replies[event.subject] {
+                alerts += watch.observe(event, name: name, day: day, calendar: calendar, policy: policy)
+                replies[event.subject] = watch
+            } else if let watch = ReplyWatch(opening: event, name: name, day: day, limits: limits) {
+                replies[event.subject] = watch
+            } else { continue }
             touched.insert(event.subject)
         }
-        for subject in touched { if let row = rows[subject] { try await save(row, on: db) } }
+        for subject in touched {
+            if let watch = cases[subject] { try await save(watch, on: db) }
+            if let watch = replies[subject] { try await save(watch, on: db) }
+        }
 
         for (_, w) in latest {
             try await db.execute(
@@ -74,18 +101,17 @@ public struct Supervisor: ReadModelHandler {
                 DO UPDATE SET event_time = greatest(supervision.watermarks.event_time, EXCLUDED.event_time)
                 """, [Supervisor.consumerGroup, w.region, w.topic, w.partition, w.time.description])
         }
-        alerts += try await dueCards(now: nil, excluding: Set(alerts.map(\.id)), on: db)
         try await raise(alerts, on: db)
+        try await raiseDue(now: nil, on: db)
     }
 
-    /// Live mode: raises the cards due by the wall clock `now` (or by the region's watermark, if later) in every
-    /// region with running cases. Safe beside the consumer: the same alert gets the same id from both.
+    /// Live mode: raises the alerts due by the wall clock `now` (or by the region's watermark, if later) in every
+    /// region with watched streams. Safe beside the consumer: the same alert gets the same id from both.
     public func tick(now: Date, on db: PostgresConnection) async throws {
-        let alerts = try await dueCards(now: now, excluding: [], on: db)
-        try await raise(alerts, on: db)
+        try await raiseDue(now: now, on: db)
     }
 
-    /// Appends `alerts` (one refused alert must not hold back the others) and records them on their cases.
+    /// Appends `alerts` (one refused alert must not hold back the others).
     private func raise(_ alerts: [CloudEvent], on db: PostgresConnection) async throws {
         guard !alerts.isEmpty else { return }
         do {
@@ -97,31 +123,22 @@ public struct Supervisor: ReadModelHandler {
                 }
             }
         }
-        for alert in alerts {
-            guard let caseSubject = alert.data["caseSubject"]?.stringValue else { continue }
-            let column = switch alert.type {
-            case "gov.supervision.alert.deadline.warning.raised": "yellow_alert_id = $2"
-            case "gov.supervision.alert.deadline.breached": "red_alert_id = $2"
-            default: "irregularity_alert_ids = CASE WHEN $2 = ANY(irregularity_alert_ids) THEN irregularity_alert_ids ELSE irregularity_alert_ids || $2 END"
-            }
-            try await db.execute("UPDATE supervision.case_clocks SET \(column) WHERE subject = $1", [caseSubject, alert.id])
-        }
         let counts = Dictionary(grouping: alerts, by: { EventCatalog.eventType($0.type)?.name ?? $0.type }).mapValues(\.count)
         logger.info("alerts appended", metadata: counts.mapValues { "\($0)" })
     }
 
-    /// Cards due for running cases whose yellow day or deadline their region's time has passed. A region's
-    /// time is its watermark — the minimum, over the partitions carrying its events, of the latest business
-    /// time seen, so a partition read ahead of the others cannot make a case on a slower one look late — or,
-    /// in live mode, `now` when later.
-    private func dueCards(now: Date?, excluding raised: Set<String>, on db: PostgresConnection) async throws -> [CloudEvent] {
+    /// Raises the alerts of the streams whose next due day their region's time has reached, and saves them with
+    /// their next due day. A region's time is its watermark — the minimum, over the partitions carrying its
+    /// events, of the latest business time seen, so a partition read ahead of the others cannot make a stream on
+    /// a slower one look late — or, in live mode, `now` when later.
+    private func raiseDue(now: Date?, on db: PostgresConnection) async throws {
         let marks = try await db.query(
             """
             SELECT r.region, (SELECT to_char(min(event_time) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
                               FROM supervision.watermarks w WHERE w.consumer_group = $1 AND w.region = r.region)
-            FROM (SELECT DISTINCT region FROM supervision.case_clocks WHERE concluded_on IS NULL) r ORDER BY r.region
+            FROM (SELECT region FROM supervision.case_clocks WHERE next_due_on IS NOT NULL
+                  UNION SELECT region FROM supervision.reply_clocks WHERE next_due_on IS NOT NULL) r ORDER BY r.region
             """, [Supervisor.consumerGroup])
-        var alerts: [CloudEvent] = []
         for mark in marks {
             let region = try mark.decode(String.self, at: 0)
             guard let calendar = calendars.calendar(for: region) else { continue }
@@ -131,52 +148,60 @@ public struct Supervisor: ReadModelHandler {
                 if today.map({ wall > $0 }) ?? true { today = wall }
             }
             guard let today else { continue }
-            let rows = try await db.query(
-                """
-                SELECT subject FROM supervision.case_clocks
-                WHERE region = $1 AND concluded_on IS NULL AND status = ANY($3)
-                  AND ((red_alert_id IS NULL AND (deadline < $2::date OR (yellow_alert_id IS NULL AND yellow_on <= $2::date)))
-                       OR (urge IS NOT NULL AND NOT urge_met AND (urge ->> 'deadline')::date < $2::date
-                           AND NOT ('irregularity/urge-missed/' || subject) = ANY(irregularity_alert_ids)))
-                ORDER BY subject
-                """, [region, today.description, Array(CaseWatch.running).sorted()])
-            let subjects = try rows.map { try $0.decode(String.self, at: 0) }
-            let loaded = try await load(Set(subjects), on: db)
-            for subject in subjects {
-                guard let row = loaded[subject] else { continue }
-                alerts += row.dueCards(on: today, calendar: calendar, policy: policy).filter { !raised.contains($0.id) }
+            func due(_ table: String) async throws -> Set<String> {
+                let rows = try await db.query(
+                    "SELECT subject FROM supervision.\(table) WHERE region = $1 AND next_due_on <= $2::date", [region, today.description])
+                return Set(try rows.map { try $0.decode(String.self, at: 0) })
             }
+            var alerts: [CloudEvent] = []
+            var dueCases = try await loadCases(try await due("case_clocks"), on: db)
+            var dueReplies = try await loadReplies(try await due("reply_clocks"), on: db)
+            for subject in dueCases.keys.sorted() {
+                let raised = dueCases[subject]!.dueAlerts(on: today, calendar: calendar, policy: policy)
+                dueCases[subject]!.record(raised)
+                alerts += raised
+            }
+            for subject in dueReplies.keys.sorted() {
+                let raised = dueReplies[subject]!.dueAlerts(on: today, calendar: calendar, policy: policy)
+                dueReplies[subject]!.record(raised)
+                alerts += raised
+            }
+            try await raise(alerts, on: db)
+            for watch in dueCases.values { try await save(watch, on: db) }
+            for watch in dueReplies.values { try await save(watch, on: db) }
         }
-        return alerts
     }
 
-    private func load(_ subjects: Set<String>, on db: PostgresConnection) async throws -> [String: CaseWatch] {
+    private func loadCases(_ subjects: Set<String>, on db: PostgresConnection) async throws -> [String: CaseWatch] {
         guard !subjects.isEmpty else { return [:] }
         let result = try await db.query(
             """
             SELECT subject, region, department_code, item_code, status, clock::text, concluded_on::text, working_days_used, outcome,
                    red_alert_id, last_sequence, case_type, yellow_alert_id, irregularity_alert_ids, review_completed, supplements, resolved_on::text,
-                   urge::text, urge_met, steps_reported
+                   urge::text, urge_met, steps_reported, steps_completed::text, step_alert_ids, rectification::text, rectified_on::text
             FROM supervision.case_clocks WHERE subject = ANY($1)
             """, [Array(subjects)])
         var rows: [String: CaseWatch] = [:]
         for r in result {
-            let clock = try r.decode(String?.self, at: 5).map { try JSONDecoder().decode(CaseClock.self, from: Data($0.utf8)) }
-            let row = CaseWatch(
+            var row = CaseWatch(
                 subject: try r.decode(String.self, at: 0), region: try r.decode(String.self, at: 1),
                 departmentCode: try r.decode(String.self, at: 2), itemCode: try r.decode(String.self, at: 3),
                 caseType: try r.decode(String?.self, at: 11).flatMap(CaseType.init(rawValue:)),
-                status: try r.decode(String.self, at: 4), clock: clock,
+                status: try r.decode(String.self, at: 4), clock: try decodeJSON(CaseClock.self, try r.decode(String?.self, at: 5)),
                 concludedOn: try r.decode(String?.self, at: 6).flatMap { CivilDate($0) },
                 used: try r.decode(Int?.self, at: 7),
                 outcome: try r.decode(String?.self, at: 8).flatMap { CaseOutcome(rawValue: $0) },
                 yellowAlertID: try r.decode(String?.self, at: 12), redAlertID: try r.decode(String?.self, at: 9),
                 irregularityAlertIDs: try r.decode([String].self, at: 13), reviewCompleted: try r.decode(Bool.self, at: 14),
                 stepsReported: try r.decode(Bool.self, at: 19), supplements: try r.decode(Int.self, at: 15),
-                urge: try r.decode(String?.self, at: 17).map { try JSONDecoder().decode(Urge.self, from: Data($0.utf8)) },
+                urge: try decodeJSON(Urge.self, try r.decode(String?.self, at: 17)),
                 urgeMet: try r.decode(Bool.self, at: 18),
                 resolvedOn: try r.decode(String?.self, at: 16).flatMap { CivilDate($0) },
                 lastSequence: try r.decode(Int64.self, at: 10))
+            row.stepsCompleted = try decodeJSON([String: CivilDate].self, try r.decode(String.self, at: 20)) ?? [:]
+            row.stepAlertIDs = try r.decode([String].self, at: 21)
+            row.rectification = try decodeJSON(InteractionClock.self, try r.decode(String?.self, at: 22))
+            row.rectifiedOn = try r.decode(String?.self, at: 23).flatMap { CivilDate($0) }
             rows[row.subject] = row
         }
         return rows
@@ -184,7 +209,6 @@ public struct Supervisor: ReadModelHandler {
 
     private func save(_ row: CaseWatch, on db: PostgresConnection) async throws {
         let calendar = calendars.calendar(for: row.region)
-        let clockJSON = try row.clock.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
         let deadline = calendar.flatMap { c in row.clock.flatMap { $0.deadline(.promised, calendar: c)?.description } }
         let statutory = calendar.flatMap { c in row.clock.flatMap { $0.deadline(.statutory, calendar: c)?.description } }
         let yellowOn = calendar.flatMap { c in
@@ -195,23 +219,72 @@ public struct Supervisor: ReadModelHandler {
             INSERT INTO supervision.case_clocks (subject, region, department_code, item_code, status, accepted_on, promised_limit, clock,
                                                  deadline, concluded_on, working_days_used, outcome, red_alert_id, last_sequence, case_type,
                                                  statutory_deadline, yellow_on, yellow_alert_id, irregularity_alert_ids, review_completed,
-                                                 supplements, resolved_on, urge, urge_met, steps_reported)
+                                                 supplements, resolved_on, urge, urge_met, steps_reported, steps_completed, step_alert_ids,
+                                                 rectification, rectified_on, next_due_on)
             VALUES ($1, $2, $3, $4, $5, $6::date, $7, $8::jsonb, $9::date, $10::date, $11, $12, $13, $14, $15, $16::date, $17::date, $18, $19,
-                    $20, $21, $22::date, $23::jsonb, $24, $25)
+                    $20, $21, $22::date, $23::jsonb, $24, $25, $26::jsonb, $27, $28::jsonb, $29::date, $30::date)
             ON CONFLICT (subject) DO UPDATE SET status = EXCLUDED.status, accepted_on = EXCLUDED.accepted_on,
                 promised_limit = EXCLUDED.promised_limit, clock = EXCLUDED.clock, deadline = EXCLUDED.deadline,
                 concluded_on = EXCLUDED.concluded_on, working_days_used = EXCLUDED.working_days_used, outcome = EXCLUDED.outcome,
-                red_alert_id = coalesce(supervision.case_clocks.red_alert_id, EXCLUDED.red_alert_id), last_sequence = EXCLUDED.last_sequence,
+                red_alert_id = EXCLUDED.red_alert_id, last_sequence = EXCLUDED.last_sequence,
                 case_type = EXCLUDED.case_type, statutory_deadline = EXCLUDED.statutory_deadline, yellow_on = EXCLUDED.yellow_on,
-                yellow_alert_id = coalesce(supervision.case_clocks.yellow_alert_id, EXCLUDED.yellow_alert_id),
-                irregularity_alert_ids = EXCLUDED.irregularity_alert_ids, review_completed = EXCLUDED.review_completed,
-                supplements = EXCLUDED.supplements, resolved_on = EXCLUDED.resolved_on, urge = EXCLUDED.urge, urge_met = EXCLUDED.urge_met,
-                steps_reported = EXCLUDED.steps_reported
+                yellow_alert_id = EXCLUDED.yellow_alert_id, irregularity_alert_ids = EXCLUDED.irregularity_alert_ids,
+                review_completed = EXCLUDED.review_completed, supplements = EXCLUDED.supplements, resolved_on = EXCLUDED.resolved_on,
+                urge = EXCLUDED.urge, urge_met = EXCLUDED.urge_met, steps_reported = EXCLUDED.steps_reported,
+                steps_completed = EXCLUDED.steps_completed, step_alert_ids = EXCLUDED.step_alert_ids, rectification = EXCLUDED.rectification,
+                rectified_on = EXCLUDED.rectified_on, next_due_on = EXCLUDED.next_due_on
             """,
             [row.subject, row.region, row.departmentCode, row.itemCode, row.status, row.clock?.acceptedOn.description,
-             row.clock.map { Int64($0.promisedLimit.count) }, clockJSON, deadline, row.concludedOn?.description,
+             row.clock.map { Int64($0.promisedLimit.count) }, try row.clock.map(jsonText), deadline, row.concludedOn?.description,
              row.used.map { Int64($0) }, row.outcome?.rawValue, row.redAlertID, row.lastSequence, row.caseType?.rawValue,
              statutory, yellowOn, row.yellowAlertID, row.irregularityAlertIDs, row.reviewCompleted, Int64(row.supplements),
-             row.resolvedOn?.description, try row.urge.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }, row.urgeMet, row.stepsReported])
+             row.resolvedOn?.description, try row.urge.map(jsonText), row.urgeMet, row.stepsReported,
+             try jsonText(row.stepsCompleted), row.stepAlertIDs, try row.rectification.map(jsonText), row.rectifiedOn?.description,
+             calendar.flatMap { row.nextDueDate(calendar: $0, policy: policy)?.description }])
+    }
+
+    private func loadReplies(_ subjects: Set<String>, on db: PostgresConnection) async throws -> [String: ReplyWatch] {
+        guard !subjects.isEmpty else { return [:] }
+        let result = try await db.query(
+            """
+            SELECT subject, region, kind, department_code, mailbox, item_code, clock::text, answered_on::text, yellow_alert_id, red_alert_id,
+                   urge::text, urge_met, irregularity_alert_ids, last_sequence
+            FROM supervision.reply_clocks WHERE subject = ANY($1)
+            """, [Array(subjects)])
+        var rows: [String: ReplyWatch] = [:]
+        for r in result {
+            guard let clock = try decodeJSON(ReplyClock.self, try r.decode(String.self, at: 6)) else { continue }
+            let row = ReplyWatch(
+                subject: try r.decode(String.self, at: 0), region: try r.decode(String.self, at: 1), kind: try r.decode(String.self, at: 2),
+                departmentCode: try r.decode(String.self, at: 3), mailbox: try r.decode(String?.self, at: 4), itemCode: try r.decode(String?.self, at: 5),
+                clock: clock, answeredOn: try r.decode(String?.self, at: 7).flatMap { CivilDate($0) },
+                yellowAlertID: try r.decode(String?.self, at: 8), redAlertID: try r.decode(String?.self, at: 9),
+                urge: try decodeJSON(Urge.self, try r.decode(String?.self, at: 10)), urgeMet: try r.decode(Bool.self, at: 11),
+                irregularityAlertIDs: try r.decode([String].self, at: 12), lastSequence: try r.decode(Int64.self, at: 13))
+            rows[row.subject] = row
+        }
+        return rows
+    }
+
+    private func save(_ row: ReplyWatch, on db: PostgresConnection) async throws {
+        let calendar = calendars.calendar(for: row.region)
+        try await db.execute(
+            """
+            INSERT INTO supervision.reply_clocks (subject, region, kind, department_code, mailbox, item_code, clock, deadline, answered_on,
+                                                  yellow_alert_id, red_alert_id, urge, urge_met, irregularity_alert_ids, next_due_on, last_sequence)
+            VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::date, $9::date, $10, $11, $12::jsonb, $13, $14, $15::date, $16)
+            ON CONFLICT (subject) DO UPDATE SET department_code = EXCLUDED.department_code, clock = EXCLUDED.clock, deadline = EXCLUDED.deadline,
+                answered_on = EXCLUDED.answered_on, yellow_alert_id = EXCLUDED.yellow_alert_id, red_alert_id = EXCLUDED.red_alert_id,
+                urge = EXCLUDED.urge, urge_met = EXCLUDED.urge_met, irregularity_alert_ids = EXCLUDED.irregularity_alert_ids,
+                next_due_on = EXCLUDED.next_due_on, last_sequence = EXCLUDED.last_sequence
+            """,
+            [row.subject, row.region, row.kind, row.departmentCode, row.mailbox, row.itemCode, try jsonText(row.clock),
+             calendar.flatMap { row.clock.deadline(calendar: $0)?.description }, row.answeredOn?.description, row.yellowAlertID, row.redAlertID,
+             try row.urge.map(jsonText), row.urgeMet, row.irregularityAlertIDs,
+             calendar.flatMap { row.nextDueDate(calendar: $0, policy: policy)?.description }, row.lastSequence])
+    }
+
+    private func decodeJSON<T: Decodable>(_ type: T.Type, _ text: String?) throws -> T? {
+        try text.map { try JSONDecoder().decode(T.self, from: Data($0.utf8)) }
     }
 }

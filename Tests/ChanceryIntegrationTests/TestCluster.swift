@@ -126,7 +126,7 @@ final class TestCluster: Sendable {
     }
 
     func supervisor(batchSize: Int = 2000, fault: (@Sendable (ExactlyOnceConsumer.Stage, [ConsumedEvent]) throws -> Void)? = nil) -> ExactlyOnceConsumer {
-        ExactlyOnceConsumer(group: Supervisor.consumerGroup, topics: [node.topics.canonical(CanonicalTopic.approval)],
+        ExactlyOnceConsumer(group: Supervisor.consumerGroup, topics: Supervisor.topics(node.topics),
                             kafka: KafkaConfiguration(bootstrapServers: node.bootstrapServers), database: node.database,
                             handler: Supervisor(calendars: calendars, appender: gateway, logger: logger), assignment: .all, logger: logger,
                             batchSize: batchSize, faultInjector: fault)

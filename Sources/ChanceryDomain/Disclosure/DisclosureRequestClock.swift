@@ -154,6 +154,11 @@ public struct DisclosureRequestClock: Sendable, Hashable, Codable {
         count(calendar).date(reaching: limit.count + 1, DayCounting(unit: .workingDays, calendar: calendar))
     }
 
+    /// The first day on which `used` working days have been used; `nil` while the clock is stopped short of it.
+    public func date(reaching used: Int, calendar: WorkingDayCalendar) -> CivilDate? {
+        count(calendar).date(reaching: used, DayCounting(unit: .workingDays, calendar: calendar))
+    }
+
     /// Whether an unanswered request is overdue (逾期未答复) on `date`: more working days used than ``limit``.
     public func isOverdue(on date: CivilDate, calendar: WorkingDayCalendar) -> Bool {
         workingDaysUsed(through: date, calendar: calendar) > limit

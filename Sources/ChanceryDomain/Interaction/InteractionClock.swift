@@ -56,6 +56,11 @@ public struct InteractionClock: Sendable, Hashable, Codable {
         calendar.date(addingWorkingDays: totalLimit, after: startedOn)
     }
 
+    /// The first day on which `used` working days have been used (``startedOn`` itself for 0 or less).
+    public func date(reaching used: Int, calendar: WorkingDayCalendar) -> CivilDate {
+        used <= 0 ? startedOn : calendar.date(addingWorkingDays: WorkingDays(used), after: startedOn)
+    }
+
     /// The first day on which it is overdue if unanswered.
     public func firstOverdueDate(calendar: WorkingDayCalendar) -> CivilDate {
         totalLimit.count == 0 ? startedOn.adding(days: 1) : calendar.date(addingWorkingDays: totalLimit + WorkingDays(1), after: startedOn)

@@ -38,14 +38,27 @@ public struct UpcasterRegistry: Sendable {
     ///
     /// - `gov.approval.case.accepted` 1 → 2: adds `promisedLimitUnit`; version 1 counted the promised limit
     ///   in working days (工作日), so the upcaster sets `"working-days"`.
+    /// - `gov.supervision.alert.deadline.warning.raised` and `gov.supervision.alert.deadline.breached` 1 → 2:
+    ///   version 2 watches any stream (disclosure requests, letters, consultations, complaints; `itemCode`
+    ///   optional), adds `limitUnit` and, on a red card, `step`; version 1 cards were on cases with limits in
+    ///   working days, so the upcaster sets `"limitUnit": "working-days"`.
     public static let standard = UpcasterRegistry([
-        Upcaster(type: "gov.approval.case.accepted", fromVersion: 1,
-                 change: "adds promisedLimitUnit; version 1 limits are in working days") { data in
-            guard case .object(var o) = data else { return data }
-            if o["promisedLimitUnit"] == nil { o["promisedLimitUnit"] = .string("working-days") }
-            return .object(o)
-        },
+        adding("promisedLimitUnit", "working-days", to: "gov.approval.case.accepted",
+               change: "adds promisedLimitUnit; version 1 limits are in working days"),
+        adding("limitUnit", "working-days", to: "gov.supervision.alert.deadline.warning.raised",
+               change: "any supervised stream, itemCode optional, adds limitUnit; version 1 cards counted working days"),
+        adding("limitUnit", "working-days", to: "gov.supervision.alert.deadline.breached",
+               change: "any supervised stream, itemCode optional, adds limitUnit and step; version 1 cards counted working days"),
     ])
+
+    /// The 1 → 2 upcaster of `type` that sets the new field `field` to `value` where it is missing.
+    private static func adding(_ field: String, _ value: String, to type: String, change: String) -> Upcaster {
+        Upcaster(type: type, fromVersion: 1, change: change) { data in
+            guard case .object(var o) = data else { return data }
+            if o[field] == nil { o[field] = .string(value) }
+            return .object(o)
+        }
+    }
 
     /// The upcasters of `type`, by the version they read.
     public func upcasters(of type: String) -> [Int: Upcaster] { steps[type] ?? [:] }

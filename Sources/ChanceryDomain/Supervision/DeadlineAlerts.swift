@@ -1,37 +1,43 @@
 import Foundation
 
-/// The red card for a case that passed its deadline unconcluded (GLOSSARY.md: red card 红牌, overdue 超期).
+/// The red card (GLOSSARY.md: red card 红牌, overdue 超期) for a supervised stream — a case, disclosure request,
+/// letter, consultation or complaint — that passed its deadline unanswered, or for a case's handling step that
+/// passed its own limit (``StepCards``).
 ///
-/// The alert is a pure function of the case and its deadline, so every replay and every restart produces
-/// the same event: id `red/<case subject>`, subject `alert/<region>/<case number>-red`, time the start of
-/// the first day after the deadline in the region's time zone.
+/// The alert is a pure function of the stream and its deadline, so every replay and every restart produces
+/// the same event: id `red/<subject>` (a step's: `step/<step>/<subject>`), stream as in ``SupervisionAlerts``,
+/// time the start of the first overdue day in the region's time zone.
 public enum DeadlineAlerts {
     /// The `source` of alerts raised by the supervisor.
     public static let source = "/chancery/supervisor"
 
-    /// The DeadlineBreached event for `caseSubject`.
+    /// The DeadlineBreached event for `caseSubject` (any supervised stream).
     ///
     /// - Parameters:
-    ///   - limit: the promised limit in working days.
+    ///   - itemCode: the item of a case, consultation or complaint; `nil` for a request or letter.
+    ///   - limit: the limit counted, in `unit` (for a step, the step's own limit in working days).
+    ///   - step: the handling step that passed its own limit; `nil` for the stream's own deadline.
     ///   - calendar: the region's working-day calendar (its zone gives the alert's time).
     ///   - overdueOn: the first overdue day when the caller knows it (``CaseClock/firstOverdueDate(_:calendar:)``,
     ///     right for limits in calendar days too); by default the working day after `deadline`.
     public static func breach(
-        caseSubject: String, region: String, departmentCode: String, itemCode: String,
-        deadline: CivilDate, limit: WorkingDays, calendar: WorkingDayCalendar, overdueOn: CivilDate? = nil
+        caseSubject subject: String, region: String, departmentCode: String, itemCode: String?,
+        deadline: CivilDate, limit: WorkingDays, unit: LimitUnit = .workingDays, step: CaseStep? = nil,
+        calendar: WorkingDayCalendar, overdueOn: CivilDate? = nil
     ) -> CloudEvent {
         let overdueDay = overdueOn ?? (limit.count == 0 ? deadline.adding(days: 1) : calendar.date(addingWorkingDays: WorkingDays(1), after: deadline))
-        let stream = StreamID(caseSubject)
-        let number = stream?.number ?? caseSubject
         let type = EventCatalog.named("DeadlineBreached")
+        var data: [String: JSONValue] = [
+            "caseSubject": .string(subject), "departmentCode": .string(departmentCode),
+            "deadline": .string(deadline.description), "limit": .integer(Int64(limit.count)), "limitUnit": .string(unit.rawValue), "card": "red",
+        ]
+        if let itemCode { data["itemCode"] = .string(itemCode) }
+        if let step { data["step"] = .string(step.rawValue) }
+        let id = step.map { "step/\($0.rawValue)/\(subject)" } ?? "red/\(subject)"
         return CloudEvent(
-            id: "red/\(caseSubject)", source: source, type: type.type, subject: "alert/\(region)/\(number)-red",
+            id: id, source: source, type: type.type, subject: SupervisionAlerts.subject(ofAlertID: id, region: region) ?? "alert/\(region)/\(subject)",
             time: startOfDay(overdueDay, timeZoneIdentifier: calendar.timeZoneIdentifier), region: region,
-            data: [
-                "caseSubject": .string(caseSubject), "departmentCode": .string(departmentCode), "itemCode": .string(itemCode),
-                "deadline": .string(deadline.description), "limit": .integer(Int64(limit.count)), "card": "red",
-            ],
-            dataschema: type.dataschema())
+            data: .object(data), dataschema: type.dataschema())
     }
 
     /// `YYYY-MM-DDT00:00:00±hh:mm` for midnight starting `day` in the zone (IANA identifier; UTC when unknown).

@@ -36,6 +36,15 @@ public enum DeadlineCards {
         return clock.date(reaching: k, limit, calendar: calendar)
     }
 
+    /// The first date on which the yellow card is due for any clock counting toward `limit` (a disclosure
+    /// request's or an interaction's reply limit, in working days): the day `reaching` gives for the used count
+    /// the threshold asks for (see the type's rules); `nil` when the threshold has no condition, the limit is 0,
+    /// or the clock is stopped short of it.
+    public static func yellowDate(limit: Int, threshold: YellowThreshold, reaching: (Int) -> CivilDate?) -> CivilDate? {
+        guard limit > 0, let k = yellowCount(limit: limit, threshold: threshold) else { return nil }
+        return reaching(k)
+    }
+
     /// The date after `date` on which a more severe card falls due, if nothing changes:
     /// the yellow date while no card is due, the first overdue day while yellow; `nil` once red,
     /// or while an open pause holds the count (call again when it resumes).

@@ -11,9 +11,13 @@ public enum Irregularity: String, Sendable, Hashable, Codable, CaseIterable {
     /// A second SupplementRequested: materials must be asked for all at once (一次性告知,
     /// 行政许可法 第三十二条第一款第四项). Yellow.
     case repeatedSupplement = "repeated-supplement"
-    /// An urge (督办, CaseUrged) whose deadline passed without the department acting on the case (``Urge``): the
+    /// An urge (督办, CaseUrged or LetterUrged) whose deadline passed without the department acting (``Urge``): the
     /// urge escalates. Red.
     case urgeMissed = "urge-missed"
+    /// A bad rating (差评, levels 4 and 5 of CaseRated) not rectified (BadRatingRectified) within the
+    /// rectification limit (``InteractionLimits/rectification``; 国办发〔2019〕51号 leaves the time to local
+    /// rules). Red.
+    case unrectifiedBadRating = "unrectified-bad-rating"
 
     /// The `irregularityKind` of IrregularityFlagged (its schema's enum).
     public var alertKind: String {
@@ -22,6 +26,7 @@ public enum Irregularity: String, Sendable, Hashable, Codable, CaseIterable {
         case .decisionWithoutReview: "skipped-step"
         case .repeatedSupplement: "repeated-supplement"
         case .urgeMissed: "other"
+        case .unrectifiedBadRating: "unrectified-bad-rating"
         }
     }
 

@@ -27,6 +27,13 @@ public enum StepCards {
         workingDaysUsed(clock: clock, startedOn: startedOn, completedOn: completedOn, through: date, calendar: calendar) > limit
     }
 
+    /// The last day of the step's `limit`: the day its count reaches the limit; `nil` while an open pause
+    /// holds the count short of it.
+    public static func deadline(limit: WorkingDays, clock: CaseClock, startedOn: CivilDate, calendar: WorkingDayCalendar) -> CivilDate? {
+        let before = clock.workingDaysUsed(through: startedOn, calendar: calendar).count
+        return clock.count.date(reaching: before + max(0, limit.count), DayCounting(unit: .workingDays, calendar: calendar))
+    }
+
     /// The first day on which an uncompleted step is over its `limit`; `nil` while an open
     /// pause holds the count short of it.
     public static func firstOverdueDate(

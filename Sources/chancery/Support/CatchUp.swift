@@ -4,15 +4,17 @@ import ChancerySupervision
 import Foundation
 
 /// Waits until the read models reflect what the gateway answered: every stream's head in
-/// `approval.stream_heads` has reached the answered sequence, the supervisor has seen every case
-/// stream, and every red card raised has been projected.
+/// `approval.stream_heads` has reached the answered sequence, the supervisor has seen every stream it
+/// watches (cases, disclosure requests, letters, consultations, complaints), and every yellow and red card
+/// it raised has been projected.
 enum CatchUp {
     /// - Parameter timeout: seconds to wait at most.
     /// - Throws: `CatchUpTimeout` when the read models are still behind after `timeout`.
     static func wait(for heads: [String: Int64], database: PostgresClient, timeout: Double = 600) async throws {
         let streams = Array(heads.keys)
         let sequences = streams.map { heads[$0]! }
-        let caseStreams = streams.filter { $0.hasPrefix("case/") }
+        let watched = ["case/", "request/", "letter/", "consultation/", "complaint/"]
+        let watchedStreams = streams.filter { s in watched.contains { s.hasPrefix($0) } }
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             let projected = try await database.query(
@@ -24,16 +26,17 @@ enum CatchUp {
                 """
                 SELECT count(*) FROM projection.stream_positions p JOIN unnest($1::text[]) AS a(stream)
                 ON p.stream = a.stream AND p.consumer_group = $2
-                """, [caseStreams, Supervisor.consumerGroup])
+                """, [watchedStreams, Supervisor.consumerGroup])
             let alerts = try await database.query(
                 """
-                SELECT (SELECT count(red_alert_id) + count(yellow_alert_id) FROM supervision.case_clocks)
+                SELECT (SELECT count(red_alert_id) + count(yellow_alert_id) + coalesce(sum(cardinality(step_alert_ids)), 0) FROM supervision.case_clocks)
+                     + (SELECT count(red_alert_id) + count(yellow_alert_id) FROM supervision.reply_clocks)
                      - (SELECT count(*) FROM supervision.alerts WHERE alert_type IN ('DeadlineBreached', 'DeadlineWarningRaised'))
                 """)
             let p = try projected.first?.decode(Int64.self, at: 0) ?? 0
             let s = try supervised.first?.decode(Int64.self, at: 0) ?? 0
             let a = try alerts.first?.decode(Int64.self, at: 0) ?? 1
-            if p == Int64(streams.count) && s == Int64(caseStreams.count) && a <= 0 { return }
+            if p == Int64(streams.count) && s == Int64(watchedStreams.count) && a <= 0 { return }
             try await Task.sleep(for: .milliseconds(500))
         }
         throw CatchUpTimeout()
