@@ -125,10 +125,11 @@ final class TestCluster: Sendable {
                             faultInjector: fault)
     }
 
-    func supervisor(batchSize: Int = 2000, fault: (@Sendable (ExactlyOnceConsumer.Stage, [ConsumedEvent]) throws -> Void)? = nil) -> ExactlyOnceConsumer {
+    func supervisor(batchSize: Int = 2000, policy: SupervisionPolicy = .standard,
+                    fault: (@Sendable (ExactlyOnceConsumer.Stage, [ConsumedEvent]) throws -> Void)? = nil) -> ExactlyOnceConsumer {
         ExactlyOnceConsumer(group: Supervisor.consumerGroup, topics: Supervisor.topics(node.topics),
                             kafka: KafkaConfiguration(bootstrapServers: node.bootstrapServers), database: node.database,
-                            handler: Supervisor(calendars: calendars, appender: gateway, logger: logger), assignment: .all, logger: logger,
+                            handler: Supervisor(calendars: calendars, appender: gateway, policy: policy, logger: logger), assignment: .all, logger: logger,
                             batchSize: batchSize, faultInjector: fault)
     }
 
