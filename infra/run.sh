@@ -16,7 +16,8 @@ swift build
 bin=$(swift build --show-bin-path)/chancery
 
 rm -f .data/run/bootstrap
-"$bin" server --database-url "$db_url" --http-port "$http_port" --bootstrap-file .data/run/bootstrap 2>.data/run/server.log &
+"$bin" server --database-url "$db_url" --http-port "$http_port" --bootstrap-file .data/run/bootstrap \
+  --supervision-policy examples/config/supervision-policy.json 2>.data/run/server.log &
 server=$!
 stop() {
   trap - INT TERM EXIT
