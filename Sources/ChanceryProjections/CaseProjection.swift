@@ -3,16 +3,23 @@ import ChanceryPostgres
 import Foundation
 
 /// Projects case events into `approval.cases` and `approval.daily_counts`, evolving each case's
-/// ``CaseClock`` (working days in the region's calendar).
+/// ``CaseClock`` (working days in the region's calendar) and its latest urge (督办, ``UrgeProjection``).
 struct CaseProjection {
     let calendars: RegionCalendars
     /// The configured limit of a bad rating's rectification (差评整改).
     let limits: InteractionLimits
+    /// Working days an urge without its own deadline gives the department (``SupervisionPolicy/urgeLimit``).
+    let urgeLimit: WorkingDays
+
+    /// The case actions that meet an urge (``Urge``): a completed step, the decision, the conclusion.
+    static let urgeActions: Set<String> = ["StepCompleted", "CaseDecided", "CaseConcluded"]
 
     func apply(_ name: String, _ event: CloudEvent, on db: PostgresConnection) async throws {
         let d = event.data
         let (calendar, day) = try calendars.calendarAndDay(of: event)
         let seq = event.sequence ?? 0
+        let urges = UrgeProjection(table: "approval.cases", urgeLimit: urgeLimit)
+        if Self.urgeActions.contains(name) { try await urges.acted(event.subject, on: day, on: db) }
         switch name {
         case "CaseSubmitted":
             try await db.execute(
@@ -74,6 +81,7 @@ struct CaseProjection {
                                  [event.subject, event.time, seq])
         case "CaseUrged":
             try await db.execute("UPDATE approval.cases SET urges = urges + 1, last_sequence = $2 WHERE subject = $1", [event.subject, seq])
+            try await urges.urged(event, on: day, calendar: calendar, on: db)
         case "CaseWithdrawn":
             try await db.execute("UPDATE approval.cases SET status = 'withdrawn', withdrawn_at = $2::timestamptz, last_sequence = $3 WHERE subject = $1",
                                  [event.subject, event.time, seq])

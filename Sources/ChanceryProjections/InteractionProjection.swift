@@ -6,10 +6,16 @@ import Foundation
 /// and `interaction.complaints`: what happened (received, accepted, transferred, escalated, urged, returned,
 /// extended, replied) and each one's ``InteractionClock`` — the reply limit sent with the event (a letter's
 /// acceptance or last transfer, a consultation's or complaint's `replyLimit`), else the configured
-/// ``InteractionLimits`` — with its deadline and whether the reply came in time.
+/// ``InteractionLimits`` — with its deadline and whether the reply came in time; and a letter's latest urge (督办,
+/// ``UrgeProjection``).
 struct InteractionProjection {
     let calendars: RegionCalendars
     let limits: InteractionLimits
+    /// Working days an urge without its own deadline gives the department (``SupervisionPolicy/urgeLimit``).
+    let urgeLimit: WorkingDays
+
+    /// The letter actions that meet an urge (``Urge``): a transfer, an escalation, an extension, the reply.
+    static let urgeActions: Set<String> = ["LetterTransferred", "LetterEscalated", "LetterExtensionGranted", "LetterReplied"]
 
     func apply(_ name: String, _ event: CloudEvent, on db: PostgresConnection) async throws {
         let d = event.data
@@ -20,6 +26,8 @@ struct InteractionProjection {
             i("replyLimit").map { InteractionClock(kind: kind, startedOn: day, limit: WorkingDays(Int($0))) }
                 ?? InteractionClock(kind: kind, startedOn: day, limits: limits)
         }
+        let urges = UrgeProjection(table: "interaction.letters", urgeLimit: urgeLimit)
+        if Self.urgeActions.contains(name) { try await urges.acted(event.subject, on: day, on: db) }
         switch name {
         case "LetterReceived":
             let clock = opened(.letter)
@@ -42,6 +50,7 @@ struct InteractionProjection {
             try await db.execute("UPDATE interaction.letters SET escalations = escalations + 1 WHERE subject = $1", [event.subject])
         case "LetterUrged":
             try await db.execute("UPDATE interaction.letters SET urges = urges + 1 WHERE subject = $1", [event.subject])
+            try await urges.urged(event, on: day, calendar: calendar, on: db)
         case "LetterReturned":
             try await db.execute("UPDATE interaction.letters SET returns = returns + 1, department_code = NULL WHERE subject = $1", [event.subject])
         case "LetterExtensionGranted":

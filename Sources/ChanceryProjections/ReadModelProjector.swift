@@ -3,8 +3,9 @@ import ChanceryPostgres
 import Foundation
 
 /// Builds the read models of every canonical topic (DESIGN.md, "Read models"): the event log
-/// (`audit.events`), stream heads, items, cases with their clocks, ratings and urges, daily counts, the
-/// disclosure catalogue, disclosure requests, mailbox letters, consultations, complaints and alerts.
+/// (`audit.events`), stream heads, items, cases with their clocks, ratings and urges (the latest urge's deadline and
+/// whether it was met), daily counts, the disclosure catalogue, disclosure requests, mailbox letters (with their
+/// latest urge too), consultations, complaints and alerts.
 /// Every event is read in the newest shape of its type (``UpcasterRegistry/standard``); the log keeps it as
 /// appended.
 public struct ReadModelProjector: ReadModelHandler {
@@ -13,14 +14,20 @@ public struct ReadModelProjector: ReadModelHandler {
 
     private let calendars: RegionCalendars
     private let interactionLimits: InteractionLimits
+    private let urgeLimit: WorkingDays
 
     /// - Parameters:
     ///   - calendars: the working-day calendar of each region.
     ///   - interactionLimits: reply limits of letters, consultations, complaints and bad-rating rectifications
     ///     when an event does not carry its own.
-    public init(calendars: RegionCalendars, interactionLimits: InteractionLimits = .defaults) {
+    ///   - urgeLimit: working days an urge (督办, CaseUrged / LetterUrged) without its own `deadline` gives the
+    ///     department, counted after the urge day on the region's calendar — the supervision policy's
+    ///     ``SupervisionPolicy/urgeLimit`` (5 by default), so the read models and the supervisor agree on the deadline.
+    public init(calendars: RegionCalendars, interactionLimits: InteractionLimits = .defaults,
+                urgeLimit: WorkingDays = SupervisionPolicy.defaultUrgeLimit) {
         self.calendars = calendars
         self.interactionLimits = interactionLimits
+        self.urgeLimit = urgeLimit
     }
 
     public func apply(_ events: [ConsumedEvent], on db: PostgresConnection) async throws {
@@ -108,10 +115,10 @@ public struct ReadModelProjector: ReadModelHandler {
         case "CaseSubmitted", "CaseAccepted", "CaseRefused", "SupplementRequested", "SupplementReceived", "StepCompleted",
              "SpecialProcedureStarted", "SpecialProcedureEnded", "CaseReportedUpward", "CaseReturnedFromUpward", "CaseDecided",
              "CaseConcluded", "CaseDelivered", "CaseWithdrawn", "CaseUrged", "CaseRated", "BadRatingRectified":
-            try await CaseProjection(calendars: calendars, limits: interactionLimits).apply(name, event, on: db)
+            try await CaseProjection(calendars: calendars, limits: interactionLimits, urgeLimit: urgeLimit).apply(name, event, on: db)
         case "LetterReceived", "LetterAccepted", "LetterTransferred", "LetterEscalated", "LetterUrged", "LetterReturned",
              "LetterExtensionGranted", "LetterReplied", "ConsultationReceived", "ConsultationAnswered", "ComplaintReceived", "ComplaintAnswered":
-            try await InteractionProjection(calendars: calendars, limits: interactionLimits).apply(name, event, on: db)
+            try await InteractionProjection(calendars: calendars, limits: interactionLimits, urgeLimit: urgeLimit).apply(name, event, on: db)
         case "DocumentRevised":
             try await db.execute(
                 """

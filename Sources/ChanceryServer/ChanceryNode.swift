@@ -37,7 +37,8 @@ public struct NodeConfiguration: Sendable {
     public var tokensFile: String?
     /// The efficiency index formula and grade thresholds of `/v1/metrics/ranking`.
     public var efficiencyFormula = EfficiencyFormula()
-    /// The supervisor's card thresholds per item and case type.
+    /// The supervisor's card thresholds per item and case type, and the deadline of an urge that names none (`urgeLimit`,
+    /// used by the supervisor and the projector alike).
     public var supervisionPolicy = SupervisionPolicy.standard
     /// Reply limits of letters, consultations, complaints and bad-rating rectifications (working days).
     public var interactionLimits = InteractionLimits.defaults
@@ -151,7 +152,8 @@ public final class ChanceryNode: Sendable {
         let logger = self.logger
         if roles.contains(.projector) {
             let fault = configuration.projectorFaultInjector
-            let projector = ReadModelProjector(calendars: calendars, interactionLimits: configuration.interactionLimits)
+            let projector = ReadModelProjector(calendars: calendars, interactionLimits: configuration.interactionLimits,
+                                               urgeLimit: configuration.supervisionPolicy.urgeLimit)
             services.append(ConsumerService(name: "projector", logger: logger) {
                 ExactlyOnceConsumer(group: ReadModelProjector.consumerGroup, topics: topics.allCanonical, kafka: kafka, database: database,
                                     handler: projector, assignment: assignment, logger: logger, faultInjector: fault)

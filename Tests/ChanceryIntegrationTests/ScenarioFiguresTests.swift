@@ -104,6 +104,12 @@ struct ScenarioFiguresTests {
                 ("SELECT count(*) FROM supervision.alerts WHERE case_subject LIKE 'letter/%' OR case_subject LIKE 'request/%'", "cards on letters and requests"),
                 ("SELECT count(*) FROM supervision.case_clocks WHERE jsonb_array_length(coalesce(clock -> 'specialProcedures', '[]')) > 0", "special procedures on the clock"),
                 ("SELECT count(*) FROM approval.cases WHERE urges > 0", "urged cases"),
+                ("SELECT count(*) FROM approval.cases WHERE urges > 0 AND urge_met", "urged cases whose latest urge was met"),
+                ("""
+                 SELECT count(*) FROM approval.cases c JOIN supervision.alerts a ON a.id = 'irregularity/urge-missed/' || c.subject
+                 WHERE c.urges > 0 AND NOT c.urge_met AND a.raised_at >= c.urged_at
+                 """, "urged cases whose latest urge was missed (escalated)"),
+                ("SELECT count(*) FROM interaction.letters WHERE urges > 0 AND urge_met", "urged letters whose latest urge was met"),
                 ("SELECT count(*) FROM approval.cases WHERE withdrawn_at IS NOT NULL", "withdrawn cases"),
                 ("SELECT count(*) FROM approval.cases WHERE satisfaction_code >= 4 AND rectified_in_time", "bad ratings rectified in time"),
                 ("SELECT count(*) FROM approval.cases WHERE statutory_limit > promised_limit", "limit compression"),
@@ -111,6 +117,17 @@ struct ScenarioFiguresTests {
                 ("SELECT count(*) FROM disclosure.requests WHERE answered_in_time IS NOT NULL", "disclosure replies judged in time or not"),
             ] {
                 #expect(try await count(sql) > 0, "\(what)")
+            }
+            // The urge outcomes of /v1/metrics: Hengdong has urges met and missed (escalated), and met, missed and pending
+            // add up to the urged cases; its urged letters' urges were met.
+            try await cluster.application().test(.router) { client in
+                let cases = try #require(try await client.read("/v1/metrics/cases?groupBy=region&period=all&region=430424").json["rows"]?[0])
+                let (urged, met, missed, pending) = (cases["urged"]?.integerValue ?? -1, cases["urgesMet"]?.integerValue ?? -1,
+                                                     cases["urgesMissed"]?.integerValue ?? -1, cases["urgesPending"]?.integerValue ?? -1)
+                #expect(met > 0 && missed > 0 && pending >= 0 && met + missed + pending == urged, "\(cases)")
+                let letters = try #require(try await client.read("/v1/metrics/interactions?period=all&region=430424").json["rows"]?.arrayValue?
+                    .first { $0["kind"] == "letter" })
+                #expect((letters["urgesMet"]?.integerValue ?? 0) > 0, "\(letters)")
             }
             // SCENARIO.md's targets for Hengdong: consultations and complaints replied in time 100 %, satisfaction ≥ 80 %.
             #expect(try await count("SELECT count(*) FROM interaction.consultations WHERE NOT coalesce(replied_in_time, false)") == 0)

@@ -13,17 +13,31 @@ import NIOCore
 ///   `meanWorkingDays`, `medianWorkingDays`, `p90WorkingDays` (by conclusion date), `overdueOpen` (cases accepted
 ///   in the period, still open, with a red card), `limitCompression` (mean of (statutory − promised) ÷ statutory
 ///   over the cases accepted in the period whose limits are both in working days), `urged` (cases accepted in the
-///   period that were urged), the ratings of the cases concluded in the period (`rated`, `satisfactionRate` =
-///   levels 1–3 ÷ rated, `badRatings`, `badRatingsRectified`, `badRatingsRectifiedInTime` within the configured
-///   rectification limit), and `yellowCards` / `redCards` by the period of
+///   period that were urged) and the outcome of each one's latest urge (督办): `urgesMet`, `urgesMissed`,
+///   `urgesPending` (see "Urge outcomes" below), the ratings of the cases concluded in the period (`rated`,
+///   `satisfactionRate` = levels 1–3 ÷ rated, `badRatings`, `badRatingsRectified`, `badRatingsRectifiedInTime` within
+///   the configured rectification limit), and `yellowCards` / `redCards` by the period of
 ///   the deadline they concern. Dates are in the region's time zone; rates are fractions rounded to 4 decimals;
 ///   working days (工作日) exclude supplement pauses.
 /// - `GET /v1/metrics/interactions?region=&period=&from=&to=` — per region, period (of receipt) and kind (`letter`,
 ///   `consultation`, `complaint`, `disclosure-request`): received, answered, answered in time and its rate,
-///   letters transferred, escalated, extended, returned and urged (each at least once), disclosure replies by
+///   letters transferred, escalated, extended, returned and urged (each at least once) with the outcome of each urged
+///   letter's latest urge (`urgesMet`, `urgesMissed`, `urgesPending`; 0 for the other kinds), disclosure replies by
 ///   outcome.
 /// - `GET /v1/metrics/ranking?region=&quarter=YYYY-Qn` — departments ranked by the efficiency index of the
 ///   quarter with their grade (``EfficiencyFormula``; the server's configured formula is in the answer).
+///
+/// Urge outcomes (督办结果), per urged case or letter, of its latest urge (rule: ``Urge``, UrgeRule.swift):
+/// - met (`urgesMet`): the read model's `urge_met` — the department acted on a day from the urge day through the
+///   urge's deadline, both included (a case: StepCompleted, CaseDecided or CaseConcluded; a letter: LetterTransferred,
+///   LetterEscalated, LetterExtensionGranted or LetterReplied). The deadline is the event's `deadline`, else
+///   ``SupervisionPolicy/urgeLimit`` working days (5 by default) after the urge day on the region's calendar.
+/// - missed (`urgesMissed`): not met, and the supervisor escalated it — an IrregularityFlagged alert
+///   `irregularity/urge-missed/<subject>` in `supervision.alerts` (raised the day after the deadline), raised at or
+///   after the latest urge.
+/// - pending (`urgesPending`) = urged − met − missed: the deadline has not passed yet, or the supervisor has not
+///   escalated the urge (it escalates only urges of cases still running; an earlier urge of the same subject already
+///   took the alert's id).
 public struct MetricsController: Sendable {
     public typealias Context = ChanceryRequestContext
     let database: PostgresClient
@@ -51,17 +65,18 @@ public struct MetricsController: Sendable {
             WITH facts AS (
               SELECT region, received_on, 'letter' AS kind, (replied_at IS NOT NULL)::int AS answered, coalesce(replied_in_time, false)::int AS in_time,
                      (transfers > 0)::int AS transferred, (escalations > 0)::int AS escalated, (extension_limit IS NOT NULL)::int AS extended,
-                     (returns > 0)::int AS returned, (urges > 0)::int AS urged, NULL::text AS outcome
-              FROM interaction.letters
+                     (returns > 0)::int AS returned, (urges > 0)::int AS urged, (urges > 0 AND urge_met IS TRUE)::int AS urges_met,
+                     (urges > 0 AND urge_met IS NOT TRUE AND \(Self.urgeEscalated("l")))::int AS urges_missed, NULL::text AS outcome
+              FROM interaction.letters l \(Self.urgeAlerts("l"))
               UNION ALL
-              SELECT region, received_on, 'consultation', (answered_at IS NOT NULL)::int, coalesce(replied_in_time, false)::int, 0, 0, 0, 0, 0, NULL
+              SELECT region, received_on, 'consultation', (answered_at IS NOT NULL)::int, coalesce(replied_in_time, false)::int, 0, 0, 0, 0, 0, 0, 0, NULL
               FROM interaction.consultations
               UNION ALL
-              SELECT region, received_on, 'complaint', (answered_at IS NOT NULL)::int, coalesce(replied_in_time, false)::int, 0, 0, 0, 0, 0, NULL
+              SELECT region, received_on, 'complaint', (answered_at IS NOT NULL)::int, coalesce(replied_in_time, false)::int, 0, 0, 0, 0, 0, 0, 0, NULL
               FROM interaction.complaints
               UNION ALL
               SELECT region, received_on, 'disclosure-request', (answered_at IS NOT NULL)::int, coalesce(answered_in_time, false)::int, 0, 0,
-                     (extended_at IS NOT NULL)::int, 0, 0, outcome
+                     (extended_at IS NOT NULL)::int, 0, 0, 0, 0, outcome
               FROM disclosure.requests
             )
             SELECT coalesce(json_agg(t ORDER BY t.region, t.period, t.kind), '[]')::text FROM (
@@ -69,7 +84,8 @@ public struct MetricsController: Sendable {
                      sum(answered)::int AS answered, sum(in_time)::int AS "answeredInTime",
                      round(sum(in_time)::numeric / nullif(sum(answered), 0), 4) AS "inTimeRate",
                      sum(transferred)::int AS transferred, sum(escalated)::int AS escalated, sum(extended)::int AS extended,
-                     sum(returned)::int AS returned, sum(urged)::int AS urged,
+                     sum(returned)::int AS returned, sum(urged)::int AS urged, sum(urges_met)::int AS "urgesMet",
+                     sum(urges_missed)::int AS "urgesMissed", (sum(urged) - sum(urges_met) - sum(urges_missed))::int AS "urgesPending",
                      CASE WHEN kind = 'disclosure-request' THEN json_build_object(\(outcomes)) END AS "byOutcome"
               FROM facts
               WHERE received_on IS NOT NULL AND ($1::text IS NULL OR region = $1)
@@ -156,8 +172,9 @@ public struct MetricsController: Sendable {
         return """
             WITH c AS (
               -- A case refused before acceptance has no case type of its own: it counts under its item's.
-              SELECT c.*, k.red_alert_id, coalesce(c.case_type, i.case_type) AS effective_case_type
-              FROM approval.cases c LEFT JOIN supervision.case_clocks k USING (subject)
+              SELECT c.*, k.red_alert_id, coalesce(c.case_type, i.case_type) AS effective_case_type,
+                     \(urgeEscalated("c")) AS urge_escalated
+              FROM approval.cases c LEFT JOIN supervision.case_clocks k USING (subject) \(urgeAlerts("c"))
                    LEFT JOIN catalog.items i ON i.region = c.region AND i.item_code = c.item_code
               WHERE ($1::text IS NULL OR c.region = $1)
             ), facts AS (
@@ -166,19 +183,21 @@ public struct MetricsController: Sendable {
                      NULL::int AS used,
                      CASE WHEN statutory_limit > 0 AND promised_limit_unit IS DISTINCT FROM 'calendar-days'
                           THEN (statutory_limit - promised_limit)::numeric / statutory_limit END AS compression,
-                     (urges > 0)::int AS urged, 0 AS rated, 0 AS satisfied, 0 AS bad, 0 AS rectified, 0 AS rectified_in_time, 0 AS yellow, 0 AS red
+                     (urges > 0)::int AS urged, (urges > 0 AND urge_met IS TRUE)::int AS urges_met,
+                     (urges > 0 AND urge_met IS NOT TRUE AND urge_escalated)::int AS urges_missed,
+                     0 AS rated, 0 AS satisfied, 0 AS bad, 0 AS rectified, 0 AS rectified_in_time, 0 AS yellow, 0 AS red
               FROM c WHERE accepted_on IS NOT NULL
               UNION ALL
-              SELECT \(cols), \(trunc("refused_on")), 0, 1, 0, 0, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0
+              SELECT \(cols), \(trunc("refused_on")), 0, 1, 0, 0, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
               FROM c WHERE refused_on IS NOT NULL
               UNION ALL
               SELECT \(cols), \(trunc("concluded_on")), 0, 0, 1, (outcome IN ('early', 'on-time'))::int, (outcome = 'early')::int,
-                     (outcome = 'overdue')::int, 0, working_days_used, NULL, 0, (satisfaction_code IS NOT NULL)::int,
+                     (outcome = 'overdue')::int, 0, working_days_used, NULL, 0, 0, 0, (satisfaction_code IS NOT NULL)::int,
                      (satisfaction_code <= 3)::int, (satisfaction_code >= 4)::int, (satisfaction_code >= 4 AND rectified_at IS NOT NULL)::int,
                      (satisfaction_code >= 4 AND rectified_in_time)::int, 0, 0
               FROM c WHERE concluded_on IS NOT NULL
               UNION ALL
-              SELECT \(keys.map { "c.\($0.column)" }.joined(separator: ", ")), \(trunc("a.deadline")), 0, 0, 0, 0, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0, 0,
+              SELECT \(keys.map { "c.\($0.column)" }.joined(separator: ", ")), \(trunc("a.deadline")), 0, 0, 0, 0, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0,
                      (a.card = 'yellow')::int, (a.card = 'red')::int
               FROM supervision.alerts a JOIN c ON c.subject = a.case_subject WHERE a.deadline IS NOT NULL
             )
@@ -192,6 +211,8 @@ public struct MetricsController: Sendable {
                      percentile_cont(0.5) WITHIN GROUP (ORDER BY used) AS "medianWorkingDays",
                      percentile_cont(0.9) WITHIN GROUP (ORDER BY used) AS "p90WorkingDays",
                      sum(overdue_open)::int AS "overdueOpen", round(avg(compression), 4) AS "limitCompression", sum(urged)::int AS urged,
+                     sum(urges_met)::int AS "urgesMet", sum(urges_missed)::int AS "urgesMissed",
+                     (sum(urged) - sum(urges_met) - sum(urges_missed))::int AS "urgesPending",
                      sum(rated)::int AS rated, sum(satisfied)::int AS satisfied,
                      round(sum(satisfied)::numeric / nullif(sum(rated), 0), 4) AS "satisfactionRate",
                      sum(bad)::int AS "badRatings", sum(rectified)::int AS "badRatingsRectified",
@@ -202,6 +223,25 @@ public struct MetricsController: Sendable {
               GROUP BY \(cols), period
             ) t
             """
+    }
+
+    /// SQL joining to the row `alias` of `approval.cases` or `interaction.letters` its urge-missed alert as `um` (id,
+    /// raised_at): the IrregularityFlagged alert `irregularity/urge-missed/<subject>` the supervisor raises the day after an
+    /// urge's deadline when nothing met it (UrgeRule.swift); one id per subject, so at most one row.
+    static func urgeAlerts(_ alias: String) -> String {
+        """
+        LEFT JOIN (SELECT id, max(raised_at) AS raised_at FROM supervision.alerts
+                   WHERE alert_type = 'IrregularityFlagged' AND id LIKE 'irregularity/urge-missed/%' GROUP BY id) um
+               ON um.id = 'irregularity/urge-missed/' || \(alias).subject
+        """
+    }
+
+    /// SQL: whether the supervisor escalated the latest urge of the row `alias` (joined by ``urgeAlerts(_:)``): its
+    /// urge-missed alert was raised at or after that urge. An alert raised before it concerns an earlier urge of the same
+    /// subject — except when the urge's own deadline is before its day (escalated at once, dated the day after that
+    /// deadline) or the row predates the urge columns (`urged_at` null, any alert counts).
+    static func urgeEscalated(_ alias: String) -> String {
+        "(um.id IS NOT NULL AND (\(alias).urged_at IS NULL OR um.raised_at >= \(alias).urged_at OR \(alias).urge_deadline < \(alias).urged_on))"
     }
 
     static func invalid(_ detail: String) -> Problem {

@@ -44,7 +44,7 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .customLong("efficiency-formula"), help: "A JSON file with the efficiency index weights and grade thresholds (see README, \"Supervision\").")
     var efficiencyFormula: String?
 
-    @Option(name: .customLong("supervision-policy"), help: "A JSON file with the yellow-card thresholds and step limits per item and case type (see README, \"Supervision\").")
+    @Option(name: .customLong("supervision-policy"), help: "A JSON file with the yellow-card thresholds and step limits per item and case type, and the urge limit (urgeLimit, working days) for urges without a deadline, used by the supervisor and the projector (see README, \"Supervision\").")
     var supervisionPolicy: String?
 
     @Option(name: .customLong("interaction-limits"), help: "A JSON file with the reply limits in working days: {\"letter\": 15, \"consultation\": 3, \"complaint\": 5, \"rectification\": 10}.")
