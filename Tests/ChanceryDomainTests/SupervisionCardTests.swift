@@ -221,3 +221,51 @@ struct StepIrregularityUrgeTests {
         #expect([Card.red, .none, .yellow].max() == .red)
     }
 }
+
+@Suite("Alerts on any supervised stream")
+struct SupervisedStreamAlertTests {
+    @Test func alertStreamsTellKindsAndStepsApart() {
+        // A case keeps the stream of version 1; other kinds carry their kind, so equal numbers never share a stream.
+        #expect(SupervisionAlerts.subject(ofAlertID: "red/case/430424/2025-1", region: "430424") == "alert/430424/2025-1-red")
+        #expect(SupervisionAlerts.subject(ofAlertID: "red/letter/430424/2025-1", region: "430424") == "alert/430424/letter-2025-1-red")
+        #expect(SupervisionAlerts.subject(ofAlertID: "yellow/request/430424/2025-1", region: "430424") == "alert/430424/request-2025-1-yellow")
+        #expect(SupervisionAlerts.subject(ofAlertID: "step/review/case/430424/2025-1", region: "430424") == "alert/430424/2025-1-review-red")
+        #expect(SupervisionAlerts.subject(ofAlertID: "irregularity/urge-missed/letter/430424/2025-1", region: "430424")
+                == "alert/430424/letter-2025-1-urge-missed")
+        #expect(SupervisionAlerts.subject(ofAlertID: "resolved/red/case/430424/2025-1", region: "430424") == nil)
+    }
+
+    @Test func stepCardIsValidVersion2Data() throws {
+        // The review step of a case accepted Friday 2025-09-26, handling completed Monday 09-29, limit 2: 09-30 (1),
+        // 10-09 (2) → overdue from 10-10.
+        let clock = CaseClock(acceptedOn: day("2025-09-26"), promisedLimit: WorkingDays(20))
+        #expect(StepCards.deadline(limit: WorkingDays(2), clock: clock, startedOn: day("2025-09-29"), calendar: cn) == day("2025-10-09"))
+        let card = DeadlineAlerts.breach(
+            caseSubject: "case/430424/2025-1", region: "430424", departmentCode: "scjgj", itemCode: "430424XK0012",
+            deadline: day("2025-10-09"), limit: WorkingDays(2), step: .review, calendar: cn,
+            overdueOn: StepCards.firstOverdueDate(limit: WorkingDays(2), clock: clock, startedOn: day("2025-09-29"), calendar: cn))
+        #expect(card.id == "step/review/case/430424/2025-1" && card.subject == "alert/430424/2025-1-review-red")
+        #expect(card.time == "2025-10-10T00:00:00+08:00")
+        #expect(card.data["step"] == "review" && card.data["limitUnit"] == "working-days")
+        try EventValidator.validateData(card.data, of: EventCatalog.named("DeadlineBreached"), version: 2, pointer: "/data")
+    }
+
+    @Test func replyClockYellowAndRedDaysAcrossNationalDay() {
+        // A request received Friday 2025-09-19 (order 711): deadline 10-23; 80 % = 16 used on 10-17; overdue 10-24.
+        let opened = ReplyClock.opened(by: "DisclosureRequestReceived", data: [:], on: day("2025-09-19"), limits: .defaults)
+        guard var request = opened else { Issue.record("no clock"); return }
+        #expect(request.deadline(calendar: cn) == day("2025-10-23"))
+        #expect(request.yellowDate(threshold: .standard, calendar: cn) == day("2025-10-17"))
+        #expect(request.firstOverdueDate(calendar: cn) == day("2025-10-24"))
+        // An outstanding correction (requested 09-22, within 7 working days) stops it: no deadline, no card day.
+        request.apply("DisclosureSupplementRequested", data: [:], on: day("2025-09-22"))
+        #expect(request.deadline(calendar: cn) == nil && request.yellowDate(threshold: .standard, calendar: cn) == nil)
+        // A letter received 09-29, its limit set to 10 on transfer, then extended by 5 → 15 working days: 09-30 (1),
+        // 10-09 (2), 10-10 (3), Saturday 10-11 (4), 10-13…10-17 (9), 10-20…10-24 (14), 10-27 (15) → 10-27.
+        guard var letter = ReplyClock.opened(by: "LetterReceived", data: [:], on: day("2025-09-29"), limits: .defaults) else { return }
+        letter.apply("LetterTransferred", data: ["toDepartmentCode": "zjj", "replyLimit": 10], on: day("2025-09-30"))
+        letter.apply("LetterExtensionGranted", data: ["extensionLimit": 5, "reason": "需现场核实"], on: day("2025-10-09"))
+        #expect(letter.limit == WorkingDays(15))
+        #expect(letter.deadline(calendar: cn) == day("2025-10-27"))
+    }
+}
