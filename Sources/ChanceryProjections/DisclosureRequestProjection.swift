@@ -15,7 +15,7 @@ struct DisclosureRequestProjection {
         let (calendar, day) = try calendars.calendarAndDay(of: event)
         switch name {
         case "DisclosureRequestReceived":
-            let clock = DisclosureRequestClock(receivedOn: day)
+            guard case .request(let clock)? = ReplyClock.opened(by: name, data: d, on: day, limits: .defaults) else { return }
             try await db.execute(
                 """
                 INSERT INTO disclosure.requests (subject, region, department_code, requester_name, requester_kind, description, received_at, clock, deadline,
@@ -25,17 +25,17 @@ struct DisclosureRequestProjection {
                       try jsonText(clock), calendar.flatMap { clock.deadline(calendar: $0)?.description }, day.description])
         case "DisclosureSupplementRequested":
             try await db.execute("UPDATE disclosure.requests SET supplement_requested_at = $2::timestamptz WHERE subject = $1", [event.subject, event.time])
-            try await evolve(event, calendar, on: db) { $0.requestSupplement(on: day) }
+            try await evolve(name, event, day, calendar, on: db)
         case "DisclosureSupplementReceived":
             try await db.execute("UPDATE disclosure.requests SET supplement_received_at = $2::timestamptz WHERE subject = $1", [event.subject, event.time])
-            try await evolve(event, calendar, on: db) { $0.receiveSupplement(on: day) }
+            try await evolve(name, event, day, calendar, on: db)
         case "DisclosureRequestExtended":
             try await db.execute("UPDATE disclosure.requests SET extended_at = $2::timestamptz, extension_limit = $3 WHERE subject = $1",
                                  [event.subject, event.time, i("extensionLimit")])
-            try await evolve(event, calendar, on: db) { $0.extend(by: WorkingDays(Int(i("extensionLimit") ?? 0))) }
+            try await evolve(name, event, day, calendar, on: db)
         case "ThirdPartyConsulted":
             try await db.execute("UPDATE disclosure.requests SET third_party_consultations = third_party_consultations + 1 WHERE subject = $1", [event.subject])
-            try await evolve(event, calendar, on: db) { $0.consultThirdParty(on: day) }
+            try await evolve(name, event, day, calendar, on: db)
         case "DisclosureRequestAnswered":
             let clock = try await load(event.subject, on: db)
             try await db.execute("UPDATE disclosure.requests SET answered_at = $2::timestamptz, outcome = $3, note = $4, answered_in_time = $5 WHERE subject = $1",
@@ -54,10 +54,12 @@ struct DisclosureRequestProjection {
         }
     }
 
-    private func evolve(_ event: CloudEvent, _ calendar: WorkingDayCalendar?, on db: PostgresConnection,
-                        _ change: (inout DisclosureRequestClock) -> Void) async throws {
-        guard var clock = try await load(event.subject, on: db) else { return }
-        change(&clock)
+    /// Folds `name` into the stored clock by the supervisor's rules (``ReplyClock/apply(_:data:on:)``).
+    private func evolve(_ name: String, _ event: CloudEvent, _ day: CivilDate, _ calendar: WorkingDayCalendar?, on db: PostgresConnection) async throws {
+        guard let loaded = try await load(event.subject, on: db) else { return }
+        var reply = ReplyClock.request(loaded)
+        reply.apply(name, data: event.data, on: day)
+        guard case .request(let clock) = reply else { return }
         try await db.execute("UPDATE disclosure.requests SET clock = $2::jsonb, deadline = $3::date WHERE subject = $1",
                              [event.subject, try jsonText(clock), calendar.flatMap { clock.deadline(calendar: $0)?.description }])
     }

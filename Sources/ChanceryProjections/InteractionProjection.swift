@@ -22,15 +22,16 @@ struct InteractionProjection {
         func s(_ key: String) -> String? { d[key]?.stringValue }
         func i(_ key: String) -> Int64? { d[key]?.integerValue }
         let (calendar, day) = try calendars.calendarAndDay(of: event)
-        func opened(_ kind: InteractionKind) -> InteractionClock {
-            i("replyLimit").map { InteractionClock(kind: kind, startedOn: day, limit: WorkingDays(Int($0))) }
-                ?? InteractionClock(kind: kind, startedOn: day, limits: limits)
+        // The clock rules are the supervisor's (``ReplyClock``): the event's limit wins over the configured one.
+        func opened() -> InteractionClock? {
+            guard case .interaction(let clock)? = ReplyClock.opened(by: name, data: d, on: day, limits: limits) else { return nil }
+            return clock
         }
         let urges = UrgeProjection(table: "interaction.letters", urgeLimit: urgeLimit)
         if Self.urgeActions.contains(name) { try await urges.acted(event.subject, on: day, on: db) }
         switch name {
         case "LetterReceived":
-            let clock = opened(.letter)
+            guard let clock = opened() else { return }
             try await db.execute(
                 """
                 INSERT INTO interaction.letters (subject, region, mailbox, letter_kind, title, writer_name, status, received_at, clock, deadline, received_on)
@@ -40,12 +41,12 @@ struct InteractionProjection {
         case "LetterAccepted":
             try await db.execute("UPDATE interaction.letters SET status = 'accepted', accepted_at = $2::timestamptz, reply_limit = coalesce($3, reply_limit) WHERE subject = $1",
                                  [event.subject, event.time, i("replyLimit")])
-            if let limit = i("replyLimit") { try await evolve("letters", event, calendar) { $0.limit = WorkingDays(Int(limit)) } }
+            if i("replyLimit") != nil { try await evolve("letters", event, calendar) }
         case "LetterTransferred":
             try await db.execute(
                 "UPDATE interaction.letters SET transfers = transfers + 1, department_code = $2, reply_limit = coalesce($3, reply_limit) WHERE subject = $1",
                 [event.subject, s("toDepartmentCode"), i("replyLimit")])
-            if let limit = i("replyLimit") { try await evolve("letters", event, calendar) { $0.limit = WorkingDays(Int(limit)) } }
+            if i("replyLimit") != nil { try await evolve("letters", event, calendar) }
         case "LetterEscalated":
             try await db.execute("UPDATE interaction.letters SET escalations = escalations + 1 WHERE subject = $1", [event.subject])
         case "LetterUrged":
@@ -55,13 +56,13 @@ struct InteractionProjection {
             try await db.execute("UPDATE interaction.letters SET returns = returns + 1, department_code = NULL WHERE subject = $1", [event.subject])
         case "LetterExtensionGranted":
             try await db.execute("UPDATE interaction.letters SET extension_limit = $2 WHERE subject = $1", [event.subject, i("extensionLimit")])
-            try await evolve("letters", event, calendar) { $0.extend(by: WorkingDays(Int(i("extensionLimit") ?? 0))) }
+            try await evolve("letters", event, calendar)
         case "LetterReplied":
             try await db.execute("UPDATE interaction.letters SET status = 'replied', replied_at = $2::timestamptz, published = $3 WHERE subject = $1",
                                  [event.subject, event.time, d["published"]?.boolValue])
             try await answered("letters", event, day, calendar)
         case "ConsultationReceived":
-            let clock = opened(.consultation)
+            guard let clock = opened() else { return }
             try await db.execute(
                 """
                 INSERT INTO interaction.consultations (subject, region, department_code, item_code, channel, reply_limit, received_at, clock, deadline, received_on)
@@ -72,7 +73,7 @@ struct InteractionProjection {
             try await db.execute("UPDATE interaction.consultations SET answered_at = $2::timestamptz WHERE subject = $1", [event.subject, event.time])
             try await answered("consultations", event, day, calendar)
         case "ComplaintReceived":
-            let clock = opened(.complaint)
+            guard let clock = opened() else { return }
             try await db.execute(
                 """
                 INSERT INTO interaction.complaints (subject, region, department_code, item_code, case_subject, channel, reply_limit, received_at, clock, deadline, received_on)
@@ -87,9 +88,11 @@ struct InteractionProjection {
             break
         }
 
-        func evolve(_ table: String, _ event: CloudEvent, _ calendar: WorkingDayCalendar?, _ change: (inout InteractionClock) -> Void) async throws {
-            guard var clock = try await load(table, event.subject, on: db) else { return }
-            change(&clock)
+        func evolve(_ table: String, _ event: CloudEvent, _ calendar: WorkingDayCalendar?) async throws {
+            guard let loaded = try await load(table, event.subject, on: db) else { return }
+            var reply = ReplyClock.interaction(loaded)
+            reply.apply(name, data: d, on: day)
+            guard case .interaction(let clock) = reply else { return }
             try await db.execute("UPDATE interaction.\(table) SET clock = $2::jsonb, deadline = $3::date WHERE subject = $1",
                                  [event.subject, try jsonText(clock), calendar.map { clock.deadline(calendar: $0).description }])
         }
