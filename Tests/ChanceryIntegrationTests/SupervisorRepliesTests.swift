@@ -5,6 +5,8 @@ import ChanceryProjections
 import ChanceryServer
 @testable import ChancerySupervision
 import Foundation
+import Hummingbird
+import HummingbirdTesting
 import Testing
 
 /// Cards beyond a case's own deadline — disclosure requests, letters, consultations, a step past its own limit, an
@@ -126,6 +128,17 @@ struct SupervisorRepliesTests {
                 "SELECT id, coalesce(step, '-'), resolved_at IS NOT NULL FROM supervision.alerts WHERE id LIKE 'step/%' OR id LIKE 'yellow/consultation/%' ORDER BY id")
             #expect(try projected.map { "\(try $0.decode(String.self, at: 0)) \(try $0.decode(String.self, at: 1)) \(try $0.decode(Bool.self, at: 2))" }
                     == ["step/review/case/430424/S-1 review true", "yellow/consultation/430424/C-1 - true"])
+            // The interaction metrics count the cards by kind.
+            try await cluster.application().test(.router) { client in
+                let r = try await client.read("/v1/metrics/interactions?period=all&region=430424")
+                #expect(r.status == .ok)
+                let rows = r.json["rows"]?.arrayValue ?? []
+                func cards(_ kind: String) -> [JSONValue?] {
+                    let row = rows.first { $0["kind"] == .string(kind) }
+                    return [row?["yellowCards"], row?["redCards"]]
+                }
+                #expect(cards("letter") == [1, 1] && cards("disclosure-request") == [1, 1] && cards("consultation") == [1, 0], "\(rows)")
+            }
             return try await Self.alerts(cluster)
         }
         #expect(live == replayed, "the same timeline gives the same alerts in both modes")

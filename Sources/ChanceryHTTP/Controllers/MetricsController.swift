@@ -22,7 +22,8 @@ import NIOCore
 /// - `GET /v1/metrics/interactions?region=&period=&from=&to=` — per region, period (of receipt) and kind (`letter`,
 ///   `consultation`, `complaint`, `disclosure-request`): received, answered, answered in time and its rate,
 ///   letters transferred, escalated, extended, returned and urged (each at least once) with the outcome of each urged
-///   letter's latest urge (`urgesMet`, `urgesMissed`, `urgesPending`; 0 for the other kinds), disclosure replies by
+///   letter's latest urge (`urgesMet`, `urgesMissed`, `urgesPending`; 0 for the other kinds), how many got a yellow
+///   card (`yellowCards`) and a red card (`redCards`, the reply deadline passed unanswered), disclosure replies by
 ///   outcome.
 /// - `GET /v1/metrics/ranking?region=&quarter=YYYY-Qn` — departments ranked by the efficiency index of the
 ///   quarter with their grade (``EfficiencyFormula``; the server's configured formula is in the answer).
@@ -62,22 +63,28 @@ public struct MetricsController: Sendable {
         let from = try Self.month(q["from"].map(String.init), "from"), to = try Self.month(q["to"].map(String.init), "to")
         let outcomes = EventCatalog.disclosureOutcomes.map { "'\($0)', count(*) FILTER (WHERE outcome = '\($0)')" }.joined(separator: ", ")
         let sql = """
-            WITH facts AS (
+            WITH cards AS (
+              SELECT case_subject, bool_or(alert_type = 'DeadlineWarningRaised')::int AS yellow, bool_or(alert_type = 'DeadlineBreached')::int AS red
+              FROM supervision.alerts WHERE case_subject NOT LIKE 'case/%' GROUP BY case_subject
+            ), facts AS (
               SELECT region, received_on, 'letter' AS kind, (replied_at IS NOT NULL)::int AS answered, coalesce(replied_in_time, false)::int AS in_time,
                      (transfers > 0)::int AS transferred, (escalations > 0)::int AS escalated, (extension_limit IS NOT NULL)::int AS extended,
                      (returns > 0)::int AS returned, (urges > 0)::int AS urged, (urges > 0 AND urge_met IS TRUE)::int AS urges_met,
-                     (urges > 0 AND urge_met IS NOT TRUE AND \(Self.urgeEscalated("l")))::int AS urges_missed, NULL::text AS outcome
-              FROM interaction.letters l \(Self.urgeAlerts("l"))
+                     (urges > 0 AND urge_met IS NOT TRUE AND \(Self.urgeEscalated("l")))::int AS urges_missed, NULL::text AS outcome,
+                     coalesce(k.yellow, 0) AS yellow, coalesce(k.red, 0) AS red
+              FROM interaction.letters l \(Self.urgeAlerts("l")) LEFT JOIN cards k ON k.case_subject = l.subject
               UNION ALL
-              SELECT region, received_on, 'consultation', (answered_at IS NOT NULL)::int, coalesce(replied_in_time, false)::int, 0, 0, 0, 0, 0, 0, 0, NULL
-              FROM interaction.consultations
+              SELECT region, received_on, 'consultation', (answered_at IS NOT NULL)::int, coalesce(replied_in_time, false)::int, 0, 0, 0, 0, 0, 0, 0, NULL,
+                     coalesce(k.yellow, 0), coalesce(k.red, 0)
+              FROM interaction.consultations c LEFT JOIN cards k ON k.case_subject = c.subject
               UNION ALL
-              SELECT region, received_on, 'complaint', (answered_at IS NOT NULL)::int, coalesce(replied_in_time, false)::int, 0, 0, 0, 0, 0, 0, 0, NULL
-              FROM interaction.complaints
+              SELECT region, received_on, 'complaint', (answered_at IS NOT NULL)::int, coalesce(replied_in_time, false)::int, 0, 0, 0, 0, 0, 0, 0, NULL,
+                     coalesce(k.yellow, 0), coalesce(k.red, 0)
+              FROM interaction.complaints c LEFT JOIN cards k ON k.case_subject = c.subject
               UNION ALL
               SELECT region, received_on, 'disclosure-request', (answered_at IS NOT NULL)::int, coalesce(answered_in_time, false)::int, 0, 0,
-                     (extended_at IS NOT NULL)::int, 0, 0, 0, 0, outcome
-              FROM disclosure.requests
+                     (extended_at IS NOT NULL)::int, 0, 0, 0, 0, outcome, coalesce(k.yellow, 0), coalesce(k.red, 0)
+              FROM disclosure.requests r LEFT JOIN cards k ON k.case_subject = r.subject
             )
             SELECT coalesce(json_agg(t ORDER BY t.region, t.period, t.kind), '[]')::text FROM (
               SELECT region, to_char(\(Self.trunc("received_on")), '\(period.format)') AS period, kind, count(*) AS received,
@@ -86,6 +93,7 @@ public struct MetricsController: Sendable {
                      sum(transferred)::int AS transferred, sum(escalated)::int AS escalated, sum(extended)::int AS extended,
                      sum(returned)::int AS returned, sum(urged)::int AS urged, sum(urges_met)::int AS "urgesMet",
                      sum(urges_missed)::int AS "urgesMissed", (sum(urged) - sum(urges_met) - sum(urges_missed))::int AS "urgesPending",
+                     sum(yellow)::int AS "yellowCards", sum(red)::int AS "redCards",
                      CASE WHEN kind = 'disclosure-request' THEN json_build_object(\(outcomes)) END AS "byOutcome"
               FROM facts
               WHERE received_on IS NOT NULL AND ($1::text IS NULL OR region = $1)

@@ -54,13 +54,19 @@ enum Summary {
         }
         let cards = try await database.query(
             """
-            SELECT count(*) FILTER (WHERE alert_type = 'DeadlineWarningRaised'), count(*) FILTER (WHERE alert_type = 'DeadlineBreached'),
+            SELECT count(*) FILTER (WHERE alert_type = 'DeadlineWarningRaised' AND case_subject LIKE 'case/%'),
+                   count(*) FILTER (WHERE alert_type = 'DeadlineBreached' AND step IS NULL AND case_subject LIKE 'case/%'),
+                   count(*) FILTER (WHERE step IS NOT NULL),
+                   count(*) FILTER (WHERE alert_type = 'DeadlineWarningRaised' AND case_subject NOT LIKE 'case/%'),
+                   count(*) FILTER (WHERE alert_type = 'DeadlineBreached' AND case_subject NOT LIKE 'case/%'),
                    count(*) FILTER (WHERE alert_type = 'IrregularityFlagged'), count(resolved_at)
             FROM supervision.alerts WHERE region = '430424'
             """)
         if let r = cards.first {
-            out.append("  yellow cards (deadline near): \(n(try r.decode(Int64.self, at: 0))), red cards (deadline passed unconcluded): \(n(try r.decode(Int64.self, at: 1)))")
-            out.append("  irregularities flagged: \(n(try r.decode(Int64.self, at: 2))), alerts resolved by the case's conclusion: \(n(try r.decode(Int64.self, at: 3)))")
+            func c(_ i: Int) throws -> String { n(try r.decode(Int64.self, at: i)) }
+            out.append("  cases: yellow cards (deadline near) \(try c(0)), red cards (deadline passed unconcluded) \(try c(1)), steps past their own limit \(try c(2))")
+            out.append("  requests, letters, consultations, complaints: yellow cards \(try c(3)), red cards (deadline passed unanswered) \(try c(4))")
+            out.append("  irregularities flagged: \(try c(5)), alerts resolved (case concluded or answered): \(try c(6))")
         }
 
         out.append("Burlington, Ontario (3524002) — building permits")
