@@ -166,7 +166,7 @@ public final class ChanceryNode: Sendable {
         }
         if roles.contains(.supervisor), let gateway {
             let supervisor = Supervisor(calendars: calendars, appender: gateway, policy: configuration.supervisionPolicy,
-                                        interactionLimits: configuration.interactionLimits, logger: logger)
+                                        interactionLimits: configuration.interactionLimits, topics: topics, logger: logger)
             services.append(ConsumerService(name: "supervisor", logger: logger) {
                 ExactlyOnceConsumer(group: Supervisor.consumerGroup, topics: Supervisor.topics(topics), kafka: kafka,
                                     database: database, handler: supervisor, assignment: assignment, logger: logger)

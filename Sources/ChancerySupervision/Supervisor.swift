@@ -22,8 +22,9 @@ import Logging
 /// - `AlertResolved` for the deadline and step cards when the case concludes, is refused or withdrawn, or the
 ///   request, letter, consultation or complaint is answered.
 ///
-/// Time advances by event time: a stream's own later event, or the supervisor's watermark — per region, the
-/// minimum over its partitions of the latest business time seen — passing a stream's next due day. In live mode
+/// Time advances by event time: a stream's own later event, or the supervisor's watermark — per region and
+/// topic, the minimum over the topic's partitions of the latest business time seen — passing a stream's next due
+/// day. In live mode
 /// (``tick(now:on:)``, driven by a timer) the wall clock moves time too, so a case that simply sits goes
 /// yellow then red. Alerts have deterministic ids and contents (``SupervisionAlerts``, ``DeadlineAlerts``), so
 /// both modes, a replay and a restart give the same alerts and the gateway appends each once.
@@ -35,18 +36,21 @@ public struct Supervisor: ReadModelHandler {
     private let appender: any EventAppender
     private let policy: SupervisionPolicy
     private let limits: InteractionLimits
+    private let topicNames: TopicNames
     private let logger: Logger
 
     /// - Parameters:
     ///   - policy: card thresholds per item and case type, step limits, the urge limit.
     ///   - interactionLimits: reply limits of letters, consultations and complaints that do not carry their own,
     ///     and the rectification limit of a bad rating (working days).
+    ///   - topics: the topic names the consumer reads (their prefix), to tell the watermarks of the three topics apart.
     public init(calendars: RegionCalendars, appender: any EventAppender, policy: SupervisionPolicy = .standard,
-                interactionLimits: InteractionLimits = .defaults, logger: Logger) {
+                interactionLimits: InteractionLimits = .defaults, topics: TopicNames = TopicNames(), logger: Logger) {
         self.calendars = calendars
         self.appender = appender
         self.policy = policy
         self.limits = interactionLimits
+        self.topicNames = topics
         self.logger = logger
     }
 
@@ -128,47 +132,68 @@ public struct Supervisor: ReadModelHandler {
     }
 
     /// Raises the alerts of the streams whose next due day their region's time has reached, and saves them with
-    /// their next due day. A region's time is its watermark — the minimum, over the partitions carrying its
-    /// events, of the latest business time seen, so a partition read ahead of the others cannot make a stream on
-    /// a slower one look late — or, in live mode, `now` when later.
+    /// their next due day. A region's time is taken per topic — `gov.approval` for cases, `gov.disclosure` for
+    /// requests, `gov.interaction` for letters, consultations and complaints — as its watermark: the minimum, over
+    /// the topic's partitions carrying the region's events, of the latest business time seen, so a partition read
+    /// ahead of the others cannot make a stream on a slower one look late, and a topic whose events for the region
+    /// stopped earlier does not hold back the others. In live mode `now` wins when later.
     private func raiseDue(now: Date?, on db: PostgresConnection) async throws {
-        let marks = try await db.query(
+        let regions = try await db.query(
             """
-            SELECT r.region, (SELECT to_char(min(event_time) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
-                              FROM supervision.watermarks w WHERE w.consumer_group = $1 AND w.region = r.region)
-            FROM (SELECT region FROM supervision.case_clocks WHERE next_due_on IS NOT NULL
-                  UNION SELECT region FROM supervision.reply_clocks WHERE next_due_on IS NOT NULL) r ORDER BY r.region
-            """, [Supervisor.consumerGroup])
-        for mark in marks {
-            let region = try mark.decode(String.self, at: 0)
+            SELECT region FROM supervision.case_clocks WHERE next_due_on IS NOT NULL
+            UNION SELECT region FROM supervision.reply_clocks WHERE next_due_on IS NOT NULL ORDER BY 1
+            """)
+        for row in regions {
+            let region = try row.decode(String.self, at: 0)
             guard let calendar = calendars.calendar(for: region) else { continue }
-            var today = try mark.decode(String?.self, at: 1).flatMap { try? RFC3339Timestamp(parsing: $0) }.map { calendar.civilDate(of: $0) }
-            if let now {
-                let wall = calendar.civilDate(of: RFC3339Timestamp(epochSeconds: Int64(now.timeIntervalSince1970.rounded(.down))))
-                if today.map({ wall > $0 }) ?? true { today = wall }
+            let marks = try await db.query(
+                """
+                SELECT topic, to_char(min(event_time) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') FROM supervision.watermarks
+                WHERE consumer_group = $1 AND region = $2 GROUP BY topic
+                """, [Supervisor.consumerGroup, region])
+            var byTopic: [String: CivilDate] = [:]
+            for mark in marks {
+                if let time = try? RFC3339Timestamp(parsing: try mark.decode(String.self, at: 1)) {
+                    byTopic[try mark.decode(String.self, at: 0)] = calendar.civilDate(of: time)
+                }
             }
-            guard let today else { continue }
-            func due(_ table: String) async throws -> Set<String> {
-                let rows = try await db.query(
-                    "SELECT subject FROM supervision.\(table) WHERE region = $1 AND next_due_on <= $2::date", [region, today.description])
-                return Set(try rows.map { try $0.decode(String.self, at: 0) })
+            let wall = now.map { calendar.civilDate(of: RFC3339Timestamp(epochSeconds: Int64($0.timeIntervalSince1970.rounded(.down)))) }
+            /// The region's day by `topic` (canonical name) and the wall clock; `nil` when neither knows one.
+            func today(_ topic: String) -> CivilDate? {
+                [byTopic[topicNames.canonical(topic)], wall].compactMap { $0 }.max()
             }
+            func due(_ sql: String, _ day: CivilDate?) async throws -> Set<String> {
+                guard let day else { return [] }
+                return Set(try await db.query(sql, [region, day.description]).map { try $0.decode(String.self, at: 0) })
+            }
+            let caseDay = today(CanonicalTopic.approval), requestDay = today(CanonicalTopic.disclosure), otherDay = today(CanonicalTopic.interaction)
+            let cases = try await loadCases(try await due(
+                "SELECT subject FROM supervision.case_clocks WHERE region = $1 AND next_due_on <= $2::date", caseDay), on: db)
+            let replies = try await loadReplies(try await due(
+                "SELECT subject FROM supervision.reply_clocks WHERE region = $1 AND kind = 'request' AND next_due_on <= $2::date", requestDay)
+                .union(try await due(
+                    "SELECT subject FROM supervision.reply_clocks WHERE region = $1 AND kind <> 'request' AND next_due_on <= $2::date", otherDay)),
+                on: db)
             var alerts: [CloudEvent] = []
-            var dueCases = try await loadCases(try await due("case_clocks"), on: db)
-            var dueReplies = try await loadReplies(try await due("reply_clocks"), on: db)
-            for subject in dueCases.keys.sorted() {
-                let raised = dueCases[subject]!.dueAlerts(on: today, calendar: calendar, policy: policy)
-                dueCases[subject]!.record(raised)
+            var watchedCases: [CaseWatch] = []
+            var watchedReplies: [ReplyWatch] = []
+            for var watch in cases.values.sorted(by: { $0.subject < $1.subject }) {
+                guard let day = caseDay else { continue }
+                let raised = watch.dueAlerts(on: day, calendar: calendar, policy: policy)
+                watch.record(raised)
                 alerts += raised
+                watchedCases.append(watch)
             }
-            for subject in dueReplies.keys.sorted() {
-                let raised = dueReplies[subject]!.dueAlerts(on: today, calendar: calendar, policy: policy)
-                dueReplies[subject]!.record(raised)
+            for var watch in replies.values.sorted(by: { $0.subject < $1.subject }) {
+                guard let day = watch.kind == "request" ? requestDay : otherDay else { continue }
+                let raised = watch.dueAlerts(on: day, calendar: calendar, policy: policy)
+                watch.record(raised)
                 alerts += raised
+                watchedReplies.append(watch)
             }
             try await raise(alerts, on: db)
-            for watch in dueCases.values { try await save(watch, on: db) }
-            for watch in dueReplies.values { try await save(watch, on: db) }
+            for watch in watchedCases { try await save(watch, on: db) }
+            for watch in watchedReplies { try await save(watch, on: db) }
         }
     }
 

@@ -24,13 +24,18 @@ struct SupervisorCardsTests {
 
     /// Y-1: accepted Monday 2025-03-03 with 5 working days: deadline Monday 03-10; yellow (80 % or 2 days left: 3 used)
     /// on Thursday 03-06; red on Tuesday 03-11. Y-2: reports its steps, but is decided without the review step. Y-3 (20 working days, no card by
-    /// 03-20): urged on 03-04 to act by 03-05, nothing done: the urge escalates on 03-06.
+    /// 03-20): urged on 03-04 to act by 03-05, nothing done: the urge escalates on 03-06. A letter answered on 03-03 leaves
+    /// the region's interaction topic at that day: it must not hold back the cases' time (each topic has its own).
     static let timeline: [SubmittedEvent] = opened("Y-1", day: "2025-03-03", limit: 5) + opened("Y-2", day: "2025-03-03", limit: 5) + [
         event("case/430424/Y-2", 3, "StepCompleted", "2025-03-04T09:00:00+08:00", ["step": "handling"]),
         event("case/430424/Y-2", 4, "CaseDecided", "2025-03-04T10:00:00+08:00", ["decision": "approved"]),
         event("case/430424/Y-2", 5, "CaseConcluded", "2025-03-04T11:00:00+08:00", [:]),
     ] + opened("Y-3", day: "2025-03-03", limit: 20) + [
         event("case/430424/Y-3", 3, "CaseUrged", "2025-03-04T15:00:00+08:00", ["urgedBy": "县电子监察室", "reason": "群众反映办理缓慢", "deadline": "2025-03-05"]),
+        event("letter/430424/Y-L", 1, "LetterReceived", "2025-03-03T09:00:00+08:00",
+              ["mailbox": "county-head", "writerName": "王五", "title": "咨询办事时间", "content": "周六是否办公？"]),
+        event("letter/430424/Y-L", 2, "LetterAccepted", "2025-03-03T10:00:00+08:00", [:]),
+        event("letter/430424/Y-L", 3, "LetterReplied", "2025-03-03T16:00:00+08:00", ["reply": "周六不办公。"]),
     ]
 
     /// The supervision alerts in the log: id, time and data, in id order.
@@ -79,7 +84,7 @@ struct SupervisorCardsTests {
                 try await cluster.eventually("SELECT count(*) FROM supervision.case_clocks WHERE subject LIKE 'case/430424/Y-%' AND status IN ('accepted', 'concluded') AND last_sequence >= 2", equals: 3)
                 try await cluster.eventually("SELECT count(*) FROM supervision.case_clocks WHERE subject = 'case/430424/Y-3' AND urge IS NOT NULL", equals: 1)
             }
-            let supervisor = Supervisor(calendars: cluster.calendars, appender: cluster.gateway, logger: cluster.logger)
+            let supervisor = Supervisor(calendars: cluster.calendars, appender: cluster.gateway, topics: cluster.node.topics, logger: cluster.logger)
             // 2025-03-05 (Beijing time): 2 working days used — no card yet.
             try await cluster.node.database.withConnection { try await supervisor.tick(now: Date(timeIntervalSince1970: 1_741_104_000), on: $0) }
             #expect(try await cluster.node.database.query("SELECT count(*) FROM supervision.case_clocks WHERE yellow_alert_id IS NOT NULL")[0].decode(Int64.self, at: 0) == 0)

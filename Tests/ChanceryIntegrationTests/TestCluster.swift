@@ -129,7 +129,7 @@ final class TestCluster: Sendable {
                     fault: (@Sendable (ExactlyOnceConsumer.Stage, [ConsumedEvent]) throws -> Void)? = nil) -> ExactlyOnceConsumer {
         ExactlyOnceConsumer(group: Supervisor.consumerGroup, topics: Supervisor.topics(node.topics),
                             kafka: KafkaConfiguration(bootstrapServers: node.bootstrapServers), database: node.database,
-                            handler: Supervisor(calendars: calendars, appender: gateway, policy: policy, logger: logger), assignment: .all, logger: logger,
+                            handler: Supervisor(calendars: calendars, appender: gateway, policy: policy, topics: node.topics, logger: logger), assignment: .all, logger: logger,
                             batchSize: batchSize, faultInjector: fault)
     }
 
