@@ -14,6 +14,11 @@ run: deps
 test: deps
 	bash infra/test.sh
 
+## make bench: the same set-up, a throwaway PostgreSQL, the benchmarks of Benchmarks/ in release mode, cleanup.
+## Pass options to package-benchmark with BENCH_ARGS, e.g. make bench BENCH_ARGS="--filter 'Domain.*'".
+bench: deps
+	bash infra/bench.sh $(BENCH_ARGS)
+
 deps:
 	bash infra/install-deps.sh
 
@@ -31,4 +36,4 @@ calendars:
 	python3 -m pip install -q -r scripts/requirements-calendars.txt && python3 scripts/generate-calendars.py
 
 clean:
-	rm -rf .build .data
+	rm -rf .build .data Benchmarks/.build

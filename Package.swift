@@ -11,6 +11,13 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "chancery", targets: ["chancery"]),
+        // The modules that the benchmark package (Benchmarks/Package.swift, `make bench`) measures; it depends on
+        // this package by path. `swift build` and `swift test` build the same targets with or without it.
+        .library(
+            name: "ChanceryModules",
+            targets: ["ChanceryDomain", "ChanceryKafka", "ChanceryPostgres", "ChanceryGateway", "ChanceryProjections",
+                      "ChancerySupervision", "ChanceryScenario"]
+        ),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

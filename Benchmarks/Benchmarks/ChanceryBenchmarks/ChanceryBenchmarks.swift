@@ -1,0 +1,226 @@
+import Benchmark
+import ChanceryDomain
+import ChanceryGateway
+import ChanceryKafka
+import ChanceryProjections
+import ChancerySupervision
+import Foundation
+
+/// Chancery's benchmarks, run by package-benchmark (`make bench`). Each measures one of the performance goals of the
+/// pipeline of README "Architecture", on the reference scenario of SCENARIO.md:
+///
+/// - **Domain** (pure, no I/O): validating one submitted event (envelope rules and the JSON Schema of its type),
+///   and a case clock's deadline and days used on the CN working-day calendar, for cases accepted across 2025.
+/// - **Gateway**: appending the whole scenario through ``Gateway/append(_:)`` into the embedded broker (librdkafka's
+///   mock cluster), in requests of 2,000 events, one at a time.
+/// - **Projector** and **Supervisor**: their ``ExactlyOnceConsumer`` reading the scenario from the embedded broker
+///   and applying it to an empty PostgreSQL database (these run only when `CHANCERY_BENCH_DATABASE_URL` is set).
+///
+/// A scenario benchmark's iteration is one whole run; its set-up (new broker, new database) is outside the measurement.
+/// `events/s` is the scenario's events divided by the iteration's wall-clock time.
+let benchmarks: @Sendable () -> Void = {
+    domainBenchmarks()
+    gatewayBenchmarks()
+    if Fixtures.databaseURL != nil {
+        consumerBenchmarks()
+    } else {
+        FileHandle.standardError.write(Data(
+            "\(Fixtures.databaseURLKey) is not set: skipping the projector and supervisor benchmarks (run `make bench`)\n".utf8))
+    }
+}
+
+/// Events per second of an iteration, as a custom metric (bigger is better).
+var eventsPerSecond: BenchmarkMetric { BenchmarkMetric.custom("events/s", polarity: .prefersLarger, useScalingFactor: false) }
+/// Duration of one append request of 2,000 events, in milliseconds.
+var requestMilliseconds: BenchmarkMetric { BenchmarkMetric.custom("request (ms)", polarity: .prefersSmaller, useScalingFactor: false) }
+
+/// Settings of the benchmarks whose iteration is one operation of a few microseconds.
+var microConfiguration: Benchmark.Configuration {
+    Benchmark.Configuration(
+        metrics: [.wallClock, .throughput, .mallocCountTotal], warmupIterations: 1000, maxDuration: .seconds(5), maxIterations: 300_000)
+}
+
+/// Settings of the benchmarks whose iteration is a whole scenario: one warm-up run, then up to five runs.
+func scenarioConfiguration(extra: [BenchmarkMetric] = [], maxSeconds: Int = 240) -> Benchmark.Configuration {
+    Benchmark.Configuration(
+        metrics: [.wallClock, eventsPerSecond] + extra, timeUnits: .milliseconds, warmupIterations: 1,
+        maxDuration: .seconds(maxSeconds), maxIterations: 5)
+}
+
+func seconds(_ d: Duration) -> Double {
+    Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+}
+
+// MARK: Domain
+
+func domainBenchmarks() {
+    Benchmark("Domain: validate one event (envelope + JSON Schema)", configuration: microConfiguration) { (benchmark: Benchmark, events: [JSONValue]) in
+        let event = events[benchmark.currentIteration % events.count]
+        blackHole(try? EventValidator.validate(event))
+    } setup: {
+        // The scenario's events as a publisher sends them (no gateway attributes), parsed once.
+        let decoder = JSONDecoder()
+        return try Fixtures.scenario().map { try decoder.decode(JSONValue.self, from: Data($0.jsonBytes())) }
+    }
+
+    Benchmark("Domain: CaseClock deadline (CN calendar, cases accepted across 2025)", configuration: microConfiguration) { (benchmark: Benchmark, fixture: ClockFixture) in
+        let clock = fixture.clocks[benchmark.currentIteration % fixture.clocks.count]
+        blackHole(clock.deadline(.promised, calendar: fixture.calendar))
+    } setup: {
+        try ClockFixture()
+    }
+
+    Benchmark("Domain: CaseClock daysUsed 30 days after acceptance", configuration: microConfiguration) { (benchmark: Benchmark, fixture: ClockFixture) in
+        let clock = fixture.clocks[benchmark.currentIteration % fixture.clocks.count]
+        blackHole(clock.daysUsed(.promised, through: clock.acceptedOn.adding(days: 30), calendar: fixture.calendar))
+    } setup: {
+        try ClockFixture()
+    }
+}
+
+/// Case clocks accepted on every day of 2025 in Hengdong (CN calendar with its adjusted working days), with
+/// promised limits of 1 to 60 working days; every third one had a supplement request answered a week later and
+/// every seventh a special procedure of ten days.
+struct ClockFixture: Sendable {
+    let calendar: WorkingDayCalendar
+    let clocks: [CaseClock]
+
+    init() throws {
+        guard let calendar = try RegionCalendars.bundled().calendar(for: "430424") else {
+            throw BenchmarkSetupError("no calendar for region 430424")
+        }
+        self.calendar = calendar
+        let limits = [1, 5, 10, 20, 60]
+        let first = CivilDate(year: 2025, month: 1, day: 1)
+        clocks = (0..<365).map { day in
+            let accepted = first.adding(days: day)
+            var clock = CaseClock(acceptedOn: accepted, promisedLimit: WorkingDays(limits[day % limits.count]), statutoryLimit: WorkingDays(60))
+            if day % 3 == 0 {
+                clock.pause(on: accepted.adding(days: 2))
+                clock.resume(on: accepted.adding(days: 9))
+            }
+            if day % 7 == 0 {
+                clock.startSpecialProcedure(.expertReview, on: accepted.adding(days: 12))
+                clock.endSpecialProcedure(on: accepted.adding(days: 22))
+            }
+            return clock
+        }
+    }
+}
+
+// MARK: Gateway
+
+func gatewayBenchmarks() {
+    Benchmark("Gateway: append the reference scenario (embedded broker, 2,000-event requests)",
+              configuration: scenarioConfiguration(extra: [requestMilliseconds])) { (benchmark: Benchmark, events: [SubmittedEvent]) async in
+        do {
+            let broker = try Fixtures.broker(partitions: 4)
+            defer { broker.shutdown() }
+            let (gateway, producer) = try await Fixtures.gateway(bootstrapServers: broker.bootstrapServers, transactionalID: "chancery-bench-gateway")
+            var requests: [Duration] = []
+            benchmark.startMeasurement()
+            let start = ContinuousClock.now
+            try await Fixtures.append(events, to: gateway) { requests.append($0) }
+            let elapsed = ContinuousClock.now - start
+            benchmark.stopMeasurement()
+            await producer.shutdown()
+            benchmark.measurement(eventsPerSecond, Int(Double(events.count) / seconds(elapsed)))
+            for r in requests { benchmark.measurement(requestMilliseconds, Int((seconds(r) * 1000).rounded())) }
+        } catch {
+            benchmark.error("gateway append failed: \(error)")
+        }
+    } setup: {
+        Fixtures.scenario().map { SubmittedEvent(event: $0) }
+    }
+}
+
+// MARK: Projector and supervisor
+
+/// An embedded broker holding the whole reference scenario as the gateway appended it, with its record counts.
+/// 24 partitions per topic keep every partition under the embedded broker's 5 MiB, so nothing is dropped.
+struct FilledBroker: Sendable {
+    let broker: EmbeddedKafkaBroker
+    let counts: [String: Int]
+    let calendars: RegionCalendars
+
+    static func make() async throws -> FilledBroker {
+        let broker = try Fixtures.broker(partitions: 24)
+        let (gateway, producer) = try await Fixtures.gateway(bootstrapServers: broker.bootstrapServers, transactionalID: "chancery-bench-fill")
+        try await Fixtures.append(Fixtures.scenario().map { SubmittedEvent(event: $0) }, to: gateway)
+        await producer.shutdown()
+        return FilledBroker(broker: broker, counts: try await Fixtures.recordCounts(bootstrapServers: broker.bootstrapServers),
+                            calendars: try RegionCalendars.bundled())
+    }
+}
+
+func consumerBenchmarks() {
+    Benchmark("Projector: apply the reference scenario into PostgreSQL (from the embedded broker)",
+              configuration: scenarioConfiguration(maxSeconds: 400)) { (benchmark: Benchmark, filled: FilledBroker) async in
+        let topics = TopicNames().allCanonical
+        let expected = topics.reduce(0) { $0 + (filled.counts[$1] ?? 0) }
+        do {
+            let db = try await Fixtures.freshDatabase()
+            let (progress, continuation) = AsyncStream.makeStream(of: Int.self)
+            let consumer = ExactlyOnceConsumer(
+                group: ReadModelProjector.consumerGroup, topics: topics,
+                kafka: KafkaConfiguration(bootstrapServers: filled.broker.bootstrapServers), database: db.client,
+                handler: CountingHandler(inner: ReadModelProjector(calendars: filled.calendars), progress: continuation),
+                assignment: .all, logger: Fixtures.logger)
+            benchmark.startMeasurement()
+            let start = ContinuousClock.now
+            do {
+                try await Fixtures.consume(consumer, progress: progress, expected: expected)
+            } catch {
+                benchmark.stopMeasurement()
+                await db.drop()
+                throw error
+            }
+            let elapsed = ContinuousClock.now - start
+            benchmark.stopMeasurement()
+            benchmark.measurement(eventsPerSecond, Int(Double(expected) / seconds(elapsed)))
+            await db.drop()
+        } catch {
+            benchmark.error("projector run failed: \(error)")
+        }
+    } setup: {
+        try await FilledBroker.make()
+    }
+
+    Benchmark("Supervisor: apply the scenario's approval topic into PostgreSQL (alerts through a gateway)",
+              configuration: scenarioConfiguration(maxSeconds: 400)) { (benchmark: Benchmark, filled: FilledBroker) async in
+        let topic = TopicNames().canonical(CanonicalTopic.approval)
+        let expected = filled.counts[topic] ?? 0
+        do {
+            let db = try await Fixtures.freshDatabase()
+            // The supervisor's cards go through a gateway of their own, on a broker of their own, new each run.
+            let alertBroker = try Fixtures.broker(partitions: 4)
+            defer { alertBroker.shutdown() }
+            let (gateway, producer) = try await Fixtures.gateway(bootstrapServers: alertBroker.bootstrapServers, transactionalID: "chancery-bench-alerts")
+            let (progress, continuation) = AsyncStream.makeStream(of: Int.self)
+            let consumer = ExactlyOnceConsumer(
+                group: Supervisor.consumerGroup, topics: [topic],
+                kafka: KafkaConfiguration(bootstrapServers: filled.broker.bootstrapServers), database: db.client,
+                handler: CountingHandler(inner: Supervisor(calendars: filled.calendars, appender: gateway, logger: Fixtures.logger), progress: continuation),
+                assignment: .all, logger: Fixtures.logger)
+            benchmark.startMeasurement()
+            let start = ContinuousClock.now
+            do {
+                try await Fixtures.consume(consumer, progress: progress, expected: expected)
+            } catch {
+                benchmark.stopMeasurement()
+                await producer.shutdown()
+                await db.drop()
+                throw error
+            }
+            let elapsed = ContinuousClock.now - start
+            benchmark.stopMeasurement()
+            benchmark.measurement(eventsPerSecond, Int(Double(expected) / seconds(elapsed)))
+            await producer.shutdown()
+            await db.drop()
+        } catch {
+            benchmark.error("supervisor run failed: \(error)")
+        }
+    } setup: {
+        try await FilledBroker.make()
+    }
+}
