@@ -186,10 +186,10 @@ func consumerBenchmarks() {
         try await FilledBroker.make()
     }
 
-    Benchmark("Supervisor: apply the scenario's approval topic into PostgreSQL (alerts through a gateway)",
+    Benchmark("Supervisor: apply the scenario's approval, disclosure and interaction topics into PostgreSQL (alerts through a gateway)",
               configuration: scenarioConfiguration(maxSeconds: 400)) { (benchmark: Benchmark, filled: FilledBroker) async in
-        let topic = TopicNames().canonical(CanonicalTopic.approval)
-        let expected = filled.counts[topic] ?? 0
+        let topics = Supervisor.topics(TopicNames())
+        let expected = topics.reduce(0) { $0 + (filled.counts[$1] ?? 0) }
         do {
             let db = try await Fixtures.freshDatabase()
             // The supervisor's cards go through a gateway of their own, on a broker of their own, new each run.
@@ -198,9 +198,10 @@ func consumerBenchmarks() {
             let (gateway, producer) = try await Fixtures.gateway(bootstrapServers: alertBroker.bootstrapServers, transactionalID: "chancery-bench-alerts")
             let (progress, continuation) = AsyncStream.makeStream(of: Int.self)
             let consumer = ExactlyOnceConsumer(
-                group: Supervisor.consumerGroup, topics: [topic],
+                group: Supervisor.consumerGroup, topics: topics,
                 kafka: KafkaConfiguration(bootstrapServers: filled.broker.bootstrapServers), database: db.client,
-                handler: CountingHandler(inner: Supervisor(calendars: filled.calendars, appender: gateway, logger: Fixtures.logger), progress: continuation),
+                handler: CountingHandler(inner: Supervisor(calendars: filled.calendars, appender: gateway, policy: Fixtures.demoPolicy,
+                                                           logger: Fixtures.logger), progress: continuation),
                 assignment: .all, logger: Fixtures.logger)
             benchmark.startMeasurement()
             let start = ContinuousClock.now

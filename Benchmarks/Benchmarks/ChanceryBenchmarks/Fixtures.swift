@@ -24,6 +24,14 @@ enum Fixtures {
         return logger
     }()
 
+    /// The demo county's supervision policy (`examples/config/supervision-policy.json`, the one `make run` uses): step
+    /// limits make the supervisor track step times too.
+    static var demoPolicy: SupervisionPolicy {
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../../examples/config/supervision-policy.json").standardizedFileURL
+        do { return try SupervisionPolicy.load(contentsOf: file) } catch { fatalError("the demo supervision policy: \(error)") }
+    }
+
     /// The reference scenario (SCENARIO.md, 83,842 events with the default seed), sorted by time, catalogue first.
     static func scenario() -> [CloudEvent] {
         ReferenceScenario().events()
