@@ -12,14 +12,12 @@ struct CaseProjection {
     let urgeLimit: WorkingDays
 
     /// The case actions that meet an urge (``Urge``): a completed step, the decision, the conclusion.
-    static let urgeActions: Set<String> = ["StepCompleted", "CaseDecided", "CaseConcluded"]
 
     func apply(_ name: String, _ event: CloudEvent, on db: PostgresConnection) async throws {
         let d = event.data
         let (calendar, day) = try calendars.calendarAndDay(of: event)
         let seq = event.sequence ?? 0
         let urges = UrgeProjection(table: "approval.cases", urgeLimit: urgeLimit)
-        if Self.urgeActions.contains(name) { try await urges.acted(event.subject, on: day, on: db) }
         switch name {
         case "CaseSubmitted":
             try await db.execute(
@@ -58,9 +56,10 @@ struct CaseProjection {
             try await db.execute(
                 """
                 UPDATE approval.cases SET last_sequence = $2,
-                       review_completed_at = CASE WHEN $3 = 'review' THEN coalesce(review_completed_at, $4::timestamptz) ELSE review_completed_at END
+                       review_completed_at = CASE WHEN $3 = 'review' THEN coalesce(review_completed_at, $4::timestamptz) ELSE review_completed_at END,
+                       \(UrgeProjection.meets("$5"))
                 WHERE subject = $1
-                """, [event.subject, seq, d["step"]?.stringValue, event.time])
+                """, [event.subject, seq, d["step"]?.stringValue, event.time, day.description])
         case "SpecialProcedureStarted":
             try await db.execute(
                 "UPDATE approval.cases SET special_procedure_kind = $2, special_procedures = special_procedures + 1, last_sequence = $3 WHERE subject = $1",
@@ -104,8 +103,9 @@ struct CaseProjection {
                 WHERE subject = $1
                 """, [event.subject, event.time, d["followUpSatisfactionCode"]?.integerValue, seq, day.description])
         case "CaseDecided":
-            try await db.execute("UPDATE approval.cases SET status = 'decided', decided_at = $2::timestamptz, decision = $3, last_sequence = $4 WHERE subject = $1",
-                                 [event.subject, event.time, d["decision"]?.stringValue, seq])
+            try await db.execute(
+                "UPDATE approval.cases SET status = 'decided', decided_at = $2::timestamptz, decision = $3, last_sequence = $4, \(UrgeProjection.meets("$5")) WHERE subject = $1",
+                [event.subject, event.time, d["decision"]?.stringValue, seq, day.description])
         case "CaseConcluded":
             let clock = try await loadClock(event.subject, on: db)
             var used: Int64?
@@ -118,7 +118,7 @@ struct CaseProjection {
             try await db.execute(
                 """
                 UPDATE approval.cases SET status = 'concluded', concluded_at = $2::timestamptz, concluded_on = $3::date,
-                       working_days_used = $4, outcome = $5, last_sequence = $6 WHERE subject = $1
+                       working_days_used = $4, outcome = $5, last_sequence = $6, \(UrgeProjection.meets("$3")) WHERE subject = $1
                 """, [event.subject, event.time, day.description, used, outcome, seq])
             try await count("concluded", event, day, on: db)
         default:

@@ -15,7 +15,6 @@ struct InteractionProjection {
     let urgeLimit: WorkingDays
 
     /// The letter actions that meet an urge (``Urge``): a transfer, an escalation, an extension, the reply.
-    static let urgeActions: Set<String> = ["LetterTransferred", "LetterEscalated", "LetterExtensionGranted", "LetterReplied"]
 
     func apply(_ name: String, _ event: CloudEvent, on db: PostgresConnection) async throws {
         let d = event.data
@@ -28,7 +27,6 @@ struct InteractionProjection {
             return clock
         }
         let urges = UrgeProjection(table: "interaction.letters", urgeLimit: urgeLimit)
-        if Self.urgeActions.contains(name) { try await urges.acted(event.subject, on: day, on: db) }
         switch name {
         case "LetterReceived":
             guard let clock = opened() else { return }
@@ -44,22 +42,27 @@ struct InteractionProjection {
             if i("replyLimit") != nil { try await evolve("letters", event, calendar) }
         case "LetterTransferred":
             try await db.execute(
-                "UPDATE interaction.letters SET transfers = transfers + 1, department_code = $2, reply_limit = coalesce($3, reply_limit) WHERE subject = $1",
-                [event.subject, s("toDepartmentCode"), i("replyLimit")])
+                """
+                UPDATE interaction.letters SET transfers = transfers + 1, department_code = $2, reply_limit = coalesce($3, reply_limit),
+                       \(UrgeProjection.meets("$4")) WHERE subject = $1
+                """, [event.subject, s("toDepartmentCode"), i("replyLimit"), day.description])
             if i("replyLimit") != nil { try await evolve("letters", event, calendar) }
         case "LetterEscalated":
-            try await db.execute("UPDATE interaction.letters SET escalations = escalations + 1 WHERE subject = $1", [event.subject])
+            try await db.execute("UPDATE interaction.letters SET escalations = escalations + 1, \(UrgeProjection.meets("$2")) WHERE subject = $1",
+                                 [event.subject, day.description])
         case "LetterUrged":
             try await db.execute("UPDATE interaction.letters SET urges = urges + 1 WHERE subject = $1", [event.subject])
             try await urges.urged(event, on: day, calendar: calendar, on: db)
         case "LetterReturned":
             try await db.execute("UPDATE interaction.letters SET returns = returns + 1, department_code = NULL WHERE subject = $1", [event.subject])
         case "LetterExtensionGranted":
-            try await db.execute("UPDATE interaction.letters SET extension_limit = $2 WHERE subject = $1", [event.subject, i("extensionLimit")])
+            try await db.execute("UPDATE interaction.letters SET extension_limit = $2, \(UrgeProjection.meets("$3")) WHERE subject = $1",
+                                 [event.subject, i("extensionLimit"), day.description])
             try await evolve("letters", event, calendar)
         case "LetterReplied":
-            try await db.execute("UPDATE interaction.letters SET status = 'replied', replied_at = $2::timestamptz, published = $3 WHERE subject = $1",
-                                 [event.subject, event.time, d["published"]?.boolValue])
+            try await db.execute(
+                "UPDATE interaction.letters SET status = 'replied', replied_at = $2::timestamptz, published = $3, \(UrgeProjection.meets("$4")) WHERE subject = $1",
+                [event.subject, event.time, d["published"]?.boolValue, day.description])
             try await answered("letters", event, day, calendar)
         case "ConsultationReceived":
             guard let clock = opened() else { return }

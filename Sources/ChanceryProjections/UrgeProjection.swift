@@ -31,15 +31,14 @@ struct UrgeProjection {
             [event.subject, event.time, day.description, urge?.deadline.description])
     }
 
-    /// An action of the department on `day`: meets the latest urge when `day` is in its window (``Urge/isMet(byActionOn:)``).
-    func acted(_ subject: String, on day: CivilDate, on db: PostgresConnection) async throws {
-        precondition(Self.tables.contains(table))
-        let rows = try await db.query(
-            "SELECT urged_on::text, urge_deadline::text FROM \(table) WHERE subject = $1 AND urge_met = false AND urge_deadline IS NOT NULL", [subject])
-        guard let row = rows.first,
-              let urgedOn = try row.decode(String?.self, at: 0).flatMap({ CivilDate($0) }),
-              let deadline = try row.decode(String?.self, at: 1).flatMap({ CivilDate($0) }),
-              Urge(urgedOn: urgedOn, deadline: deadline).isMet(byActionOn: day) else { return }
-        try await db.execute("UPDATE \(table) SET urge_met = true WHERE subject = $1", [subject])
+    /// The SQL assignment that meets the latest urge when an action of the department on the day bound to
+    /// `dayParameter` (e.g. `$5`, a `YYYY-MM-DD` text) falls in its window — ``Urge/isMet(byActionOn:)`` in SQL: from
+    /// the urge day through the deadline, both included. The action's own UPDATE sets it, so meeting an urge costs no
+    /// extra round trip; a row never urged (`urge_met` null) or without a deadline keeps its value. The metrics test
+    /// checks it against the rule on hand-computed days.
+    static func meets(_ dayParameter: String) -> String {
+        """
+        urge_met = CASE WHEN urge_met = false AND \(dayParameter)::date BETWEEN urged_on AND urge_deadline THEN true ELSE urge_met END
+        """
     }
 }
