@@ -35,35 +35,6 @@ struct ReplyWatch: Sendable {
     /// Letter events that meet an urge (``Urge``): a transfer, an escalation, an extension or the reply.
     static let letterActions: Set<String> = ["LetterTransferred", "LetterEscalated", "LetterExtensionGranted", "LetterReplied"]
 
-    /// A watch opened by the first event of a stream (``ReplyClock/opened(by:data:on:limits:)``); `nil` for any other.
-    init?(opening event: CloudEvent, name: String, day: CivilDate, limits: InteractionLimits) {
-        guard let stream = StreamID(event.subject), Self.answeredBy[stream.kind] != nil,
-              let clock = ReplyClock.opened(by: name, data: event.data, on: day, limits: limits) else { return nil }
-        let d = event.data
-        self.init(subject: event.subject, region: event.region, kind: stream.kind,
-                  departmentCode: d["departmentCode"]?.stringValue ?? d["mailbox"]?.stringValue ?? "unassigned",
-                  mailbox: d["mailbox"]?.stringValue, itemCode: d["itemCode"]?.stringValue, clock: clock, lastSequence: event.sequence ?? 1)
-    }
-
-    init(subject: String, region: String, kind: String, departmentCode: String, mailbox: String?, itemCode: String?, clock: ReplyClock,
-         answeredOn: CivilDate? = nil, yellowAlertID: String? = nil, redAlertID: String? = nil, urge: Urge? = nil, urgeMet: Bool = false,
-         irregularityAlertIDs: [String] = [], lastSequence: Int64) {
-        self.subject = subject
-        self.region = region
-        self.kind = kind
-        self.departmentCode = departmentCode
-        self.mailbox = mailbox
-        self.itemCode = itemCode
-        self.clock = clock
-        self.answeredOn = answeredOn
-        self.yellowAlertID = yellowAlertID
-        self.redAlertID = redAlertID
-        self.urge = urge
-        self.urgeMet = urgeMet
-        self.irregularityAlertIDs = irregularityAlertIDs
-        self.lastSequence = lastSequence
-    }
-
     private var urgeAlertID: String { "irregularity/\(Irregularity.urgeMissed.rawValue)/\(subject)" }
 
     /// Alerts due on `day` not raised yet, for an unanswered stream.
@@ -146,5 +117,17 @@ struct ReplyWatch: Sendable {
             }
         }
         return alerts
+    }
+}
+
+extension ReplyWatch {
+    /// A watch opened by the first event of a stream (``ReplyClock/opened(by:data:on:limits:)``); `nil` for any other.
+    init?(opening event: CloudEvent, name: String, day: CivilDate, limits: InteractionLimits) {
+        guard let stream = StreamID(event.subject), Self.answeredBy[stream.kind] != nil,
+              let clock = ReplyClock.opened(by: name, data: event.data, on: day, limits: limits) else { return nil }
+        let d = event.data
+        self.init(subject: event.subject, region: event.region, kind: stream.kind,
+                  departmentCode: d["departmentCode"]?.stringValue ?? d["mailbox"]?.stringValue ?? "unassigned",
+                  mailbox: d["mailbox"]?.stringValue, itemCode: d["itemCode"]?.stringValue, clock: clock, lastSequence: event.sequence ?? 1)
     }
 }

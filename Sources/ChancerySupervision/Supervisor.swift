@@ -54,6 +54,9 @@ public struct Supervisor: ReadModelHandler {
         self.logger = logger
     }
 
+    /// The stream kinds the supervisor watches: cases, disclosure requests, letters, consultations and complaints.
+    public static let watchedStreamKinds = ["case"] + ReplyWatch.answeredBy.keys.sorted()
+
     /// The topics the supervisor consumes: `gov.approval`, `gov.disclosure` and `gov.interaction` under `topics`' names.
     public static func topics(_ topics: TopicNames) -> [String] {
         [CanonicalTopic.approval, CanonicalTopic.disclosure, CanonicalTopic.interaction].map(topics.canonical)
@@ -63,7 +66,7 @@ public struct Supervisor: ReadModelHandler {
         let upcast = events.map { ($0, UpcasterRegistry.standard.upcast($0.event)) }
         let subjects = Set(upcast.map(\.1.subject))
         var cases = try await loadCases(subjects.filter { $0.hasPrefix("case/") }, on: db)
-        var replies = try await loadReplies(subjects.filter { !$0.hasPrefix("case/") }, on: db)
+        var replies = try await loadReplies(subjects.filter { ReplyWatch.answeredBy[StreamID($0)?.kind ?? ""] != nil }, on: db)
         var alerts: [CloudEvent] = []
         var latest: [String: (region: String, topic: String, partition: Int32, time: RFC3339Timestamp)] = [:]
         var touched: Set<String> = []

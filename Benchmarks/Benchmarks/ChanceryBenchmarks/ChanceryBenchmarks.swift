@@ -156,29 +156,9 @@ struct FilledBroker: Sendable {
 func consumerBenchmarks() {
     Benchmark("Projector: apply the reference scenario into PostgreSQL (from the embedded broker)",
               configuration: scenarioConfiguration(maxSeconds: 400)) { (benchmark: Benchmark, filled: FilledBroker) async in
-        let topics = TopicNames().allCanonical
-        let expected = topics.reduce(0) { $0 + (filled.counts[$1] ?? 0) }
         do {
-            let db = try await Fixtures.freshDatabase()
-            let (progress, continuation) = AsyncStream.makeStream(of: Int.self)
-            let consumer = ExactlyOnceConsumer(
-                group: ReadModelProjector.consumerGroup, topics: topics,
-                kafka: KafkaConfiguration(bootstrapServers: filled.broker.bootstrapServers), database: db.client,
-                handler: CountingHandler(inner: ReadModelProjector(calendars: filled.calendars), progress: continuation),
-                assignment: .all, logger: Fixtures.logger)
-            benchmark.startMeasurement()
-            let start = ContinuousClock.now
-            do {
-                try await Fixtures.consume(consumer, progress: progress, expected: expected)
-            } catch {
-                benchmark.stopMeasurement()
-                await db.drop()
-                throw error
-            }
-            let elapsed = ContinuousClock.now - start
-            benchmark.stopMeasurement()
-            benchmark.measurement(eventsPerSecond, Int(Double(expected) / seconds(elapsed)))
-            await db.drop()
+            try await measureConsumer(benchmark, filled, group: ReadModelProjector.consumerGroup, topics: TopicNames().allCanonical,
+                                      handler: ReadModelProjector(calendars: filled.calendars))
         } catch {
             benchmark.error("projector run failed: \(error)")
         }
@@ -188,40 +168,50 @@ func consumerBenchmarks() {
 
     Benchmark("Supervisor: apply the scenario's approval, disclosure and interaction topics into PostgreSQL (alerts through a gateway)",
               configuration: scenarioConfiguration(maxSeconds: 400)) { (benchmark: Benchmark, filled: FilledBroker) async in
-        let topics = Supervisor.topics(TopicNames())
-        let expected = topics.reduce(0) { $0 + (filled.counts[$1] ?? 0) }
         do {
-            let db = try await Fixtures.freshDatabase()
             // The supervisor's cards go through a gateway of their own, on a broker of their own, new each run.
             let alertBroker = try Fixtures.broker(partitions: 4)
             defer { alertBroker.shutdown() }
             let (gateway, producer) = try await Fixtures.gateway(bootstrapServers: alertBroker.bootstrapServers, transactionalID: "chancery-bench-alerts")
-            let (progress, continuation) = AsyncStream.makeStream(of: Int.self)
-            let consumer = ExactlyOnceConsumer(
-                group: Supervisor.consumerGroup, topics: topics,
-                kafka: KafkaConfiguration(bootstrapServers: filled.broker.bootstrapServers), database: db.client,
-                handler: CountingHandler(inner: Supervisor(calendars: filled.calendars, appender: gateway, policy: Fixtures.demoPolicy,
-                                                           logger: Fixtures.logger), progress: continuation),
-                assignment: .all, logger: Fixtures.logger)
-            benchmark.startMeasurement()
-            let start = ContinuousClock.now
             do {
-                try await Fixtures.consume(consumer, progress: progress, expected: expected)
+                try await measureConsumer(benchmark, filled, group: Supervisor.consumerGroup, topics: Supervisor.topics(TopicNames()),
+                                          handler: Supervisor(calendars: filled.calendars, appender: gateway, policy: Fixtures.demoPolicy,
+                                                              logger: Fixtures.logger))
             } catch {
-                benchmark.stopMeasurement()
                 await producer.shutdown()
-                await db.drop()
                 throw error
             }
-            let elapsed = ContinuousClock.now - start
-            benchmark.stopMeasurement()
-            benchmark.measurement(eventsPerSecond, Int(Double(expected) / seconds(elapsed)))
             await producer.shutdown()
-            await db.drop()
         } catch {
             benchmark.error("supervisor run failed: \(error)")
         }
     } setup: {
         try await FilledBroker.make()
     }
+}
+
+/// One measured run of `handler` as consumer `group` over `topics` of the filled broker, into a new database: the
+/// wall-clock time from the consumer's start until every event of `topics` is committed, and `events/s`.
+/// - Throws: the consumer's error or its timeout (``Fixtures/consume(_:progress:expected:seconds:)``).
+private func measureConsumer(_ benchmark: Benchmark, _ filled: FilledBroker, group: String, topics: [String],
+                             handler: any ReadModelHandler) async throws {
+    let expected = topics.reduce(0) { $0 + (filled.counts[$1] ?? 0) }
+    let db = try await Fixtures.freshDatabase()
+    let (progress, continuation) = AsyncStream.makeStream(of: Int.self)
+    let consumer = ExactlyOnceConsumer(
+        group: group, topics: topics, kafka: KafkaConfiguration(bootstrapServers: filled.broker.bootstrapServers), database: db.client,
+        handler: CountingHandler(inner: handler, progress: continuation), assignment: .all, logger: Fixtures.logger)
+    benchmark.startMeasurement()
+    let start = ContinuousClock.now
+    do {
+        try await Fixtures.consume(consumer, progress: progress, expected: expected)
+    } catch {
+        benchmark.stopMeasurement()
+        await db.drop()
+        throw error
+    }
+    let elapsed = ContinuousClock.now - start
+    benchmark.stopMeasurement()
+    benchmark.measurement(eventsPerSecond, Int(Double(expected) / seconds(elapsed)))
+    await db.drop()
 }

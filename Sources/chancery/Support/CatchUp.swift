@@ -1,3 +1,4 @@
+import ChanceryDomain
 import ChanceryPostgres
 import ChanceryProjections
 import ChancerySupervision
@@ -13,8 +14,7 @@ enum CatchUp {
     static func wait(for heads: [String: Int64], database: PostgresClient, timeout: Double = 600) async throws {
         let streams = Array(heads.keys)
         let sequences = streams.map { heads[$0]! }
-        let watched = ["case/", "request/", "letter/", "consultation/", "complaint/"]
-        let watchedStreams = streams.filter { s in watched.contains { s.hasPrefix($0) } }
+        let watchedStreams = streams.filter { Supervisor.watchedStreamKinds.contains(StreamID($0)?.kind ?? "") }
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             let projected = try await database.query(
