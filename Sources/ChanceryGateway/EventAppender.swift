@@ -6,3 +6,20 @@ public protocol EventAppender: Sendable {
 }
 
 extension Gateway: EventAppender {}
+
+/// The HTTP door's appender: the gateway, refusing while its doors are closed (graceful stop) so that a client
+/// gets 503 with `Retry-After` while consumers finish what is committed.
+public struct DoorAppender: EventAppender {
+    let gateway: Gateway
+
+    public init(gateway: Gateway) {
+        self.gateway = gateway
+    }
+
+    /// See ``Gateway/append(_:)``.
+    /// - Throws: ``AppendFailure/unavailable(_:)`` while the doors are closed, or what the gateway throws.
+    public func append(_ events: [SubmittedEvent]) async throws -> AppendResult {
+        if let reason = await gateway.doorsClosedReason { throw AppendFailure.unavailable(reason) }
+        return try await gateway.append(events)
+    }
+}

@@ -26,6 +26,22 @@ public actor Gateway {
     private var flushing = false
     private var ready = false
 
+    /// The log of record written before each answer (nil: Kafka itself is the record).
+    private let journal: (any EventJournal)?
+    /// Partition count per full topic name: records get their partition here (Kafka's default partitioner),
+    /// before they are journaled and produced.
+    private let partitionCounts: [String: Int32]
+    /// The journal's end as this gateway last wrote or read it.
+    private var journalTail = JournalTail(position: 0, commitGroup: 0)
+    /// A commit group whose journal write was not confirmed and whose outcome could not be read yet.
+    private var inDoubt: InDoubt?
+    /// When the transaction now in flight started (nil when none is): a request arriving while Kafka has not
+    /// confirmed it for ``slowPublishBound`` is refused at once (503) instead of waiting.
+    private var publishStartedAt: ContinuousClock.Instant?
+    /// Why the gateway no longer takes writes (graceful stop), or nil.
+    private var closedReason: String?
+    private let slowPublishBound: Duration
+
     private let appendedCounter = Counter(label: "chancery_gateway_events_appended_total")
     private let transactionTimer = Timer(label: "chancery_gateway_transaction_duration")
 
@@ -56,12 +72,21 @@ public actor Gateway {
     ///     `initTransactions` has been called.
     ///   - store: the read models' view of stream heads and recorded appends.
     ///   - maxEventsPerTransaction: upper bound of events grouped into one Kafka transaction.
-    public init(producer: KafkaProducer, store: any GatewayStore, topics: TopicNames, logger: Logger, maxEventsPerTransaction: Int = 5000) {
+    ///   - journal: the log of record, written before each answer (required with a broker whose log is not
+    ///     durable, such as the embedded broker); nil when Kafka is the record.
+    ///   - partitionCounts: partitions per full topic name; records of these topics get their partition from
+    ///     ``KafkaPartitioner`` (required for every topic the gateway writes when `journal` is set).
+    ///   - slowPublishBound: while a transaction has been unconfirmed this long, new requests are refused (503).
+    public init(producer: KafkaProducer, store: any GatewayStore, topics: TopicNames, logger: Logger, maxEventsPerTransaction: Int = 5000,
+                journal: (any EventJournal)? = nil, partitionCounts: [String: Int32] = [:], slowPublishBound: Duration = .seconds(5)) {
         self.producer = producer
         self.store = store
         self.topics = topics
         self.logger = logger
         self.maxEventsPerTransaction = maxEventsPerTransaction
+        self.journal = journal
+        self.partitionCounts = partitionCounts
+        self.slowPublishBound = slowPublishBound
     }
 
     /// Restores stream heads and recorded appends from the canonical events after the projector's offsets
@@ -69,6 +94,7 @@ public actor Gateway {
     ///
     /// - Parameter tail: canonical events in log order per partition, with their Kafka positions.
     public func restore(tail: [(event: CloudEvent, topic: String, partition: Int32, offset: Int64)]) async throws {
+        if let journal { journalTail = try await journal.tail() }
         for record in tail {
             let event = record.event
             var head = try await head(of: event.subject)
@@ -91,7 +117,40 @@ public actor Gateway {
     }
 
     /// Whether the gateway has restored its state and accepts writes.
-    public var isReady: Bool { ready }
+    public var isReady: Bool { ready && closedReason == nil }
+
+    /// The gateway's state for `/health`: `restoring`, `ready`, `closed`, or `publishing-stalled` when Kafka has not
+    /// confirmed the transaction in flight for longer than the slow-publish bound (requests are refused meanwhile).
+    public var healthState: (state: String, healthy: Bool, detail: String?) {
+        if let closedReason { return ("closed", false, closedReason) }
+        if let doorsClosedReason { return ("closing", false, doorsClosedReason) }
+        if !ready { return ("restoring", false, "restoring stream heads from the log") }
+        if inDoubt != nil { return ("journal-unavailable", false, "the journal (PostgreSQL) did not confirm the last commit group") }
+        if let started = publishStartedAt, ContinuousClock.now - started > slowPublishBound {
+            return ("publishing-stalled", false, "Kafka has not confirmed the append in flight for \((ContinuousClock.now - started).components.seconds) s")
+        }
+        return ("ready", true, nil)
+    }
+
+    /// The position of the last record in the journal (0 without a journal or before the first append).
+    public var lastPosition: Int64 { journalTail.position }
+
+    /// Why the doors (HTTP and the inbound topic) no longer take writes, or nil. In-process appenders such as the
+    /// supervisor still append, so consumers can finish what is committed during a graceful stop.
+    public private(set) var doorsClosedReason: String?
+
+    /// Closes the doors (graceful stop): ``appendInbound(_:)`` and ``DoorAppender`` refuse with
+    /// ``AppendFailure/unavailable(_:)`` naming `reason`; ``append(_:)`` still works for in-process appenders.
+    public func closeDoors(reason: String) {
+        doorsClosedReason = reason
+    }
+
+    /// Stops taking writes (graceful stop): later requests are refused with ``AppendFailure/unavailable(_:)``
+    /// naming `reason`; work already queued is still committed. Then waits until nothing is in flight.
+    public func close(reason: String) async {
+        closedReason = reason
+        while flushing { try? await Task.sleep(for: .milliseconds(20)) }
+    }
 
     /// Appends the events of one request, all or nothing.
     ///
@@ -116,12 +175,22 @@ public actor Gateway {
     ///   dead-lettered or committed, and the consumer must re-read from its committed offsets.
     public func appendInbound(_ batch: InboundBatch) async throws -> [InboundOutcome] {
         guard ready else { throw AppendFailure.unavailable("the gateway is restoring stream heads; retry shortly") }
+        if let doorsClosedReason { throw AppendFailure.unavailable(doorsClosedReason) }
         return try await withCheckedThrowingContinuation { continuation in
             enqueue(.inbound(batch, continuation))
         }
     }
 
     private func enqueue(_ work: Pending) {
+        if let closedReason {
+            work.fail(AppendFailure.unavailable(closedReason))
+            return
+        }
+        if let started = publishStartedAt, ContinuousClock.now - started > slowPublishBound {
+            let seconds = (ContinuousClock.now - started).components.seconds
+            work.fail(AppendFailure.unavailable("Kafka has not confirmed the append in flight for \(seconds) s; nothing of this request was appended"))
+            return
+        }
         pending.append(work)
         if !flushing {
             flushing = true
@@ -131,6 +200,14 @@ public actor Gateway {
 
     private func flush() async {
         while !pending.isEmpty {
+            if inDoubt != nil, await !resolveInDoubt() {
+                let waiting = pending
+                pending.removeAll()
+                for work in waiting {
+                    work.fail(AppendFailure.unavailable("the journal (PostgreSQL) is unavailable; nothing of this request was appended"))
+                }
+                break
+            }
             var batch: [Pending] = []
             var count = 0
             while let next = pending.first, batch.isEmpty || count + next.eventCount <= maxEventsPerTransaction {
@@ -205,10 +282,36 @@ public actor Gateway {
         }
         guard !planned.isEmpty else { return }
 
+        var all = assembly.records + assembly.deadLetters
+        for i in all.indices where all[i].partition == nil {
+            if let count = partitionCounts[all[i].topic] {
+                all[i].partition = KafkaPartitioner.partition(forKey: all[i].key ?? [], partitionCount: count)
+            }
+        }
         var reports: [KafkaDeliveryReport] = []
-        let all = assembly.records + assembly.deadLetters
-        if !all.isEmpty || !assembly.offsets.isEmpty {
+        if let journal, !all.isEmpty {
+            // The journal is the record: write the group there first; once it is recorded it is published,
+            // however long Kafka takes.
+            let entries = journalEntries(for: &all, events: assembly.events)
+            guard await record(entries, in: journal) else {
+                if inDoubt != nil { inDoubt = InDoubt(entries: entries, records: all, assembly: assembly) }
+                for (work, _) in planned {
+                    work.fail(AppendFailure.unavailable("the journal (PostgreSQL) did not record the append; nothing was appended"))
+                }
+                return
+            }
+            guard let published = await publishRecorded(all, events: assembly.records.count, offsets: assembly.offsets) else {
+                for (work, _) in planned {
+                    work.fail(AppendFailure.unavailable(
+                        "the append is recorded in the journal but not yet in Kafka; it is published at the next start, and a retry with the same ids then answers with its position"))
+                }
+                return
+            }
+            reports = published
+        } else if !all.isEmpty || !assembly.offsets.isEmpty {
             let start = ContinuousClock.now
+            publishStartedAt = start
+            defer { publishStartedAt = nil }
             do {
                 try producer.beginTransaction()
                 reports = try await producer.send(all)
@@ -224,20 +327,10 @@ public actor Gateway {
                 for (work, _) in planned { work.fail(AppendFailure.unavailable("Kafka did not commit the append: \(error)")) }
                 return
             }
-            let elapsed = (ContinuousClock.now - start).components
-            transactionTimer.recordNanoseconds(elapsed.seconds * 1_000_000_000 + elapsed.attoseconds / 1_000_000_000)
-            appendedCounter.increment(by: assembly.records.count)
+            recordTransaction(since: start, records: assembly.records.count)
         }
         // Committed: publish the new heads and answers.
-        var answers: [AppendedEvent] = []
-        for (event, report) in zip(assembly.events, reports) {
-            let answer = AppendedEvent(id: event.id, source: event.source, subject: event.subject, topic: report.topic,
-                                       partition: report.partition, offset: report.offset, sequence: event.sequence ?? 0,
-                                       hash: event.hash ?? "", contentDigest: Gateway.digest(event.publisherContent()))
-            answers.append(answer)
-            appended[EventKey(source: event.source, id: event.id)] = answer
-        }
-        for (stream, head) in assembly.overlay { heads[stream] = head }
+        let answers = adopt(assembly, reports: reports)
         for (work, slots) in planned {
             switch work {
             case .request(_, let continuation):
@@ -261,6 +354,122 @@ public actor Gateway {
                 })
             }
         }
+    }
+
+    /// Makes a committed group the gateway's state: new stream heads and the answers of its events.
+    private func adopt(_ assembly: Assembly, reports: [KafkaDeliveryReport]) -> [AppendedEvent] {
+        var answers: [AppendedEvent] = []
+        for (event, report) in zip(assembly.events, reports) {
+            let answer = AppendedEvent(id: event.id, source: event.source, subject: event.subject, topic: report.topic,
+                                       partition: report.partition, offset: report.offset, sequence: event.sequence ?? 0,
+                                       hash: event.hash ?? "", contentDigest: Gateway.digest(event.publisherContent()))
+            answers.append(answer)
+            appended[EventKey(source: event.source, id: event.id)] = answer
+        }
+        for (stream, head) in assembly.overlay { heads[stream] = head }
+        return answers
+    }
+
+    /// A commit group whose journal write was not confirmed, kept until the journal tells whether it holds it.
+    private struct InDoubt {
+        var entries: [JournalRecord]
+        var records: [KafkaProducerRecord]
+        var assembly: Assembly
+    }
+
+    /// Gives each record its journal position (also as the ``LogPosition/header`` header) in the next commit group.
+    private func journalEntries(for records: inout [KafkaProducerRecord], events: [CloudEvent]) -> [JournalRecord] {
+        let group = journalTail.commitGroup + 1
+        var entries: [JournalRecord] = []
+        entries.reserveCapacity(records.count)
+        for i in records.indices {
+            let position = journalTail.position + 1 + Int64(i)
+            records[i].headers.append(KafkaHeader(key: LogPosition.header, value: LogPosition.headerValue(position)))
+            let event = i < events.count ? events[i] : nil
+            entries.append(JournalRecord(position: position, commitGroup: group, record: records[i],
+                                         subject: event?.subject, sequence: event?.sequence, hash: event?.hash))
+        }
+        return entries
+    }
+
+    /// Writes a commit group to the journal. When the write is not confirmed, reads the journal's tail to learn
+    /// whether it was recorded all the same; when that read fails too, the group is left in doubt (``inDoubt``)
+    /// and the gateway refuses writes until the journal answers.
+    /// - Returns: whether the group is recorded.
+    private func record(_ entries: [JournalRecord], in journal: any EventJournal) async -> Bool {
+        guard let last = entries.last else { return true }
+        do {
+            try await journal.append(entries)
+        } catch {
+            logger.error("the journal did not confirm a commit group", metadata: ["error": "\(error)", "records": "\(entries.count)"])
+            do {
+                let tail = try await journal.tail()
+                guard tail.position >= last.position else { return false }
+            } catch {
+                inDoubt = InDoubt(entries: [], records: [], assembly: Assembly())
+                return false
+            }
+        }
+        journalTail = JournalTail(position: last.position, commitGroup: last.commitGroup)
+        return true
+    }
+
+    /// Settles a group left in doubt: if the journal holds it, it is published and adopted (its requests were
+    /// already answered 503; a retry with the same ids gets its answer); if not, it is dropped.
+    /// - Returns: false while the journal still cannot be read.
+    private func resolveInDoubt() async -> Bool {
+        guard let doubt = inDoubt, let journal else { inDoubt = nil; return true }
+        guard let tail = try? await journal.tail() else { return false }
+        inDoubt = nil
+        guard let last = doubt.entries.last, tail.position >= last.position else {
+            journalTail = tail
+            return true
+        }
+        journalTail = JournalTail(position: last.position, commitGroup: last.commitGroup)
+        logger.notice("a commit group left in doubt is in the journal; publishing it", metadata: ["records": "\(doubt.records.count)"])
+        guard let reports = await publishRecorded(doubt.records, events: doubt.assembly.records.count, offsets: []) else { return false }
+        _ = adopt(doubt.assembly, reports: reports)
+        return true
+    }
+
+    /// Publishes a group already recorded in the journal in one Kafka transaction, retrying (with a pause that
+    /// doubles up to 5 s) until Kafka commits it: a recorded group is never given up while the gateway runs.
+    /// The inbound door's offsets go with the first attempt only (a retry re-reads records the gateway then
+    /// answers from its idempotency record).
+    /// - Returns: the delivery reports, or nil when the gateway was closed while Kafka still refused it
+    ///   (the journal keeps it; the next start publishes it).
+    private func publishRecorded(_ records: [KafkaProducerRecord], events: Int, offsets: [(KafkaConsumer, [KafkaTopicPartition: Int64])]) async -> [KafkaDeliveryReport]? {
+        let start = ContinuousClock.now
+        publishStartedAt = start
+        defer { publishStartedAt = nil }
+        var pause = Duration.milliseconds(100)
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                try producer.beginTransaction()
+                let reports = try await producer.send(records)
+                if attempt == 1 {
+                    for (consumer, o) in offsets where !o.isEmpty { try await producer.sendOffsetsToTransaction(o, consumer: consumer) }
+                }
+                try await producer.commitTransaction()
+                if attempt > 1 { logger.notice("Kafka committed the recorded group", metadata: ["attempts": "\(attempt)"]) }
+                recordTransaction(since: start, records: events)
+                return reports
+            } catch {
+                logger.error("Kafka did not commit a recorded group; retrying", metadata: ["error": "\(error)", "attempt": "\(attempt)"])
+                do { try await producer.abortTransaction() } catch { logger.error("abort failed: \(error)") }
+                if closedReason != nil && attempt >= 3 { return nil }
+                try? await Task.sleep(for: pause)
+                pause = min(pause * 2, .seconds(5))
+            }
+        }
+    }
+
+    private func recordTransaction(since start: ContinuousClock.Instant, records: Int) {
+        let elapsed = (ContinuousClock.now - start).components
+        transactionTimer.recordNanoseconds(elapsed.seconds * 1_000_000_000 + elapsed.attoseconds / 1_000_000_000)
+        appendedCounter.increment(by: records)
     }
 
     /// Plans one all-or-nothing request into `assembly`: idempotency, expected version, lifecycle,

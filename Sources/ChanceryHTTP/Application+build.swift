@@ -17,22 +17,22 @@ import Prometheus
 public func buildApplication(
     host: String, port: Int, database: PostgresClient, gateway: Gateway?, appender: (any EventAppender)?,
     registry: PrometheusCollectorRegistry, resolver: any PrincipalResolver, efficiencyFormula: EfficiencyFormula = EfficiencyFormula(),
-    logger: Logger
+    health: (any HealthReporter)? = nil, logger: Logger
 ) -> some ApplicationProtocol {
     let router = buildRouter(database: database, gateway: gateway, appender: appender, registry: registry, resolver: resolver,
-                             efficiencyFormula: efficiencyFormula)
+                             efficiencyFormula: efficiencyFormula, health: health)
     return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "chancery"), logger: logger)
 }
 
 /// The router alone (tests drive it with `app.test(.router)`).
 public func buildRouter(
     database: PostgresClient, gateway: Gateway?, appender: (any EventAppender)?, registry: PrometheusCollectorRegistry,
-    resolver: any PrincipalResolver, efficiencyFormula: EfficiencyFormula = EfficiencyFormula()
+    resolver: any PrincipalResolver, efficiencyFormula: EfficiencyFormula = EfficiencyFormula(), health: (any HealthReporter)? = nil
 ) -> Router<ChanceryRequestContext> {
     let router = Router(context: ChanceryRequestContext.self)
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: BearerTokenAuthenticator(resolver: resolver))
-    HealthController(database: database, gateway: gateway, registry: registry).addRoutes(to: router)
+    HealthController(database: database, gateway: gateway, registry: registry, reporter: health).addRoutes(to: router)
     let v1 = router.group("v1")
     if let appender {
         EventsController(appender: appender).addRoutes(to: v1)

@@ -13,6 +13,10 @@ import Logging
 public final class EmbeddedKafkaBroker: Sendable {
     private let cluster: RDKafkaMockCluster
 
+    /// Bytes of record values each partition keeps: librdkafka 2.0.2's mock cluster drops the oldest
+    /// records of a partition beyond 5 MiB (or beyond 100,000 records), moving its low watermark.
+    public static let partitionRetentionBytes = 5 * 1024 * 1024
+
     /// Starts a mock cluster of `brokerCount` brokers, with ids 1...brokerCount.
     /// - Parameter logger: receives the mock cluster's log lines.
     /// - Throws: ``KafkaError`` `_INVALID_ARG` if the cluster cannot be created.

@@ -92,6 +92,14 @@ public final class KafkaConsumer: Sendable {
         }
     }
 
+    /// The low and high watermark of a partition as last seen in fetch responses (no network request; it
+    /// never blocks). The consumer's lag on the partition is `high` minus its next offset.
+    /// - Returns: nil before the first fetch response for the partition, or after ``close()``.
+    public func cachedWatermarks(_ partition: KafkaTopicPartition) -> (low: Int64, high: Int64)? {
+        if self.gate.isClosing { return nil }
+        return self.client.cachedWatermarks(partition)
+    }
+
     /// The next non-empty batch, or `nil` once closed / cancelled.
     func nextBatch(maxCount: Int, maxWaitMilliseconds: Int) async throws -> [KafkaConsumerMessage]? {
         let gate = self.gate

@@ -83,6 +83,19 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible, Equatable
     }
 
     /// A `.decoding` error with the given message.
+    /// Whether retrying the same work later may succeed: the connection failed or was closed, the server ran
+    /// out of resources or is shutting down or restarting, the statement was cancelled, or the transaction lost
+    /// a serialization or deadlock race. SQLSTATE classes 08, 40, 53, 57 and 58, 55P03 (lock not available) and
+    /// the client-side kinds `.connection` and `.closed` (PostgreSQL manual, appendix A "Error Codes").
+    /// Everything else — data exceptions (22), integrity violations (23), syntax or undefined objects (42),
+    /// decoding — fails the same way on every retry: it is permanent.
+    public var isTransient: Bool {
+        if kind == .connection || kind == .closed { return true }
+        guard let state = sqlState, state.count == 5 else { return false }
+        if state == SQLState.lockNotAvailable { return true }
+        return ["08", "40", "53", "57", "58"].contains(String(state.prefix(2)))
+    }
+
     static func decoding(_ message: String) -> PostgresError {
         PostgresError(kind: .decoding, message: message)
     }

@@ -24,8 +24,13 @@ public struct NodeConfiguration: Sendable {
     public var kafkaBrokers: String?
     /// Topic name prefix for multi-tenant clusters.
     public var topicPrefix: String = ""
-    /// Partitions per topic created on the embedded broker.
-    public var partitions: Int32 = 4
+    /// Partitions per topic created on the embedded broker the first time (later starts keep the counts the
+    /// journal was written with). The embedded broker keeps the newest 5 MiB of each partition, so enough
+    /// partitions keep the whole history readable from Kafka (README, "The log is the record").
+    public var partitions: Int32 = 32
+    /// Whether the gateway writes the journal (`audit.journal`) before it answers: `nil` means yes with the
+    /// embedded broker (whose log is memory only, so the journal is the record) and no with a real cluster.
+    public var journal: Bool?
     public var httpHost: String = "127.0.0.1"
     public var httpPort: Int = 8080
     public var roles: Set<Role> = Set(Role.allCases)
@@ -44,6 +49,12 @@ public struct NodeConfiguration: Sendable {
     public var interactionLimits = InteractionLimits.defaults
     /// Live mode: how often the supervisor lets the wall clock move time (nil: event time only, as in a replay).
     public var liveSupervisionInterval: Duration?
+    /// `/health` answers 503 while a consumer is more than this many seconds of log time behind.
+    public var maxLagSeconds: Double = 300
+    /// How long a graceful stop waits for the consumers to apply what the journal holds.
+    public var drainTimeout: Duration = .seconds(30)
+    /// While Kafka has not confirmed the gateway's transaction in flight for this long, new appends are refused (503).
+    public var publishStallBound: Duration = .seconds(5)
     /// Fault injection for tests (projector only).
     public var projectorFaultInjector: (@Sendable (ExactlyOnceConsumer.Stage, [ConsumedEvent]) throws -> Void)?
 
@@ -66,6 +77,11 @@ public final class ChanceryNode: Sendable {
     public let tokens: PostgresTokenStore
     private let broker: EmbeddedKafkaBroker?
     private let producer: KafkaProducer?
+    /// The embedded broker, when this node runs one (fault injection: ``EmbeddedKafkaBroker/pushRequestErrors(apiKey:errors:)``,
+    /// ``EmbeddedKafkaBroker/setBrokerDown(_:)``).
+    public var embeddedBroker: EmbeddedKafkaBroker? { broker }
+    /// Whether the gateway writes the journal.
+    public var journaled: Bool { configuration.journal ?? (configuration.kafkaBrokers == nil) }
     private let logger: Logger
 
     /// Starts the shared resources: the embedded broker (when no brokers are named) with the canonical,
@@ -77,23 +93,60 @@ public final class ChanceryNode: Sendable {
         if configuration.roles.contains(.supervisor) && !configuration.roles.contains(.gateway) {
             throw NodeError("the supervisor appends alerts through the gateway: run it with --roles including gateway")
         }
-        var broker: EmbeddedKafkaBroker?
-        let bootstrap: String
-        if let brokers = configuration.kafkaBrokers {
-            bootstrap = brokers
-        } else {
-            let b = try EmbeddedKafkaBroker(brokerCount: 1, logger: logger)
-            for topic in topics.allCanonical + [topics.inbound, topics.deadLetter] {
-                try b.createTopic(topic, partitions: configuration.partitions)
-            }
-            broker = b
-            bootstrap = b.bootstrapServers
+        let embedded = configuration.kafkaBrokers == nil
+        let journaled = configuration.journal ?? embedded
+        if embedded && !journaled {
+            logger.warning("the embedded broker keeps its log in memory and the journal is off: acknowledged events are lost at a restart")
         }
         let database = PostgresClient(url: configuration.databaseURL, maxConnections: 6, logger: logger)
+        var broker: EmbeddedKafkaBroker?
         var producer: KafkaProducer?
         do {
             let applied = try await ReadModelMigrations.migrate(database)
             if !applied.isEmpty { logger.info("migrations applied", metadata: ["versions": "\(applied)"]) }
+            let journal: PostgresEventJournal? = journaled ? PostgresEventJournal(database: database) : nil
+            let written = topics.allCanonical + [topics.deadLetter]
+            var partitionCounts: [String: Int32] = [:]
+            let bootstrap: String
+            if let brokers = configuration.kafkaBrokers {
+                bootstrap = brokers
+                if configuration.roles.contains(.gateway) {
+                    let admin = try KafkaAdmin(configuration: KafkaConfiguration(bootstrapServers: brokers), logger: logger)
+                    do {
+                        for topic in written { partitionCounts[topic] = Int32(try await admin.partitionCount(topic: topic)) }
+                    } catch {
+                        admin.shutdown()
+                        throw error
+                    }
+                    admin.shutdown()
+                }
+            } else {
+                let b = try EmbeddedKafkaBroker(brokerCount: 1, logger: logger)
+                broker = b
+                let recorded = try await journal?.partitionCounts() ?? [:]
+                for topic in topics.allCanonical + [topics.inbound, topics.deadLetter] {
+                    let count = recorded[topic] ?? configuration.partitions
+                    if let r = recorded[topic], r != configuration.partitions {
+                        logger.notice("\(topic) keeps the \(r) partitions its journal was written with (--partitions \(configuration.partitions) applies to new topics only)")
+                    }
+                    try b.createTopic(topic, partitions: count)
+                    partitionCounts[topic] = count
+                }
+                bootstrap = b.bootstrapServers
+                if let journal {
+                    try await journal.recordPartitionCounts(partitionCounts)
+                    let report = try await JournalSeeder.seed(from: journal, kafka: KafkaConfiguration(bootstrapServers: bootstrap), logger: logger)
+                    let retargeted = try await ConsumerOffsets.retarget(database: database, topics: written)
+                    let seconds = Double(report.duration.components.seconds) + Double(report.duration.components.attoseconds) / 1e18
+                    logger.info("embedded broker seeded from the journal", metadata: [
+                        "records": "\(report.records)", "MiB": "\(report.bytes / 1_048_576)", "seconds": "\(String(format: "%.1f", seconds))",
+                        "offsetsRetargeted": "\(retargeted)",
+                    ])
+                    if report.largestPartitionBytes > EmbeddedKafkaBroker.partitionRetentionBytes {
+                        logger.warning("a partition holds more than the embedded broker keeps (5 MiB): Kafka shows it from a later offset; the journal (audit.journal) keeps the whole history. Start a new database with more --partitions, or use a real Kafka cluster.")
+                    }
+                }
+            }
             var gateway: Gateway?
             if configuration.roles.contains(.gateway) {
                 let p = try KafkaProducer(
@@ -104,7 +157,8 @@ public final class ChanceryNode: Sendable {
                 producer = p
                 try await p.initTransactions()
                 let store = PostgresGatewayStore(database: database)
-                let g = Gateway(producer: p, store: store, topics: topics, logger: logger)
+                let g = Gateway(producer: p, store: store, topics: topics, logger: logger, journal: journal, partitionCounts: partitionCounts,
+                                slowPublishBound: configuration.publishStallBound)
                 var from: [KafkaTopicPartition: Int64] = [:]
                 for (topic, partitions) in try await store.projectorOffsets() {
                     for (partition, offset) in partitions { from[KafkaTopicPartition(topic: topic, partition: partition)] = offset }
@@ -150,26 +204,41 @@ public final class ChanceryNode: Sendable {
         let topics = self.topics
         let assignment = configuration.assignment
         let logger = self.logger
+        var statuses: [ConsumerStatus] = []
+        var drained: [(group: String, topics: [String])] = []
         if roles.contains(.projector) {
             let fault = configuration.projectorFaultInjector
             let projector = ReadModelProjector(calendars: calendars, interactionLimits: configuration.interactionLimits,
                                                urgeLimit: configuration.supervisionPolicy.urgeLimit)
-            services.append(ConsumerService(name: "projector", logger: logger) {
+            let status = ConsumerStatus(role: "projector", group: ReadModelProjector.consumerGroup)
+            statuses.append(status)
+            drained.append((ReadModelProjector.consumerGroup, topics.allCanonical))
+            services.append(ConsumerService(name: "projector", logger: logger, status: status) {
                 ExactlyOnceConsumer(group: ReadModelProjector.consumerGroup, topics: topics.allCanonical, kafka: kafka, database: database,
-                                    handler: projector, assignment: assignment, logger: logger, faultInjector: fault)
+                                    handler: projector, assignment: assignment, logger: logger, faultInjector: fault, status: status)
             })
         }
         if roles.contains(.gateway), let gateway {
             let door = InboundDoor(gateway: gateway, topics: topics, kafka: kafka, assignment: assignment == .all ? .all : .group,
                                    resolver: tokens, logger: logger)
-            services.append(ConsumerService(name: "inbound door", logger: logger) { try await door.run() })
+            let status = ConsumerStatus(role: "inbound door", group: InboundDoor.consumerGroup)
+            statuses.append(status)
+            services.append(ConsumerService(name: "inbound door", logger: logger, status: status) {
+                status.starting()
+                status.idle()
+                try await door.run()
+                status.stopped()
+            })
         }
         if roles.contains(.supervisor), let gateway {
             let supervisor = Supervisor(calendars: calendars, appender: gateway, policy: configuration.supervisionPolicy,
                                         interactionLimits: configuration.interactionLimits, topics: topics, logger: logger)
-            services.append(ConsumerService(name: "supervisor", logger: logger) {
+            let status = ConsumerStatus(role: "supervisor", group: Supervisor.consumerGroup)
+            statuses.append(status)
+            drained.append((Supervisor.consumerGroup, Supervisor.topics(topics)))
+            services.append(ConsumerService(name: "supervisor", logger: logger, status: status) {
                 ExactlyOnceConsumer(group: Supervisor.consumerGroup, topics: Supervisor.topics(topics), kafka: kafka,
-                                    database: database, handler: supervisor, assignment: assignment, logger: logger)
+                                    database: database, handler: supervisor, assignment: assignment, logger: logger, status: status)
             })
             if let interval = configuration.liveSupervisionInterval {
                 services.append(ConsumerService(name: "live supervision clock", logger: logger) {
@@ -183,8 +252,12 @@ public final class ChanceryNode: Sendable {
         if roles.contains(.api) || roles.contains(.gateway) {
             services.append(buildApplication(
                 host: configuration.httpHost, port: configuration.httpPort, database: database, gateway: gateway,
-                appender: gateway, registry: registry, resolver: tokens, efficiencyFormula: configuration.efficiencyFormula, logger: logger))
+                appender: gateway.map(DoorAppender.init), registry: registry, resolver: tokens, efficiencyFormula: configuration.efficiencyFormula,
+                health: NodeHealth(gateway: gateway, consumers: statuses, maxLagSeconds: configuration.maxLagSeconds), logger: logger))
         }
+        // Last in the group, so the first to hear a graceful shutdown (a group stops its services in reverse order).
+        services.append(DrainService(gateway: gateway, database: database, consumers: drained, journaled: journaled,
+                                     timeout: configuration.drainTimeout, logger: logger))
         return services
     }
 

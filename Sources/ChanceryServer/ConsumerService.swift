@@ -9,15 +9,20 @@ public struct ConsumerService: Service {
     let name: String
     let body: @Sendable () async throws -> Void
     let logger: Logger
+    let status: ConsumerStatus?
 
-    public init(name: String, logger: Logger, makeConsumer: @escaping @Sendable () -> ExactlyOnceConsumer) {
-        self.init(name: name, logger: logger, run: { try await makeConsumer().run() })
+    /// - Parameter status: where failures and restarts are counted (for `/health` and `/metrics`).
+    public init(name: String, logger: Logger, status: ConsumerStatus? = nil, makeConsumer: @escaping @Sendable () -> ExactlyOnceConsumer) {
+        self.init(name: name, logger: logger, status: status, run: { try await makeConsumer().run() })
     }
 
-    /// - Parameter run: one life of the consumer; it returns on cancellation and throws on failure.
-    public init(name: String, logger: Logger, run: @escaping @Sendable () async throws -> Void) {
+    /// - Parameters:
+    ///   - run: one life of the consumer; it returns on cancellation and throws on failure.
+    ///   - status: where failures and restarts are counted.
+    public init(name: String, logger: Logger, status: ConsumerStatus? = nil, run: @escaping @Sendable () async throws -> Void) {
         self.name = name
         self.logger = logger
+        self.status = status
         self.body = run
     }
 
@@ -33,6 +38,7 @@ public struct ConsumerService: Service {
                 return
             } catch {
                 if Task.isCancelled || Task.isShuttingDownGracefully { return }
+                status?.failed(error)
                 logger.error("\(name) failed; restarting from its stored offsets", metadata: ["error": "\(error)", "pause": "\(pause)"])
                 try? await Task.sleep(for: pause)
                 pause = min(pause * 2, .seconds(30))

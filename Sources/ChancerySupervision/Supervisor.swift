@@ -122,13 +122,18 @@ public struct Supervisor: ReadModelHandler {
     private func raise(_ alerts: [CloudEvent], on db: PostgresConnection) async throws {
         guard !alerts.isEmpty else { return }
         do {
-            _ = try await appender.append(alerts.map { SubmittedEvent(event: $0) })
-        } catch AppendFailure.rejected {
-            for alert in alerts {
-                do { _ = try await appender.append([SubmittedEvent(event: alert)]) } catch AppendFailure.rejected(_, let why) {
-                    logger.error("alert refused by the gateway", metadata: ["id": "\(alert.id)", "reason": "\(why)"])
+            do {
+                _ = try await appender.append(alerts.map { SubmittedEvent(event: $0) })
+            } catch AppendFailure.rejected {
+                for alert in alerts {
+                    do { _ = try await appender.append([SubmittedEvent(event: alert)]) } catch AppendFailure.rejected(_, let why) {
+                        logger.error("alert refused by the gateway", metadata: ["id": "\(alert.id)", "reason": "\(why)"])
+                    }
                 }
             }
+        } catch AppendFailure.unavailable(let why) {
+            // The gateway will take them later: retry the batch, never quarantine it for this.
+            throw ConsumerFailure.transient("the gateway could not append alerts: \(why)")
         }
         let counts = Dictionary(grouping: alerts, by: { EventCatalog.eventType($0.type)?.name ?? $0.type }).mapValues(\.count)
         logger.info("alerts appended", metadata: counts.mapValues { "\($0)" })

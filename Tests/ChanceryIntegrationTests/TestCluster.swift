@@ -71,7 +71,8 @@ final class TestCluster: Sendable {
     ///   - database: an existing test database (nil: a new one, dropped by ``stop()``).
     ///   - seedCatalog: whether to register the items of ``Events/catalog`` (tests that append a whole
     ///     scenario with its own catalog pass false).
-    static func start(brokers: String? = nil, database: TestDatabase? = nil, seedCatalog: Bool = true) async throws -> TestCluster {
+    static func start(brokers: String? = nil, database: TestDatabase? = nil, seedCatalog: Bool = true,
+                      configure: (inout NodeConfiguration) -> Void = { _ in }) async throws -> TestCluster {
         let db: TestDatabase
         if let database { db = database } else { db = try await TestDatabase.create() }
         var logger = Logger(label: "test")
@@ -81,6 +82,7 @@ final class TestCluster: Sendable {
         config.roles = [.gateway]
         config.assignment = .all
         config.partitions = 3
+        configure(&config)
         let node = try await ChanceryNode.start(config, registry: PrometheusCollectorRegistry(), logger: logger)
         // The catalog the test cases refer to (the gateway refuses a case for an unknown item).
         if seedCatalog { _ = try await node.gateway!.append(Events.catalog) }

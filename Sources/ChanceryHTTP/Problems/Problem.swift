@@ -24,6 +24,9 @@ public struct Problem: Error, HTTPResponseError, Sendable, Encodable {
         self.pointer = pointer
     }
 
+    /// Seconds in the `Retry-After` header of every 503 problem.
+    public static let retryAfterSeconds = 5
+
     enum CodingKeys: String, CodingKey { case type, title, status, detail, pointer }
 
     public func encode(to encoder: any Encoder) throws {
@@ -39,8 +42,9 @@ public struct Problem: Error, HTTPResponseError, Sendable, Encodable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let body = try encoder.encode(self)
-        return Response(
-            status: status, headers: [.contentType: "application/problem+json"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+        var headers: HTTPFields = [.contentType: "application/problem+json"]
+        // RFC 9110 §10.2.3: a 503 says when to try again.
+        if status == .serviceUnavailable { headers[.retryAfter] = String(Problem.retryAfterSeconds) }
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
     }
 }

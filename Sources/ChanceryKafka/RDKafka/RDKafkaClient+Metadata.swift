@@ -40,3 +40,18 @@ extension RDKafkaClient {
         }
     }
 }
+
+extension RDKafkaClient {
+    /// The watermarks librdkafka last saw for a partition in fetch responses
+    /// (`rd_kafka_get_watermark_offsets`): local state only, never a network request, so it does not block.
+    /// - Returns: nil when none were seen yet (or after shutdown).
+    func cachedWatermarks(_ topicPartition: KafkaTopicPartition) -> (low: Int64, high: Int64)? {
+        try? self.withHandle { handle in
+            var low: Int64 = -1
+            var high: Int64 = -1
+            let result = rd_kafka_get_watermark_offsets(handle, topicPartition.topic, topicPartition.partition, &low, &high)
+            guard result == RD_KAFKA_RESP_ERR_NO_ERROR, high >= 0 else { return nil }
+            return (low, high)
+        }
+    }
+}

@@ -32,8 +32,11 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .customLong("roles"), help: "Comma-separated roles: all, gateway, api, projector, supervisor.")
     var roles: String = "all"
 
-    @Option(name: .customLong("partitions"), help: "Partitions per topic on the embedded broker.")
-    var partitions: Int32 = 4
+    @Option(name: .customLong("partitions"), help: "Partitions per topic on the embedded broker, for topics its journal has not recorded yet (it keeps the newest 5 MiB of each partition).")
+    var partitions: Int32 = 32
+
+    @Option(name: .customLong("journal"), help: "Write every committed group to the journal (audit.journal) before answering: on, off or auto (auto: on with the embedded broker, off with --kafka-brokers).")
+    var journal: String = "auto"
 
     @Option(name: .customLong("bootstrap-file"), help: "Write the Kafka bootstrap address to this file once started.")
     var bootstrapFile: String?
@@ -52,6 +55,12 @@ struct ServerCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("live-supervision"), help: "Live mode: every this many seconds the wall clock moves the supervisor's time, so cases that sit go yellow then red (default: event time only).")
     var liveSupervision: Int?
+
+    @Option(name: .customLong("health-max-lag"), help: "/health answers 503 while a consumer is more than this many seconds of log time behind.")
+    var healthMaxLag: Double = 300
+
+    @Option(name: .customLong("drain-timeout"), help: "On SIGINT or SIGTERM, seconds to wait for the consumers to apply what is committed (a second signal stops at once; nothing committed is lost either way).")
+    var drainTimeout: Int = 30
 
     @Flag(name: .customLong("assign-all"), help: "Consumers take every partition directly instead of joining their consumer group.")
     var assignAll = false
@@ -72,7 +81,15 @@ struct ServerCommand: AsyncParsableCommand {
         config.httpHost = httpHost
         config.httpPort = httpPort
         config.partitions = partitions
+        switch journal {
+        case "auto": config.journal = nil
+        case "on": config.journal = true
+        case "off": config.journal = false
+        default: throw ValidationError("--journal must be on, off or auto, not '\(journal)'")
+        }
         config.assignment = assignAll ? .all : .group
+        config.maxLagSeconds = healthMaxLag
+        config.drainTimeout = .seconds(drainTimeout)
         config.tokensFile = tokensFile
         if let supervisionPolicy {
             do {
@@ -109,17 +126,21 @@ struct ServerCommand: AsyncParsableCommand {
             }
             config.roles = set
         }
+        let startedAt = ContinuousClock.now
         let node = try await ChanceryNode.start(config, registry: registry, logger: logger)
+        let startup = ContinuousClock.now - startedAt
         if let bootstrapFile {
             try node.bootstrapServers.write(toFile: bootstrapFile, atomically: true, encoding: .utf8)
         }
         logger.info("chancery started", metadata: [
             "kafka": "\(node.bootstrapServers)", "http": "http://\(httpHost):\(httpPort)", "roles": "\(config.roles.map(\.rawValue).sorted())",
+            "startupSeconds": "\(String(format: "%.1f", Double(startup.components.seconds) + Double(startup.components.attoseconds) / 1e18))",
         ])
         do {
             let group = ServiceGroup(configuration: .init(
                 services: try node.services().map { .init(service: $0) },
-                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                // The first SIGINT/SIGTERM stops gracefully; a second one cancels at once (the journal loses nothing).
+                gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
         } catch {
             await node.shutdown()

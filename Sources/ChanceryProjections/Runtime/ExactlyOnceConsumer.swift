@@ -32,17 +32,19 @@ public final class ExactlyOnceConsumer: Sendable {
     private let faultInjector: (@Sendable (Stage, [ConsumedEvent]) throws -> Void)?
     private let batchSize: Int
     private let appliedCounter: Counter
-    private let quarantinedCounter: Counter
+    /// The consumer's live state for `/health` and `/metrics`.
+    public let status: ConsumerStatus
 
     /// - Parameters:
     ///   - group: the consumer group id, also the key of its offsets and stream positions in PostgreSQL.
     ///   - topics: full topic names to consume.
     ///   - faultInjector: called at each ``Stage``; throwing there simulates a crash (tests only).
     ///   - batchSize: most records applied in one PostgreSQL transaction.
+    ///   - status: where the consumer reports its state (one per consumer group and process; a new one if nil).
     public init(
         group: String, topics: [String], kafka: KafkaConfiguration, database: PostgresClient,
         handler: any ReadModelHandler, assignment: Assignment = .group, logger: Logger, batchSize: Int = 2000,
-        faultInjector: (@Sendable (Stage, [ConsumedEvent]) throws -> Void)? = nil
+        faultInjector: (@Sendable (Stage, [ConsumedEvent]) throws -> Void)? = nil, status: ConsumerStatus? = nil
     ) {
         self.group = group
         self.topics = topics
@@ -54,7 +56,7 @@ public final class ExactlyOnceConsumer: Sendable {
         self.batchSize = batchSize
         self.faultInjector = faultInjector
         self.appliedCounter = Counter(label: "chancery_consumer_events_applied_total", dimensions: [("group", group)])
-        self.quarantinedCounter = Counter(label: "chancery_consumer_events_quarantined_total", dimensions: [("group", group)])
+        self.status = status ?? ConsumerStatus(role: group, group: group)
     }
 
     /// Consumes until the task is cancelled (graceful shutdown); returns then, after closing the consumer.
@@ -64,18 +66,32 @@ public final class ExactlyOnceConsumer: Sendable {
         config.isolationLevel = .readCommitted
         config.enableAutoCommit = false
         config.autoOffsetReset = "earliest"
+        status.starting()
         let consumer = try KafkaConsumer(configuration: config, logger: logger)
         do {
             try await assign(consumer)
+            status.idle()
+            var positions: [KafkaTopicPartition: Int64] = [:]
             for try await records in consumer.messageBatches(maxCount: batchSize, maxWaitMilliseconds: 100) {
                 if Task.isCancelled { break }
                 try await process(records)
+                var newest: Int64?
+                for record in records {
+                    positions[record.topicPartition] = max(positions[record.topicPartition] ?? 0, record.offset + 1)
+                    if let t = record.timestampMilliseconds { newest = max(newest ?? t, t) }
+                }
+                var lag: [KafkaTopicPartition: Int64] = [:]
+                for (tp, next) in positions {
+                    if let marks = consumer.cachedWatermarks(tp) { lag[tp] = max(0, marks.high - next) }
+                }
+                status.committed(lag: lag, newestApplied: newest.map { Date(timeIntervalSince1970: Double($0) / 1000) })
             }
         } catch {
             await consumer.close()
             throw error
         }
         await consumer.close()
+        status.stopped()
     }
 
     private func assign(_ consumer: KafkaConsumer) async throws {
@@ -152,22 +168,55 @@ public final class ExactlyOnceConsumer: Sendable {
         func get() -> [KafkaTopicPartition: Int64] { lock.withLock { value } }
     }
 
+    /// What one committed batch did.
+    private struct Outcome: Sendable {
+        var applied: [ConsumedEvent]
+        /// Quarantined records per reason (`undecodable`, `continuity`, `apply-failed`).
+        var quarantined: [String: Int]
+    }
+
+    /// Applies a batch in one transaction. When that fails permanently (``ConsumerFailure``), applies it again
+    /// event by event so that only the failing events are quarantined; a transient failure is thrown (the
+    /// caller restarts from the stored offsets).
     private func process(_ records: [KafkaConsumerMessage]) async throws {
         guard !records.isEmpty else { return }
+        let outcome: Outcome
+        do {
+            outcome = try await apply(records, eventByEvent: false)
+        } catch where !ConsumerFailure.isTransient(error) {
+            logger.warning("a batch failed permanently; applying it event by event to quarantine what fails",
+                           metadata: ["group": "\(group)", "records": "\(records.count)", "error": "\(error)"])
+            outcome = try await apply(records, eventByEvent: true)
+        }
+        try faultInjector?(.afterCommit, outcome.applied)
+        appliedCounter.increment(by: outcome.applied.count)
+        for (reason, count) in outcome.quarantined {
+            status.quarantined(count, reason: reason)
+            logger.error("quarantined records", metadata: ["group": "\(group)", "reason": "\(reason)", "count": "\(count)"])
+        }
+        try await handler.didCommit(outcome.applied)
+    }
+
+    private func apply(_ records: [KafkaConsumerMessage], eventByEvent: Bool) async throws -> Outcome {
         let group = self.group
         let handler = self.handler
         let faultInjector = self.faultInjector
-        let outcome: (applied: [ConsumedEvent], quarantined: Int) = try await database.withConnection { connection in
+        return try await database.withConnection { connection in
             try await connection.transaction { connection in
                 var decoded: [ConsumedEvent] = []
-                var quarantine: [(KafkaConsumerMessage, String?, String)] = []
+                var recordAt: [KafkaTopicPartition: [Int64: KafkaConsumerMessage]] = [:]
+                var quarantine: [(record: KafkaConsumerMessage, subject: String?, reason: String, detail: String)] = []
                 for record in records {
+                    recordAt[record.topicPartition, default: [:]][record.offset] = record
                     do {
                         let event = try JSONDecoder().decode(CloudEvent.self, from: Data(record.value))
                         decoded.append(ConsumedEvent(event: event, topic: record.topic, partition: record.partition, offset: record.offset))
                     } catch {
-                        quarantine.append((record, nil, "undecodable CloudEvent: \(error)"))
+                        quarantine.append((record, nil, "undecodable", "undecodable CloudEvent: \(error)"))
                     }
+                }
+                func record(of consumed: ConsumedEvent) -> KafkaConsumerMessage {
+                    recordAt[KafkaTopicPartition(topic: consumed.topic, partition: consumed.partition)]![consumed.offset]!
                 }
                 // Continuity (guarantee 9).
                 let subjects = Array(Set(decoded.map(\.event.subject)))
@@ -192,11 +241,25 @@ public final class ExactlyOnceConsumer: Sendable {
                     case .duplicate:
                         continue
                     case .broken(let why):
-                        let record = records.first { $0.topic == consumed.topic && $0.partition == consumed.partition && $0.offset == consumed.offset }!
-                        quarantine.append((record, subject, why))
+                        quarantine.append((record(of: consumed), subject, "continuity", why))
                     }
                 }
-                try await handler.apply(applicable, on: connection)
+                if eventByEvent {
+                    // Each event in its own savepoint: a permanent failure quarantines that event and no other. The
+                    // stream's position still moves past it, so the stream's later events are not held back.
+                    var kept: [ConsumedEvent] = []
+                    for consumed in applicable {
+                        do {
+                            try await connection.transaction { try await handler.apply([consumed], on: $0) }
+                            kept.append(consumed)
+                        } catch where !ConsumerFailure.isTransient(error) {
+                            quarantine.append((record(of: consumed), consumed.event.subject, "apply-failed", "\(error)"))
+                        }
+                    }
+                    applicable = kept
+                } else {
+                    try await handler.apply(applicable, on: connection)
+                }
                 let streams = touched.sorted()
                 if !streams.isEmpty {
                     try await connection.execute(
@@ -206,35 +269,38 @@ public final class ExactlyOnceConsumer: Sendable {
                         ON CONFLICT (consumer_group, stream) DO UPDATE SET sequence = EXCLUDED.sequence, hash = EXCLUDED.hash
                         """, [group, streams, streams.map { positions[$0]!.sequence }, streams.map { positions[$0]!.hash }])
                 }
-                for (record, subject, reason) in quarantine {
+                for q in quarantine {
                     try await connection.execute(
                         """
                         INSERT INTO audit.quarantine (topic, partition, "offset", consumer_group, subject, reason, record)
                         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING
-                        """, [record.topic, record.partition, record.offset, group, subject, reason, record.value])
+                        """, [q.record.topic, q.record.partition, q.record.offset, group, q.subject.map(Self.storable),
+                              Self.storable("\(q.reason): \(q.detail)"), q.record.value])
                 }
-                var next: [KafkaTopicPartition: Int64] = [:]
+                var next: [KafkaTopicPartition: (offset: Int64, position: Int64?)] = [:]
                 for record in records {
                     let tp = KafkaTopicPartition(topic: record.topic, partition: record.partition)
-                    next[tp] = max(next[tp] ?? 0, record.offset + 1)
+                    let previous = next[tp]
+                    let position = ConsumerOffsets.position(of: record)
+                    next[tp] = (max(previous?.offset ?? 0, record.offset + 1), [previous?.position, position].compactMap { $0 }.max())
                 }
-                for (tp, offset) in next {
+                for (tp, stored) in next {
                     try await connection.execute(
                         """
-                        INSERT INTO projection.consumer_offsets (consumer_group, topic, partition, next_offset) VALUES ($1, $2, $3, $4)
-                        ON CONFLICT (consumer_group, topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset, updated_at = now()
-                        """, [group, tp.topic, tp.partition, offset])
+                        INSERT INTO projection.consumer_offsets (consumer_group, topic, partition, next_offset, last_position) VALUES ($1, $2, $3, $4, $5)
+                        ON CONFLICT (consumer_group, topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset,
+                            last_position = coalesce(EXCLUDED.last_position, projection.consumer_offsets.last_position), updated_at = now()
+                        """, [group, tp.topic, tp.partition, stored.offset, stored.position])
                 }
                 try faultInjector?(.afterApply, applicable)
-                return (applicable, quarantine.count)
+                return Outcome(applied: applicable, quarantined: Dictionary(grouping: quarantine, by: \.reason).mapValues(\.count))
             }
         }
-        try faultInjector?(.afterCommit, outcome.applied)
-        appliedCounter.increment(by: outcome.applied.count)
-        if outcome.quarantined > 0 {
-            quarantinedCounter.increment(by: outcome.quarantined)
-            logger.error("quarantined records", metadata: ["group": "\(group)", "count": "\(outcome.quarantined)"])
-        }
-        try await handler.didCommit(outcome.applied)
+    }
+
+    /// `text` without NUL characters (PostgreSQL `text` cannot hold them): a quarantine reason may quote the
+    /// very value that could not be stored.
+    static func storable(_ text: String) -> String {
+        text.contains("\u{0}") ? text.replacingOccurrences(of: "\u{0}", with: "\\u0000") : text
     }
 }

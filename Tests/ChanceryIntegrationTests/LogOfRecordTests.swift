@@ -1,0 +1,201 @@
+import ChanceryDomain
+import ChanceryGateway
+import ChanceryHTTP
+import ChanceryKafka
+import ChanceryPostgres
+import ChanceryProjections
+import ChanceryServer
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Prometheus
+import Testing
+
+/// The log is the record (README, "The log is the record"): the journal keeps every acknowledged append, the
+/// embedded broker is seeded from it at start, consumers resume from their journal positions, and a record the
+/// read models cannot store is quarantined without holding back the others.
+@Suite("Log of record", .serialized, .timeLimit(.minutes(5)))
+struct LogOfRecordTests {
+    /// Every canonical record from offset 0 to the end, by (subject, sequence) → hash.
+    static func history(_ cluster: TestCluster) async throws -> [String: String] {
+        let records = try await LogTail.records(topics: cluster.node.topics.allCanonical,
+                                                kafka: KafkaConfiguration(bootstrapServers: cluster.node.bootstrapServers), logger: cluster.logger)
+        var out: [String: String] = [:]
+        for record in records {
+            let event = try JSONDecoder().decode(CloudEvent.self, from: Data(record.value))
+            out["\(event.subject)#\(event.sequence ?? 0)"] = event.hash
+        }
+        return out
+    }
+
+    static func lowWatermarksAreZero(_ cluster: TestCluster) async throws -> Bool {
+        let admin = try KafkaAdmin(configuration: .init(bootstrapServers: cluster.node.bootstrapServers), logger: cluster.logger)
+        defer { admin.shutdown() }
+        for topic in cluster.node.topics.allCanonical {
+            for p in 0..<Int32(3) where try await admin.watermarks(.init(topic: topic, partition: p)).low != 0 { return false }
+        }
+        return true
+    }
+
+    @Test("an acknowledged append outlives the embedded broker: a new one is seeded with the same ids, sequences and hashes")
+    func acknowledgedAppendsSurviveTheBroker() async throws {
+        let first = try await TestCluster.start()
+        let answers = try await first.gateway.append(
+            [Events.submitted("L1"), Events.accepted("L1"), Events.decided("L1")].map { SubmittedEvent(event: try EventValidator.validate($0)) })
+        #expect(answers.events.count == 3)
+        let before = try await Self.history(first)
+        #expect(before.count == 6)  // three catalog items and three case events
+        // No consumer ran: the read models know nothing. The process dies with its in-memory broker.
+        await first.stopKeepingDatabase()
+
+        let second = try await TestCluster.start(database: first.database, seedCatalog: false)
+        do {
+            #expect(try await Self.history(second) == before)
+            #expect(try await Self.lowWatermarksAreZero(second))
+            // The gateway continues each stream where the journal left it.
+            let next = try await second.gateway.append([SubmittedEvent(event: try EventValidator.validate(Events.concluded("L1")))])
+            #expect(next.events.first?.sequence == 4)
+            try await second.running([second.projector()]) {
+                try await second.eventually("SELECT count(*) FROM audit.events", equals: 7)
+            }
+            let journal = try await second.node.database.query("SELECT count(*), max(position) FROM audit.journal")
+            #expect(try journal[0].decode((Int64, Int64).self) == (Int64(7), Int64(7)))
+        } catch {
+            await second.stop()
+            throw error
+        }
+        await second.stop()
+    }
+
+    @Test("after a restart consumers resume from their journal positions: nothing applied twice, nothing skipped")
+    func consumersResumeAfterReseeding() async throws {
+        let first = try await TestCluster.start()
+        try await first.running([first.projector()]) {
+            _ = try await first.gateway.append([Events.submitted("L2"), Events.accepted("L2")].map { SubmittedEvent(event: try EventValidator.validate($0)) })
+            try await first.eventually("SELECT count(*) FROM audit.events", equals: 5)
+        }
+        // Offsets of the old broker are stored with their journal positions.
+        let stored = try await first.node.database.query(
+            "SELECT count(*) FROM projection.consumer_offsets WHERE consumer_group = 'chancery-projector' AND last_position IS NOT NULL")
+        #expect(try stored[0].decode(Int64.self, at: 0) > 0)
+        await first.stopKeepingDatabase()
+
+        let second = try await TestCluster.start(database: first.database, seedCatalog: false)
+        do {
+            let projector = second.projector()
+            try await second.running([projector]) {
+                _ = try await second.gateway.append([SubmittedEvent(event: try EventValidator.validate(Events.decided("L2")))])
+                try await second.eventually("SELECT count(*) FROM audit.events", equals: 6)
+            }
+            let db = second.node.database
+            #expect(try await db.query("SELECT count(*) FROM audit.quarantine")[0].decode(Int64.self, at: 0) == 0)
+            #expect(try await db.query("SELECT sum(submitted), sum(accepted) FROM approval.daily_counts")[0].decode((Int64, Int64).self) == (Int64(1), Int64(1)))
+            // The re-targeted offsets point at the seeded log: every stored next offset is at most the partition's end.
+            let offsets = try await db.query(
+                "SELECT topic, partition, next_offset FROM projection.consumer_offsets WHERE consumer_group = 'chancery-projector'")
+            let admin = try KafkaAdmin(configuration: .init(bootstrapServers: second.node.bootstrapServers), logger: second.logger)
+            for row in offsets {
+                let (topic, partition, next) = try row.decode((String, Int32, Int64).self)
+                #expect(next <= (try await admin.watermarks(.init(topic: topic, partition: partition)).high))
+            }
+            admin.shutdown()
+        } catch {
+            await second.stop()
+            throw error
+        }
+        await second.stop()
+    }
+
+    @Test("a record the read models cannot store is quarantined with its reason; later records still reach them")
+    func unstorableRecordIsQuarantined() async throws {
+        try await TestCluster.with { cluster in
+            // Produced straight into the canonical topic, bypassing the gateway: a NUL character PostgreSQL's jsonb and
+            // text refuse (22P05), in an otherwise well-formed first event of a stream, and bytes that are no CloudEvent.
+            var poisoned = try EventValidator.validate(Events.submitted("L3"))
+            poisoned.data = ["caseNumber": "L3", "itemCode": "430424XK001", "departmentCode": "test", "applicantName": "a\u{0}b"]
+            poisoned.sequence = 1
+            poisoned.prevhash = CloudEvent.genesisHash
+            poisoned.recordedtime = "2025-03-03T09:00:01Z"
+            poisoned.hash = poisoned.computeHash()
+            let producer = try KafkaProducer(configuration: .init(kafka: .init(bootstrapServers: cluster.node.bootstrapServers)), logger: cluster.logger)
+            _ = try await producer.send([
+                KafkaProducerRecord(topic: "gov.approval", key: Array(poisoned.subject.utf8), value: poisoned.jsonBytes()),
+                KafkaProducerRecord(topic: "gov.approval", key: Array("case/430424/L3".utf8), value: Array("{not a cloud event".utf8)),
+            ])
+            await producer.shutdown()
+            let projector = cluster.projector()
+            try await cluster.running([projector]) {
+                // A later event of another stream, through the gateway.
+                _ = try await cluster.gateway.append([SubmittedEvent(event: try EventValidator.validate(Events.submitted("L4")))])
+                try await cluster.eventually("SELECT count(*) FROM audit.events WHERE subject = 'case/430424/L4'", equals: 1)
+                try await cluster.eventually("SELECT count(*) FROM audit.quarantine WHERE consumer_group = 'chancery-projector'", equals: 2)
+            }
+            let db = cluster.node.database
+            let reasons = try await db.query("SELECT reason FROM audit.quarantine WHERE consumer_group = 'chancery-projector' ORDER BY reason")
+                .map { try $0.decode(String.self, at: 0) }
+            #expect(reasons.count == 2)
+            #expect(reasons[0].hasPrefix("apply-failed:"))
+            #expect(reasons[0].contains("22P05"))
+            #expect(reasons[1].hasPrefix("undecodable:"))
+            #expect(try await db.query("SELECT count(*) FROM audit.events WHERE subject = 'case/430424/L3'")[0].decode(Int64.self, at: 0) == 0)
+            #expect(projector.status.snapshot.quarantined == 2)
+        }
+    }
+
+    @Test("while Kafka does not confirm an append, new requests get 503 at once; the recorded append is published when it is back")
+    func brokerDownRefusesNewWritesAndKeepsRecorded() async throws {
+        let cluster = try await TestCluster.start(configure: { $0.publishStallBound = .milliseconds(500) })
+        do {
+            let broker = try #require(cluster.node.embeddedBroker)
+            broker.setBrokerDown(-1)
+            let gateway = cluster.gateway
+            let pending = Task { try await gateway.append([SubmittedEvent(event: try EventValidator.validate(Events.submitted("L5")))]) }
+            try await Task.sleep(for: .seconds(2))
+            await #expect(throws: AppendFailure.self) {
+                try await gateway.append([SubmittedEvent(event: try EventValidator.validate(Events.submitted("L6")))])
+            }
+            #expect(await gateway.healthState.healthy == false)
+            // The first append is in the journal already: it is the record.
+            #expect(try await cluster.node.database.query("SELECT count(*) FROM audit.journal WHERE subject = 'case/430424/L5'")[0].decode(Int64.self, at: 0) == 1)
+            broker.setBrokerUp(-1)
+            let answer = try await pending.value
+            #expect(answer.events.first?.sequence == 1)
+            #expect(await gateway.healthState.healthy)
+            try await cluster.running([cluster.projector()]) {
+                try await cluster.eventually("SELECT count(*) FROM audit.events WHERE subject = 'case/430424/L5'", equals: 1)
+            }
+            #expect(try await cluster.node.database.query("SELECT count(*) FROM audit.journal WHERE subject = 'case/430424/L6'")[0].decode(Int64.self, at: 0) == 0)
+        } catch {
+            await cluster.stop()
+            throw error
+        }
+        await cluster.stop()
+    }
+
+    @Test("/health answers 503 problem+json naming a failing consumer, and 200 when every role is healthy")
+    func healthTellsTheTruth() async throws {
+        try await TestCluster.with { cluster in
+            let status = ConsumerStatus(role: "projector", group: "chancery-projector")
+            status.starting()
+            status.idle()
+            let health = NodeHealth(gateway: cluster.gateway, consumers: [status], maxLagSeconds: 300)
+            let app = Application(router: buildRouter(database: cluster.node.database, gateway: cluster.gateway, appender: cluster.gateway,
+                                                      registry: cluster.node.registry, resolver: TestTokens.resolver, health: health))
+            try await app.test(.router) { client in
+                let ok = try await client.read("/health", token: nil)
+                #expect(ok.status == .ok)
+                #expect(ok.json["roles"]?[1]?["state"] == "running")
+                status.failed(PostgresError(kind: .query, message: "unsupported Unicode escape sequence", sqlState: "22P05"))
+                let failing = try await client.read("/health", token: nil)
+                #expect(failing.status == .serviceUnavailable)
+                #expect(failing.headers[.contentType] == "application/problem+json")
+                #expect(failing.headers[.retryAfter] != nil)
+                #expect(failing.json["type"] == "/problems/unhealthy")
+                #expect(failing.json["roles"]?[1]?["restarts"] == 1)
+                #expect(failing.json["detail"]?.stringValue?.contains("projector is failing") == true)
+            }
+        }
+    }
+}
