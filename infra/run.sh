@@ -24,7 +24,7 @@ stop() {
   echo; echo "stopping …"
   kill -INT "$server" 2>/dev/null && wait "$server" 2>/dev/null || true
   bash infra/postgres/pg-local.sh stop "$root/.data/pg" >/dev/null 2>&1 || true
-  echo "stopped (read models kept in .data/pg; the embedded broker's log is memory only)"
+  echo "stopped (the journal and the read models are kept in .data/pg; the next start seeds the embedded broker from the journal)"
 }
 trap stop INT TERM EXIT
 
@@ -33,7 +33,10 @@ for _ in $(seq 1 120); do
   if ! kill -0 "$server" 2>/dev/null; then echo "the server stopped; see .data/run/server.log:"; tail -20 .data/run/server.log; exit 1; fi
   sleep 1
 done
-curl -fsS "http://127.0.0.1:$http_port/health" >/dev/null
+curl -fsS "http://127.0.0.1:$http_port/health" >/dev/null || true
+startup=$(grep -o 'startupSeconds=[0-9.]*' .data/run/server.log | tail -1 | cut -d= -f2)
+seeded=$(grep -o 'records=[0-9]*' .data/run/server.log | head -1 | cut -d= -f2)
+echo "server started in ${startup:-?} s (embedded broker seeded with ${seeded:-0} records from the journal)"
 
 # Tokens for this machine's demo (kept in .data/run; only their digests are stored in auth.tokens).
 if [ ! -s .data/run/loader.token ]; then
@@ -60,7 +63,7 @@ Chancery is running. Look at:
                       curl -H "Authorization: Bearer $analyst" "http://127.0.0.1:$http_port/v1/metrics/ranking?region=430424&quarter=2025-Q3"
              http://127.0.0.1:$http_port/health   http://127.0.0.1:$http_port/metrics
              (tokens: .data/run/analyst.token, .data/run/loader.token; more with: $bin tokens add --help)
-  Kafka      kcat -L -b $(cat .data/run/bootstrap)        (embedded broker: memory only)
+  Kafka      kcat -L -b $(cat .data/run/bootstrap)        (embedded broker, seeded from the journal audit.journal at start)
              kcat -C -b $(cat .data/run/bootstrap) -t gov.supervision -e
   PostgreSQL psql $db_url   (try \\dt+ approval.*  or  \\d+ approval.cases)
   Server log .data/run/server.log

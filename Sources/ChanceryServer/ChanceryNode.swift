@@ -113,7 +113,14 @@ public final class ChanceryNode: Sendable {
                 if configuration.roles.contains(.gateway) {
                     let admin = try KafkaAdmin(configuration: KafkaConfiguration(bootstrapServers: brokers), logger: logger)
                     do {
-                        for topic in written { partitionCounts[topic] = Int32(try await admin.partitionCount(topic: topic)) }
+                        let existing = try await admin.topics()
+                        for topic in written {
+                            if let count = existing[topic] {
+                                partitionCounts[topic] = Int32(count)
+                            } else if journaled {
+                                throw NodeError("topic \(topic) does not exist on \(brokers): the journal needs every topic the gateway writes (create it, or run with --journal off)")
+                            }
+                        }
                     } catch {
                         admin.shutdown()
                         throw error

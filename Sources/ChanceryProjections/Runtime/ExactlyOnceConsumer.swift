@@ -182,11 +182,15 @@ public final class ExactlyOnceConsumer: Sendable {
         guard !records.isEmpty else { return }
         let outcome: Outcome
         do {
-            outcome = try await apply(records, eventByEvent: false)
-        } catch where !ConsumerFailure.isTransient(error) {
-            logger.warning("a batch failed permanently; applying it event by event to quarantine what fails",
-                           metadata: ["group": "\(group)", "records": "\(records.count)", "error": "\(error)"])
-            outcome = try await apply(records, eventByEvent: true)
+            do {
+                outcome = try await apply(records, eventByEvent: false)
+            } catch where !ConsumerFailure.isTransient(error) && !(error is InjectedFault) {
+                logger.warning("a batch failed permanently; applying it event by event to quarantine what fails",
+                               metadata: ["group": "\(group)", "records": "\(records.count)", "error": "\(error)"])
+                outcome = try await apply(records, eventByEvent: true)
+            }
+        } catch let fault as InjectedFault {
+            throw fault.underlying
         }
         try faultInjector?(.afterCommit, outcome.applied)
         appliedCounter.increment(by: outcome.applied.count)
@@ -292,10 +296,15 @@ public final class ExactlyOnceConsumer: Sendable {
                             last_position = coalesce(EXCLUDED.last_position, projection.consumer_offsets.last_position), updated_at = now()
                         """, [group, tp.topic, tp.partition, stored.offset, stored.position])
                 }
-                try faultInjector?(.afterApply, applicable)
+                do { try faultInjector?(.afterApply, applicable) } catch { throw InjectedFault(underlying: error) }
                 return Outcome(applied: applicable, quarantined: Dictionary(grouping: quarantine, by: \.reason).mapValues(\.count))
             }
         }
+    }
+
+    /// A fault a test injected: a simulated crash, never a failure of the data (so never quarantined).
+    private struct InjectedFault: Error {
+        let underlying: any Error
     }
 
     /// `text` without NUL characters (PostgreSQL `text` cannot hold them): a quarantine reason may quote the
