@@ -20,9 +20,13 @@ rm -f .data/run/bootstrap
   --supervision-policy examples/config/supervision-policy.json 2>.data/run/server.log &
 server=$!
 stop() {
-  trap - INT TERM EXIT
-  echo; echo "stopping …"
-  kill -INT "$server" 2>/dev/null && wait "$server" 2>/dev/null || true
+  trap - TERM EXIT
+  # A second Ctrl-C reaches the server as a second SIGINT: it then exits at once (the journal loses nothing).
+  trap 'echo " again: stopping at once"; kill -INT "$server" 2>/dev/null || true' INT
+  echo; echo "stopping gracefully: the doors refuse writes, the consumers apply what is committed (Ctrl-C again stops at once) …"
+  kill -INT "$server" 2>/dev/null || true
+  while kill -0 "$server" 2>/dev/null; do wait "$server" 2>/dev/null || true; done
+  trap - INT
   bash infra/postgres/pg-local.sh stop "$root/.data/pg" >/dev/null 2>&1 || true
   echo "stopped (the journal and the read models are kept in .data/pg; the next start seeds the embedded broker from the journal)"
 }
