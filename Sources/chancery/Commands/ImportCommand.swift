@@ -1,7 +1,7 @@
 import ArgumentParser
 import ChanceryDomain
 import ChanceryPostgres
-import ChanceryScenario
+import ChanceryImport
 import Foundation
 import Logging
 

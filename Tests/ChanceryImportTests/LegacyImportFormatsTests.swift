@@ -1,5 +1,5 @@
 import ChanceryDomain
-import ChanceryScenario
+import ChanceryImport
 import Foundation
 import Testing
 
