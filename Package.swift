@@ -105,7 +105,7 @@ let package = Package(
         .target(
             name: "ChanceryHTTP",
             dependencies: [
-                "ChanceryDomain", "ChanceryGateway", "ChanceryPostgres",
+                "ChanceryDomain", "ChanceryGateway", "ChanceryPostgres", "ChancerySupervision",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
