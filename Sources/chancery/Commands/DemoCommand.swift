@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChanceryImport
 import ChanceryPostgres
 import ChanceryScenario
 import Foundation

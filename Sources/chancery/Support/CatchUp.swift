@@ -5,6 +5,7 @@ import ChanceryProjections
 import ChancerySupervision
 import Foundation
 import NIOCore
+import NIOHTTP1
 
 /// Waits until the read models reflect what the gateway answered: every stream's head in
 /// `approval.stream_heads` has reached the answered sequence, the supervisor has seen every stream it
