@@ -16,7 +16,7 @@ let package = Package(
         .library(
             name: "ChanceryModules",
             targets: ["ChanceryDomain", "ChanceryKafka", "ChanceryPostgres", "ChanceryGateway", "ChanceryProjections",
-                      "ChancerySupervision", "ChanceryScenario"]
+                      "ChancerySupervision", "ChanceryScenario", "ChanceryImport"]
         ),
     ],
     dependencies: [
@@ -105,7 +105,7 @@ let package = Package(
         .target(
             name: "ChanceryHTTP",
             dependencies: [
-                "ChanceryDomain", "ChanceryGateway", "ChanceryPostgres",
+                "ChanceryDomain", "ChanceryGateway", "ChanceryPostgres", "ChancerySupervision",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -131,6 +131,12 @@ let package = Package(
         ),
         .target(
             name: "ChanceryScenario",
+            dependencies: ["ChanceryDomain"],
+            swiftSettings: swiftSettings
+        ),
+        // The mapping-driven importer of legacy exports (CSV, JSON Lines): a feature for integrators.
+        .target(
+            name: "ChanceryImport",
             dependencies: ["ChanceryDomain", .product(name: "CSV", package: "CSV.swift")],
             swiftSettings: swiftSettings
         ),
@@ -138,7 +144,7 @@ let package = Package(
             name: "chancery",
             dependencies: [
                 "ChanceryDomain", "ChanceryKafka", "ChanceryPostgres", "ChanceryGateway",
-                "ChanceryProjections", "ChancerySupervision", "ChanceryHTTP", "ChanceryScenario", "ChanceryServer",
+                "ChanceryProjections", "ChancerySupervision", "ChanceryHTTP", "ChanceryScenario", "ChanceryImport", "ChanceryServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -165,11 +171,12 @@ let package = Package(
         ),
         .testTarget(name: "ChanceryDomainTests", dependencies: ["ChanceryDomain"], exclude: ["corpus"], swiftSettings: swiftSettings),
         .testTarget(name: "ChanceryScenarioTests", dependencies: ["ChanceryScenario", "ChanceryDomain"], swiftSettings: swiftSettings),
+        .testTarget(name: "ChanceryImportTests", dependencies: ["ChanceryImport", "ChanceryDomain"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ChanceryIntegrationTests",
             dependencies: [
                 "ChanceryDomain", "ChanceryKafka", "ChanceryPostgres", "ChanceryGateway",
-                "ChanceryProjections", "ChancerySupervision", "ChanceryHTTP", "ChanceryScenario", "ChanceryServer",
+                "ChanceryProjections", "ChancerySupervision", "ChanceryHTTP", "ChanceryScenario", "ChanceryImport", "ChanceryServer",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

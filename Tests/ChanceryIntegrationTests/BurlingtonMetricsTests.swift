@@ -1,6 +1,6 @@
 import ChanceryDomain
 import ChanceryGateway
-import ChanceryScenario
+import ChanceryImport
 import ChanceryServer
 import Foundation
 import Hummingbird
