@@ -53,7 +53,7 @@ export CHANCERY_TOKEN=$(cat .data/run/loader.token)
 analyst=$(cat .data/run/analyst.token)
 
 "$bin" demo --url "http://127.0.0.1:$http_port" --database-url "$db_url" --no-summary
-"$bin" import --url "http://127.0.0.1:$http_port" --database-url "$db_url" \
+"$bin" import --url "http://127.0.0.1:$http_port" \
   --mapping examples/mappings/burlington-building-permits.json examples/data/burlington-building-permits.csv
 echo
 "$bin" summary --database-url "$db_url"
