@@ -4,6 +4,7 @@ import ChanceryHTTP
 import ChanceryKafka
 import ChanceryPostgres
 import ChanceryProjections
+import ChanceryRuntime
 import ChancerySupervision
 import Foundation
 import Hummingbird
@@ -238,19 +239,21 @@ public final class ChanceryNode: Sendable {
             })
         }
         if roles.contains(.supervisor), let gateway {
-            let supervisor = Supervisor(calendars: calendars, appender: gateway, policy: configuration.supervisionPolicy,
+            let supervisor = Supervisor(calendars: calendars, policy: configuration.supervisionPolicy,
                                         interactionLimits: configuration.interactionLimits, topics: topics, logger: logger)
+            let publisher = GatewayPublisher(appender: gateway, logger: logger)
             let status = ConsumerStatus(role: "supervisor", group: Supervisor.consumerGroup)
             statuses.append(status)
             drained.append((Supervisor.consumerGroup, Supervisor.topics(topics)))
             services.append(ConsumerService(name: "supervisor", logger: logger, status: status) {
                 ExactlyOnceConsumer(group: Supervisor.consumerGroup, topics: Supervisor.topics(topics), kafka: kafka,
-                                    database: database, handler: supervisor, assignment: assignment, logger: logger, status: status)
+                                    database: database, handler: supervisor, assignment: assignment, logger: logger, status: status,
+                                    publisher: publisher)
             })
             if let interval = configuration.liveSupervisionInterval {
                 services.append(ConsumerService(name: "live supervision clock", logger: logger) {
                     while !Task.isCancelled {
-                        try await database.withConnection { try await supervisor.tick(now: Date(), on: $0) }
+                        try await LiveSupervisionClock.tick(supervisor, now: Date(), database: database, publisher: publisher)
                         try await Task.sleep(for: interval)
                     }
                 })

@@ -1,3 +1,4 @@
+import ChanceryRuntime
 import ChanceryDomain
 import ChanceryGateway
 import ChanceryImport

@@ -1,6 +1,7 @@
 import ChanceryDomain
 import ChanceryGateway
 import ChanceryPostgres
+import ChanceryRuntime
 import Foundation
 import HTTPTypes
 import Hummingbird

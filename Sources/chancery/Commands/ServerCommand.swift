@@ -3,6 +3,7 @@ import ChanceryDomain
 import ChanceryServer
 import Foundation
 import ChanceryProjections
+import ChanceryRuntime
 import UnixSignals
 import Logging
 import Metrics
