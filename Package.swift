@@ -15,8 +15,8 @@ let package = Package(
         // this package by path. `swift build` and `swift test` build the same targets with or without it.
         .library(
             name: "ChanceryModules",
-            targets: ["ChanceryDomain", "ChanceryKafka", "ChanceryPostgres", "ChanceryGateway", "ChanceryProjections",
-                      "ChancerySupervision", "ChanceryScenario"]
+            targets: ["ChanceryDomain", "ChanceryKafka", "ChanceryPostgres", "ChanceryRuntime", "ChanceryGateway", "ChanceryProjections",
+                      "ChancerySupervision", "ChanceryScenario", "ChanceryImport"]
         ),
     ],
     dependencies: [
@@ -72,8 +72,10 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Roles.
+        // The consumer runtime: the exactly-once runner, assignment, outbox, health and the consumer service that the
+        // projector, the supervisor and the inbound door share.
         .target(
-            name: "ChanceryGateway",
+            name: "ChanceryRuntime",
             dependencies: [
                 "ChanceryDomain", "ChanceryKafka", "ChanceryPostgres",
                 .product(name: "Logging", package: "swift-log"),
@@ -83,9 +85,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "ChanceryGateway",
+            dependencies: [
+                "ChanceryDomain", "ChanceryKafka", "ChanceryPostgres", "ChanceryRuntime",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "ChanceryProjections",
             dependencies: [
-                "ChanceryDomain", "ChanceryKafka", "ChanceryPostgres",
+                "ChanceryDomain", "ChanceryKafka", "ChanceryPostgres", "ChanceryRuntime",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -96,7 +108,7 @@ let package = Package(
         .target(
             name: "ChancerySupervision",
             dependencies: [
-                "ChanceryDomain", "ChanceryKafka", "ChanceryPostgres", "ChanceryGateway", "ChanceryProjections",
+                "ChanceryDomain", "ChanceryPostgres", "ChanceryRuntime",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -105,7 +117,7 @@ let package = Package(
         .target(
             name: "ChanceryHTTP",
             dependencies: [
-                "ChanceryDomain", "ChanceryGateway", "ChanceryPostgres",
+                "ChanceryDomain", "ChanceryGateway", "ChanceryPostgres", "ChancerySupervision",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -119,7 +131,7 @@ let package = Package(
         .target(
             name: "ChanceryServer",
             dependencies: [
-                "ChanceryDomain", "ChanceryKafka", "ChanceryPostgres", "ChanceryGateway",
+                "ChanceryDomain", "ChanceryKafka", "ChanceryPostgres", "ChanceryRuntime", "ChanceryGateway",
                 "ChanceryProjections", "ChancerySupervision", "ChanceryHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -131,14 +143,20 @@ let package = Package(
         ),
         .target(
             name: "ChanceryScenario",
+            dependencies: ["ChanceryDomain"],
+            swiftSettings: swiftSettings
+        ),
+        // The mapping-driven importer of legacy exports (CSV, JSON Lines): a feature for integrators.
+        .target(
+            name: "ChanceryImport",
             dependencies: ["ChanceryDomain", .product(name: "CSV", package: "CSV.swift")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "chancery",
             dependencies: [
-                "ChanceryDomain", "ChanceryKafka", "ChanceryPostgres", "ChanceryGateway",
-                "ChanceryProjections", "ChancerySupervision", "ChanceryHTTP", "ChanceryScenario", "ChanceryServer",
+                "ChanceryDomain", "ChanceryKafka", "ChanceryPostgres", "ChanceryRuntime", "ChanceryGateway",
+                "ChanceryProjections", "ChancerySupervision", "ChanceryHTTP", "ChanceryScenario", "ChanceryImport", "ChanceryServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -165,11 +183,12 @@ let package = Package(
         ),
         .testTarget(name: "ChanceryDomainTests", dependencies: ["ChanceryDomain"], exclude: ["corpus"], swiftSettings: swiftSettings),
         .testTarget(name: "ChanceryScenarioTests", dependencies: ["ChanceryScenario", "ChanceryDomain"], swiftSettings: swiftSettings),
+        .testTarget(name: "ChanceryImportTests", dependencies: ["ChanceryImport", "ChanceryDomain"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ChanceryIntegrationTests",
             dependencies: [
-                "ChanceryDomain", "ChanceryKafka", "ChanceryPostgres", "ChanceryGateway",
-                "ChanceryProjections", "ChancerySupervision", "ChanceryHTTP", "ChanceryScenario", "ChanceryServer",
+                "ChanceryDomain", "ChanceryKafka", "ChanceryPostgres", "ChanceryRuntime", "ChanceryGateway",
+                "ChanceryProjections", "ChancerySupervision", "ChanceryHTTP", "ChanceryScenario", "ChanceryImport", "ChanceryServer",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -20,11 +20,15 @@ rm -f .data/run/bootstrap
   --supervision-policy examples/config/supervision-policy.json 2>.data/run/server.log &
 server=$!
 stop() {
-  trap - INT TERM EXIT
-  echo; echo "stopping …"
-  kill -INT "$server" 2>/dev/null && wait "$server" 2>/dev/null || true
+  trap - TERM EXIT
+  # A second Ctrl-C reaches the server as a second SIGINT: it then exits at once (the journal loses nothing).
+  trap 'echo " again: stopping at once"; kill -INT "$server" 2>/dev/null || true' INT
+  echo; echo "stopping gracefully: the doors refuse writes, the consumers apply what is committed (Ctrl-C again stops at once) …"
+  kill -INT "$server" 2>/dev/null || true
+  while kill -0 "$server" 2>/dev/null; do wait "$server" 2>/dev/null || true; done
+  trap - INT
   bash infra/postgres/pg-local.sh stop "$root/.data/pg" >/dev/null 2>&1 || true
-  echo "stopped (read models kept in .data/pg; the embedded broker's log is memory only)"
+  echo "stopped (the journal and the read models are kept in .data/pg; the next start seeds the embedded broker from the journal)"
 }
 trap stop INT TERM EXIT
 
@@ -33,7 +37,10 @@ for _ in $(seq 1 120); do
   if ! kill -0 "$server" 2>/dev/null; then echo "the server stopped; see .data/run/server.log:"; tail -20 .data/run/server.log; exit 1; fi
   sleep 1
 done
-curl -fsS "http://127.0.0.1:$http_port/health" >/dev/null
+curl -fsS "http://127.0.0.1:$http_port/health" >/dev/null || true
+startup=$(grep -o 'startupSeconds=[0-9.]*' .data/run/server.log | tail -1 | cut -d= -f2)
+seeded=$(grep -o 'records=[0-9]*' .data/run/server.log | head -1 | cut -d= -f2)
+echo "server started in ${startup:-?} s (embedded broker seeded with ${seeded:-0} records from the journal)"
 
 # Tokens for this machine's demo (kept in .data/run; only their digests are stored in auth.tokens).
 if [ ! -s .data/run/loader.token ]; then
@@ -46,7 +53,7 @@ export CHANCERY_TOKEN=$(cat .data/run/loader.token)
 analyst=$(cat .data/run/analyst.token)
 
 "$bin" demo --url "http://127.0.0.1:$http_port" --database-url "$db_url" --no-summary
-"$bin" import --url "http://127.0.0.1:$http_port" --database-url "$db_url" \
+"$bin" import --url "http://127.0.0.1:$http_port" \
   --mapping examples/mappings/burlington-building-permits.json examples/data/burlington-building-permits.csv
 echo
 "$bin" summary --database-url "$db_url"
@@ -60,7 +67,7 @@ Chancery is running. Look at:
                       curl -H "Authorization: Bearer $analyst" "http://127.0.0.1:$http_port/v1/metrics/ranking?region=430424&quarter=2025-Q3"
              http://127.0.0.1:$http_port/health   http://127.0.0.1:$http_port/metrics
              (tokens: .data/run/analyst.token, .data/run/loader.token; more with: $bin tokens add --help)
-  Kafka      kcat -L -b $(cat .data/run/bootstrap)        (embedded broker: memory only)
+  Kafka      kcat -L -b $(cat .data/run/bootstrap)        (embedded broker, seeded from the journal audit.journal at start)
              kcat -C -b $(cat .data/run/bootstrap) -t gov.supervision -e
   PostgreSQL psql $db_url   (try \\dt+ approval.*  or  \\d+ approval.cases)
   Server log .data/run/server.log

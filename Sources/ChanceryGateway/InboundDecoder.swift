@@ -12,7 +12,11 @@ public enum InboundDecoder {
     /// - Returns: the validated event and its expected version (`expectedsequence`, or `ce_expectedsequence`).
     /// - Throws: ``EventRejection`` as ``EventValidator`` does, plus `payload-too-large` for a value over
     ///   ``EventValidator/maxEventBytes``, `unsupported-media-type` for a structured record of another content
-    ///   type, and `malformed-json` for a value that is not JSON (all with the empty pointer: the whole record).
+    ///   type, and `malformed-json` for a value that is not JSON (all with the empty pointer: the whole record);
+    ///   `unstorable-value` with the member's pointer for a value the read models cannot store (``StorageLimits``,
+    ///   read by ``EventJSON``: a NUL or a lone surrogate in any string, nesting deeper than 64 levels …; in binary
+    ///   mode the value is `data`, so its pointers start with `/data`, and a NUL in a `ce_` header is refused at
+    ///   the attribute's pointer).
     public static func decode(_ record: KafkaConsumerMessage) throws(EventRejection) -> (CloudEvent, ExpectedVersion) {
         guard record.value.count <= EventValidator.maxEventBytes else {
             throw EventRejection(code: "payload-too-large", pointer: "",
@@ -24,13 +28,14 @@ public enum InboundDecoder {
             throw EventRejection(code: "unsupported-media-type", pointer: "",
                                  message: "a record without ce_ headers is in structured content mode and must be application/cloudevents+json, not \(contentType)")
         }
+        let structured = ceHeaders.isEmpty || contentType?.hasPrefix("application/cloudevents") == true
         let value: JSONValue
-        do {
-            value = try JSONDecoder().decode(JSONValue.self, from: Data(record.value))
-        } catch {
-            throw EventRejection(code: "malformed-json", pointer: "", message: "the record value is not JSON")
+        do throws(EventRejection) {
+            value = try EventJSON.parseSubmission(record.value, form: structured ? .event : .binaryData)
+        } catch where error.code == "malformed-json" {
+            throw EventRejection(code: "malformed-json", pointer: "", message: "the record value is \(error.message)")
         }
-        if ceHeaders.isEmpty || contentType?.hasPrefix("application/cloudevents") == true {
+        if structured {
             return try EventValidator.validateSubmission(value)
         }
         // Binary mode: every ce_ header is an attribute; the value is data.

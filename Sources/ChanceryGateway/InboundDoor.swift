@@ -1,5 +1,6 @@
 import ChanceryDomain
 import ChanceryKafka
+import ChanceryRuntime
 import Foundation
 import Logging
 
@@ -15,13 +16,8 @@ public struct InboundDoor: Sendable {
     /// The consumer group of the inbound door.
     public static let consumerGroup = "chancery-gateway-inbound"
 
-    /// How the door gets its partitions.
-    public enum Assignment: Sendable {
-        /// Consumer-group subscription (several gateway shards share the inbound partitions).
-        case group
-        /// Every partition, assigned directly at the group's committed offsets (one instance, no join delay).
-        case all
-    }
+    /// How the door obtains its partitions (see ``ConsumerAssignment``).
+    public typealias Assignment = ConsumerAssignment
 
     let gateway: Gateway
     let topics: TopicNames
@@ -57,12 +53,10 @@ public struct InboundDoor: Sendable {
             case .group:
                 try consumer.subscribe(topics: [topics.inbound], onAssign: { _ in [:] }, onRevoke: { _ in })
             case .all:
-                let admin = try KafkaAdmin(configuration: kafka, logger: logger)
-                let count: Int
-                do { count = try await admin.partitionCount(topic: topics.inbound) } catch { admin.shutdown(); throw error }
-                admin.shutdown()
                 var offsets: [KafkaTopicPartition: Int64] = [:]
-                for p in 0..<Int32(count) { offsets[KafkaTopicPartition(topic: topics.inbound, partition: p)] = -1001 }  // the group's committed offset
+                for tp in try await ConsumerAssignment.allPartitions(of: [topics.inbound], kafka: kafka, logger: logger) {
+                    offsets[tp] = -1001  // the group's committed offset
+                }
                 try consumer.assign(offsets)
             }
             for try await records in consumer.messageBatches(maxCount: 500, maxWaitMilliseconds: 100) {

@@ -38,6 +38,7 @@ public func buildRouter(
         EventsController(appender: appender).addRoutes(to: v1)
     }
     ReadController(database: database).addRoutes(to: v1)
+    CatchUpController(database: database).addRoutes(to: v1)
     MetricsController(database: database, formula: efficiencyFormula).addRoutes(to: v1)
     return router
 }

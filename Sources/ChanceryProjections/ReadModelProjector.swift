@@ -1,5 +1,6 @@
 import ChanceryDomain
 import ChanceryPostgres
+import ChanceryRuntime
 import Foundation
 
 /// Builds the read models of every canonical topic (DESIGN.md, "Read models"): the event log
@@ -30,8 +31,9 @@ public struct ReadModelProjector: ReadModelHandler {
         self.urgeLimit = urgeLimit
     }
 
-    public func apply(_ events: [ConsumedEvent], on db: PostgresConnection) async throws {
-        guard !events.isEmpty else { return }
+    /// Projects `events`; derives no events (returns none).
+    public func apply(_ events: [ConsumedEvent], on db: PostgresConnection) async throws -> [CloudEvent] {
+        guard !events.isEmpty else { return [] }
         var heads = try await loadHeads(Set(events.map(\.event.subject)), on: db)
         try await insertLog(events, on: db)
         for consumed in events {
@@ -50,6 +52,7 @@ public struct ReadModelProjector: ReadModelHandler {
             """,
             [sorted.map(\.stream), sorted.map(\.sequence), sorted.map(\.hash),
              try sorted.map { try $0.state.map { String(decoding: try encoder.encode($0), as: UTF8.self) } ?? "" }])
+        return []
     }
 
     private func loadHeads(_ subjects: Set<String>, on db: PostgresConnection) async throws -> [String: StreamHead] {

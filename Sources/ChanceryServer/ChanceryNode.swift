@@ -4,6 +4,7 @@ import ChanceryHTTP
 import ChanceryKafka
 import ChanceryPostgres
 import ChanceryProjections
+import ChanceryRuntime
 import ChancerySupervision
 import Foundation
 import Hummingbird
@@ -113,7 +114,14 @@ public final class ChanceryNode: Sendable {
                 if configuration.roles.contains(.gateway) {
                     let admin = try KafkaAdmin(configuration: KafkaConfiguration(bootstrapServers: brokers), logger: logger)
                     do {
-                        for topic in written { partitionCounts[topic] = Int32(try await admin.partitionCount(topic: topic)) }
+                        let existing = try await admin.topics()
+                        for topic in written {
+                            if let count = existing[topic] {
+                                partitionCounts[topic] = Int32(count)
+                            } else if journaled {
+                                throw NodeError("topic \(topic) does not exist on \(brokers): the journal needs every topic the gateway writes (create it, or run with --journal off)")
+                            }
+                        }
                     } catch {
                         admin.shutdown()
                         throw error
@@ -231,19 +239,21 @@ public final class ChanceryNode: Sendable {
             })
         }
         if roles.contains(.supervisor), let gateway {
-            let supervisor = Supervisor(calendars: calendars, appender: gateway, policy: configuration.supervisionPolicy,
+            let supervisor = Supervisor(calendars: calendars, policy: configuration.supervisionPolicy,
                                         interactionLimits: configuration.interactionLimits, topics: topics, logger: logger)
+            let publisher = GatewayPublisher(appender: gateway, logger: logger)
             let status = ConsumerStatus(role: "supervisor", group: Supervisor.consumerGroup)
             statuses.append(status)
             drained.append((Supervisor.consumerGroup, Supervisor.topics(topics)))
             services.append(ConsumerService(name: "supervisor", logger: logger, status: status) {
                 ExactlyOnceConsumer(group: Supervisor.consumerGroup, topics: Supervisor.topics(topics), kafka: kafka,
-                                    database: database, handler: supervisor, assignment: assignment, logger: logger, status: status)
+                                    database: database, handler: supervisor, assignment: assignment, logger: logger, status: status,
+                                    publisher: publisher)
             })
             if let interval = configuration.liveSupervisionInterval {
                 services.append(ConsumerService(name: "live supervision clock", logger: logger) {
                     while !Task.isCancelled {
-                        try await database.withConnection { try await supervisor.tick(now: Date(), on: $0) }
+                        try await LiveSupervisionClock.tick(supervisor, now: Date(), database: database, publisher: publisher)
                         try await Task.sleep(for: interval)
                     }
                 })

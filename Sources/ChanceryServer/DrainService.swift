@@ -1,5 +1,6 @@
 import ChanceryGateway
 import ChanceryPostgres
+import ChanceryRuntime
 import Logging
 import ServiceLifecycle
 

@@ -1,3 +1,4 @@
+import ChanceryRuntime
 import ChanceryGateway
 import ChanceryHTTP
 import ChanceryProjections

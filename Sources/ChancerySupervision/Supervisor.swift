@@ -1,7 +1,6 @@
 import ChanceryDomain
-import ChanceryGateway
 import ChanceryPostgres
-import ChanceryProjections
+import ChanceryRuntime
 import Foundation
 import Logging
 
@@ -33,7 +32,6 @@ public struct Supervisor: ReadModelHandler {
     public static let consumerGroup = "chancery-supervisor"
 
     private let calendars: RegionCalendars
-    private let appender: any EventAppender
     private let policy: SupervisionPolicy
     private let limits: InteractionLimits
     private let topicNames: TopicNames
@@ -44,10 +42,9 @@ public struct Supervisor: ReadModelHandler {
     ///   - interactionLimits: reply limits of letters, consultations and complaints that do not carry their own,
     ///     and the rectification limit of a bad rating (working days).
     ///   - topics: the topic names the consumer reads (their prefix), to tell the watermarks of the three topics apart.
-    public init(calendars: RegionCalendars, appender: any EventAppender, policy: SupervisionPolicy = .standard,
+    public init(calendars: RegionCalendars, policy: SupervisionPolicy = .standard,
                 interactionLimits: InteractionLimits = .defaults, topics: TopicNames = TopicNames(), logger: Logger) {
         self.calendars = calendars
-        self.appender = appender
         self.policy = policy
         self.limits = interactionLimits
         self.topicNames = topics
@@ -62,7 +59,9 @@ public struct Supervisor: ReadModelHandler {
         [CanonicalTopic.approval, CanonicalTopic.disclosure, CanonicalTopic.interaction].map(topics.canonical)
     }
 
-    public func apply(_ events: [ConsumedEvent], on db: PostgresConnection) async throws {
+    /// Folds `events` into the watched streams and returns the alerts they and the region's new time raise, for the
+    /// runner to append after the batch commits (through its outbox).
+    public func apply(_ events: [ConsumedEvent], on db: PostgresConnection) async throws -> [CloudEvent] {
         let upcast = events.map { ($0, UpcasterRegistry.standard.upcast($0.event)) }
         let subjects = Set(upcast.map(\.1.subject))
         var cases = try await loadCases(subjects.filter { $0.hasPrefix("case/") }, on: db)
@@ -108,35 +107,14 @@ public struct Supervisor: ReadModelHandler {
                 DO UPDATE SET event_time = greatest(supervision.watermarks.event_time, EXCLUDED.event_time)
                 """, [Supervisor.consumerGroup, w.region, w.topic, w.partition, w.time.description])
         }
-        try await raise(alerts, on: db)
-        try await raiseDue(now: nil, on: db)
+        return alerts + (try await raiseDue(now: nil, on: db))
     }
 
     /// Live mode: raises the alerts due by the wall clock `now` (or by the region's watermark, if later) in every
     /// region with watched streams. Safe beside the consumer: the same alert gets the same id from both.
-    public func tick(now: Date, on db: PostgresConnection) async throws {
+    /// - Returns: the alerts raised, to append through the outbox.
+    public func tick(now: Date, on db: PostgresConnection) async throws -> [CloudEvent] {
         try await raiseDue(now: now, on: db)
-    }
-
-    /// Appends `alerts` (one refused alert must not hold back the others).
-    private func raise(_ alerts: [CloudEvent], on db: PostgresConnection) async throws {
-        guard !alerts.isEmpty else { return }
-        do {
-            do {
-                _ = try await appender.append(alerts.map { SubmittedEvent(event: $0) })
-            } catch AppendFailure.rejected {
-                for alert in alerts {
-                    do { _ = try await appender.append([SubmittedEvent(event: alert)]) } catch AppendFailure.rejected(_, let why) {
-                        logger.error("alert refused by the gateway", metadata: ["id": "\(alert.id)", "reason": "\(why)"])
-                    }
-                }
-            }
-        } catch AppendFailure.unavailable(let why) {
-            // The gateway will take them later: retry the batch, never quarantine it for this.
-            throw ConsumerFailure.transient("the gateway could not append alerts: \(why)")
-        }
-        let counts = Dictionary(grouping: alerts, by: { EventCatalog.eventType($0.type)?.name ?? $0.type }).mapValues(\.count)
-        logger.info("alerts appended", metadata: counts.mapValues { "\($0)" })
     }
 
     /// Raises the alerts of the streams whose next due day their region's time has reached, and saves them with
@@ -145,7 +123,8 @@ public struct Supervisor: ReadModelHandler {
     /// the topic's partitions carrying the region's events, of the latest business time seen, so a partition read
     /// ahead of the others cannot make a stream on a slower one look late, and a topic whose events for the region
     /// stopped earlier does not hold back the others. In live mode `now` wins when later.
-    private func raiseDue(now: Date?, on db: PostgresConnection) async throws {
+    private func raiseDue(now: Date?, on db: PostgresConnection) async throws -> [CloudEvent] {
+        var raisedAll: [CloudEvent] = []
         let regions = try await db.query(
             """
             SELECT region FROM supervision.case_clocks WHERE next_due_on IS NOT NULL
@@ -199,10 +178,11 @@ public struct Supervisor: ReadModelHandler {
                 alerts += raised
                 watchedReplies.append(watch)
             }
-            try await raise(alerts, on: db)
+            raisedAll += alerts
             for watch in watchedCases { try await save(watch, on: db) }
             for watch in watchedReplies { try await save(watch, on: db) }
         }
+        return raisedAll
     }
 
     private func loadCases(_ subjects: Set<String>, on db: PostgresConnection) async throws -> [String: CaseWatch] {

@@ -84,6 +84,15 @@ struct SchemaFilesTests {
                                     "time": .string(time), "region": "430424", "data": [:]]
             #expect(envelope.isValid(event, against: "/$defs/submission") == swift, "\(time)")
         }
+        // Times RFC 3339 allows but PostgreSQL cannot store (StorageLimits.checkTime): the schema refuses them too.
+        for time in ["2025-03-05T10:00:00+15:59", "2025-03-05T10:00:00-15:59", "2025-03-05T10:00:00+16:00", "2025-03-05T10:00:00-23:59",
+                     "2016-12-31T23:59:60Z", "2016-12-31T23:59:60.5+08:00", "0000-06-01T00:00:00Z", "0001-01-02T00:00:00Z"] {
+            var storable = true
+            do { try StorageLimits.checkTime(time, pointer: "/time") } catch { storable = false }
+            let event: JSONValue = ["specversion": "1.0", "id": "1", "source": "/s", "type": "gov.approval.case.refused", "subject": "case/430424/1",
+                                    "time": .string(time), "region": "430424", "data": [:]]
+            #expect(envelope.isValid(event, against: "/$defs/submission") == storable, "\(time)")
+        }
         for region in ["430424", "3524002", "43042", "43042400", "43042a", "４３０４２４"] {
             let event: JSONValue = ["specversion": "1.0", "id": "1", "source": "/s", "type": "gov.approval.case.refused", "subject": .string("case/\(region)/1"),
                                     "time": "2025-03-05T10:00:00Z", "region": .string(region), "data": [:]]

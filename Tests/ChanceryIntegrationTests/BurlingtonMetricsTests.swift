@@ -1,6 +1,7 @@
+import ChanceryRuntime
 import ChanceryDomain
 import ChanceryGateway
-import ChanceryScenario
+import ChanceryImport
 import ChanceryServer
 import Foundation
 import Hummingbird

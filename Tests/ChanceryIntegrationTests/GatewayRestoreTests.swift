@@ -2,6 +2,7 @@ import ChanceryDomain
 import ChanceryGateway
 import ChanceryKafka
 import ChanceryPostgres
+import ChanceryRuntime
 import ChanceryServer
 import Foundation
 import Hummingbird

@@ -4,6 +4,7 @@ import ChanceryServer
 import ChanceryGateway
 import ChanceryKafka
 import ChanceryPostgres
+import ChanceryRuntime
 import Foundation
 import HTTPTypes
 import Hummingbird

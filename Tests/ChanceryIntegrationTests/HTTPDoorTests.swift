@@ -67,7 +67,29 @@ struct HTTPDoorTests {
         Case(name: "catalog: another department's item", body: json(Events.setting(Events.submitted("H-9"), "data", [
             "caseNumber": "H-9", "itemCode": "430424XK001", "departmentCode": "housing", "applicantName": "张三",
         ])), status: .unprocessableContent, type: "/problems/catalog-violation", pointer: "/data/departmentCode"),
+        // Values the PostgreSQL read models cannot store (StorageLimits): refused at the door, never halting the projector.
+        Case(name: "unstorable: NUL in data", body: json(Events.setting(Events.submitted("H-10"), "data", [
+            "caseNumber": "H-10", "itemCode": "430424XK001", "departmentCode": "test", "applicantName": "a\u{0}b",
+        ])), status: .unprocessableContent, type: "/problems/unstorable-value", pointer: "/data/applicantName"),
+        Case(name: "unstorable: NUL in subject", body: json(Events.setting(Events.submitted("H-11"), "subject", "case/430424/H-11\u{0}")),
+             status: .unprocessableContent, type: "/problems/unstorable-value", pointer: "/subject"),
+        Case(name: "unstorable: NUL in a batch element's member name", body: json(.array([Events.submitted("H-12"), Events.setting(Events.accepted("H-12"), "data", ["a\u{0}": 1])])),
+             contentType: "application/cloudevents-batch+json", status: .unprocessableContent, type: "/problems/unstorable-value", pointer: "/1/data"),
+        Case(name: "unstorable: lone surrogate", body: json(Events.submitted("H-13")).replacingOccurrences(of: "张三", with: "\\ud800"),
+             status: .unprocessableContent, type: "/problems/unstorable-value", pointer: "/data/applicantName"),
+        Case(name: "unstorable: integer beyond 64 bits", body: json(Events.accepted("H-14")).replacingOccurrences(of: "\"statutoryLimit\":20", with: "\"statutoryLimit\":92233720368547758070"),
+             status: .unprocessableContent, type: "/problems/unstorable-value", pointer: "/data/statutoryLimit"),
+        Case(name: "unstorable: time offset beyond ±15:59", body: json(Events.setting(Events.submitted("H-15"), "time", "2025-03-03T09:00:00+16:00")),
+             status: .unprocessableContent, type: "/problems/unstorable-value", pointer: "/time"),
     ]
+
+    @Test("the unstorable cases really hold what they claim")
+    func unstorableBodies() {
+        let bodies = Dictionary(Self.cases.map { ($0.name, $0.body) }) { first, _ in first }
+        #expect(bodies["unstorable: NUL in data"]?.contains("a\\u0000b") == true)
+        #expect(bodies["unstorable: lone surrogate"]?.contains("\"applicantName\":\"\\ud800\"") == true)
+        #expect(bodies["unstorable: integer beyond 64 bits"]?.contains("92233720368547758070") == true)
+    }
 
     @Test("bad input gets a specific problem+json", arguments: cases)
     func badInput(_ c: Case) async throws {
@@ -114,7 +136,9 @@ struct HTTPDoorTests {
                 #expect(badLimit.json["type"] == "/problems/invalid-parameter")
                 let health = try await client.execute(uri: "/health", method: .get)
                 #expect(health.status == .ok)
-                #expect(health.json["gateway"] == "ok")
+                #expect(health.json["status"] == "ok")
+                #expect(health.json["roles"]?[0]?["role"] == "gateway")
+                #expect(health.json["roles"]?[0]?["state"] == "ready")
                 let cases = try await client.read("/v1/cases")
                 #expect(cases.json["cases"] == .array([]), "\(cases.status) \(String(buffer: cases.body))")
                 #expect(cases.json["next"] == .null)

@@ -2,6 +2,7 @@ import ChanceryDomain
 import ChanceryGateway
 import ChanceryKafka
 import ChanceryPostgres
+import ChanceryRuntime
 import ChanceryServer
 import Foundation
 import NIOCore
@@ -149,7 +150,24 @@ struct InboundDoorTests {
                   code: "catalog-violation", pointer: "/data/itemCode"),
         BadRecord(key: "case/430424/K-data", value: json(Events.setting(Events.submitted("K-data"), "data", ["caseNumber": "K-data"])),
                   code: "invalid-data", pointer: "/data/itemCode"),
+        // Values the PostgreSQL read models cannot store (StorageLimits).
+        BadRecord(key: "case/430424/K-nul", value: json(Events.setting(Events.submitted("K-nul"), "data",
+                  ["caseNumber": "K-nul", "itemCode": "430424XK001", "departmentCode": "test", "applicantName": "a\u{0}b"])),
+                  code: "unstorable-value", pointer: "/data/applicantName"),
+        BadRecord(key: "case/430424/K-surrogate", value: Array(String(decoding: json(Events.submitted("K-surrogate")), as: UTF8.self)
+                  .replacingOccurrences(of: "张三", with: "\\udc00").utf8), code: "unstorable-value", pointer: "/data/applicantName"),
+        // Binary content mode: the value is data, so its pointers start with /data; a NUL in a ce_ header is refused at the attribute.
+        BadRecord(key: "case/430424/K-nul-binary", value: json(["caseNumber": "K-nul-binary", "itemCode": "430424XK001", "departmentCode": "test",
+                  "applicantName": "a\u{0}b"]), headers: binary("K-nul-binary"), code: "unstorable-value", pointer: "/data/applicantName"),
+        BadRecord(key: "case/430424/K-nul-header", value: json(["caseNumber": "K-nul-header", "itemCode": "430424XK001", "departmentCode": "test",
+                  "applicantName": "张三"]), headers: binary("K-nul-header", id: "K-nul-header-1\u{0}"), code: "unstorable-value", pointer: "/id"),
     ]
+
+    /// The ce_ headers of a binary-mode CaseSubmitted on stream `case/430424/<n>`.
+    static func binary(_ n: String, id: String? = nil) -> [KafkaHeader] {
+        [h("ce_specversion", "1.0"), h("ce_id", id ?? "\(n)-1"), h("ce_source", Events.source), h("ce_type", "gov.approval.case.submitted"),
+         h("ce_subject", "case/430424/\(n)"), h("ce_time", "2025-03-03T09:00:00+08:00"), h("ce_region", "430424"), h("content-type", "application/json")]
+    }
 
     @Test("every kind of bad input is dead-lettered with its exact code and pointer, and the door keeps going")
     func badInputMatrix() async throws {

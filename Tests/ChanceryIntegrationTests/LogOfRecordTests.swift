@@ -3,6 +3,7 @@ import ChanceryGateway
 import ChanceryHTTP
 import ChanceryKafka
 import ChanceryPostgres
+import ChanceryRuntime
 import ChanceryProjections
 import ChanceryServer
 import Foundation

@@ -1,6 +1,7 @@
 import ChanceryDomain
 import ChanceryGateway
 import ChanceryPostgres
+import ChanceryRuntime
 import ChanceryServer
 import Foundation
 import Hummingbird

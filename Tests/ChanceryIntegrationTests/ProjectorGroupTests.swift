@@ -2,6 +2,7 @@ import ChanceryDomain
 import ChanceryGateway
 import ChanceryKafka
 import ChanceryPostgres
+import ChanceryRuntime
 import ChanceryProjections
 import ChanceryServer
 import Foundation

@@ -2,6 +2,7 @@ import ChanceryDomain
 import ChanceryGateway
 import ChanceryServer
 import ChanceryPostgres
+import ChanceryRuntime
 import ChanceryScenario
 import Foundation
 import Hummingbird

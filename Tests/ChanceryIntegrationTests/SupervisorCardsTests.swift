@@ -2,6 +2,7 @@ import ChanceryDomain
 import ChanceryGateway
 import ChanceryKafka
 import ChanceryPostgres
+import ChanceryRuntime
 import ChanceryProjections
 import ChanceryServer
 @testable import ChancerySupervision
@@ -84,12 +85,12 @@ struct SupervisorCardsTests {
                 try await cluster.eventually("SELECT count(*) FROM supervision.case_clocks WHERE subject LIKE 'case/430424/Y-%' AND status IN ('accepted', 'concluded') AND last_sequence >= 2", equals: 3)
                 try await cluster.eventually("SELECT count(*) FROM supervision.case_clocks WHERE subject = 'case/430424/Y-3' AND urge IS NOT NULL", equals: 1)
             }
-            let supervisor = Supervisor(calendars: cluster.calendars, appender: cluster.gateway, topics: cluster.node.topics, logger: cluster.logger)
+            let supervisor = Supervisor(calendars: cluster.calendars, topics: cluster.node.topics, logger: cluster.logger)
             // 2025-03-05 (Beijing time): 2 working days used — no card yet.
-            try await cluster.node.database.withConnection { try await supervisor.tick(now: Date(timeIntervalSince1970: 1_741_104_000), on: $0) }
+            try await cluster.tick(supervisor, now: Date(timeIntervalSince1970: 1_741_104_000))
             #expect(try await cluster.node.database.query("SELECT count(*) FROM supervision.case_clocks WHERE yellow_alert_id IS NOT NULL")[0].decode(Int64.self, at: 0) == 0)
             // 2025-03-20 12:00 Beijing time.
-            try await cluster.node.database.withConnection { try await supervisor.tick(now: Date(timeIntervalSince1970: 1_742_443_200), on: $0) }
+            try await cluster.tick(supervisor, now: Date(timeIntervalSince1970: 1_742_443_200))
             try await cluster.running([cluster.projector()]) {
                 try await cluster.eventually("SELECT count(*) FROM supervision.alerts", equals: 4)
             }

@@ -1,6 +1,7 @@
 import ChanceryDomain
 import ChanceryGateway
 import ChanceryPostgres
+import ChanceryRuntime
 import ChanceryProjections
 import ChanceryServer
 @testable import ChancerySupervision
@@ -118,9 +119,9 @@ struct SupervisorRepliesTests {
                 try await cluster.eventually("SELECT count(*) FROM supervision.case_clocks WHERE status IN ('concluded', 'delivered') AND last_sequence >= 6", equals: 2)
                 try await cluster.eventually("SELECT count(*) FROM audit.events WHERE type LIKE 'gov.supervision.%'", equals: 4)
             }
-            let supervisor = Supervisor(calendars: cluster.calendars, appender: cluster.gateway, policy: Self.policy, topics: cluster.node.topics, logger: cluster.logger)
+            let supervisor = Supervisor(calendars: cluster.calendars, policy: Self.policy, topics: cluster.node.topics, logger: cluster.logger)
             // 2025-10-30 12:00 Beijing time.
-            try await cluster.node.database.withConnection { try await supervisor.tick(now: Date(timeIntervalSince1970: 1_761_796_800), on: $0) }
+            try await cluster.tick(supervisor, now: Date(timeIntervalSince1970: 1_761_796_800))
             try await cluster.running([cluster.projector()]) {
                 try await cluster.eventually("SELECT count(*) FROM supervision.alerts", equals: 8)
             }

@@ -3,6 +3,7 @@ import ChanceryGateway
 import ChanceryHTTP
 import ChanceryKafka
 import ChanceryPostgres
+import ChanceryRuntime
 import ChanceryProjections
 import ChanceryServer
 import ChancerySupervision
@@ -131,8 +132,13 @@ final class TestCluster: Sendable {
                     fault: (@Sendable (ExactlyOnceConsumer.Stage, [ConsumedEvent]) throws -> Void)? = nil) -> ExactlyOnceConsumer {
         ExactlyOnceConsumer(group: Supervisor.consumerGroup, topics: Supervisor.topics(node.topics),
                             kafka: KafkaConfiguration(bootstrapServers: node.bootstrapServers), database: node.database,
-                            handler: Supervisor(calendars: calendars, appender: gateway, policy: policy, topics: node.topics, logger: logger), assignment: .all, logger: logger,
-                            batchSize: batchSize, faultInjector: fault)
+                            handler: Supervisor(calendars: calendars, policy: policy, topics: node.topics, logger: logger), assignment: .all, logger: logger,
+                            batchSize: batchSize, faultInjector: fault, publisher: GatewayPublisher(appender: gateway, logger: logger))
+    }
+
+    /// One live-mode tick of `supervisor` at `now`, its alerts appended through this cluster's gateway.
+    func tick(_ supervisor: Supervisor, now: Date) async throws {
+        try await LiveSupervisionClock.tick(supervisor, now: now, database: node.database, publisher: GatewayPublisher(appender: gateway, logger: logger))
     }
 
     /// Runs `consumers` in the background while `body` runs; cancels them afterwards.

@@ -3,6 +3,7 @@ import ChanceryDomain
 import ChanceryGateway
 import ChanceryKafka
 import ChanceryProjections
+import ChanceryRuntime
 import ChancerySupervision
 import Foundation
 
@@ -175,8 +176,8 @@ func consumerBenchmarks() {
             let (gateway, producer) = try await Fixtures.gateway(bootstrapServers: alertBroker.bootstrapServers, transactionalID: "chancery-bench-alerts")
             do {
                 try await measureConsumer(benchmark, filled, group: Supervisor.consumerGroup, topics: Supervisor.topics(TopicNames()),
-                                          handler: Supervisor(calendars: filled.calendars, appender: gateway, policy: Fixtures.demoPolicy,
-                                                              logger: Fixtures.logger))
+                                          handler: Supervisor(calendars: filled.calendars, policy: Fixtures.demoPolicy, logger: Fixtures.logger),
+                                          publisher: BenchmarkGatewayPublisher(gateway: gateway))
             } catch {
                 await producer.shutdown()
                 throw error
@@ -194,13 +195,13 @@ func consumerBenchmarks() {
 /// wall-clock time from the consumer's start until every event of `topics` is committed, and `events/s`.
 /// - Throws: the consumer's error or its timeout (``Fixtures/consume(_:progress:expected:seconds:)``).
 private func measureConsumer(_ benchmark: Benchmark, _ filled: FilledBroker, group: String, topics: [String],
-                             handler: any ReadModelHandler) async throws {
+                             handler: any ReadModelHandler, publisher: (any EventPublisher)? = nil) async throws {
     let expected = topics.reduce(0) { $0 + (filled.counts[$1] ?? 0) }
     let db = try await Fixtures.freshDatabase()
     let (progress, continuation) = AsyncStream.makeStream(of: Int.self)
     let consumer = ExactlyOnceConsumer(
         group: group, topics: topics, kafka: KafkaConfiguration(bootstrapServers: filled.broker.bootstrapServers), database: db.client,
-        handler: CountingHandler(inner: handler, progress: continuation), assignment: .all, logger: Fixtures.logger)
+        handler: CountingHandler(inner: handler, progress: continuation), assignment: .all, logger: Fixtures.logger, publisher: publisher)
     benchmark.startMeasurement()
     let start = ContinuousClock.now
     do {

@@ -3,6 +3,7 @@ import ChanceryGateway
 import ChanceryKafka
 import ChanceryPostgres
 import ChanceryProjections
+import ChanceryRuntime
 import ChanceryScenario
 import Foundation
 import Logging
@@ -170,13 +171,24 @@ struct CountingHandler: ReadModelHandler {
     let inner: any ReadModelHandler
     let progress: AsyncStream<Int>.Continuation
 
-    func apply(_ events: [ConsumedEvent], on connection: PostgresConnection) async throws {
+    func apply(_ events: [ConsumedEvent], on connection: PostgresConnection) async throws -> [CloudEvent] {
         try await inner.apply(events, on: connection)
     }
 
     func didCommit(_ events: [ConsumedEvent]) async throws {
         try await inner.didCommit(events)
         progress.yield(events.count)
+    }
+}
+
+/// Appends a consumer's derived events (the supervisor's cards) through a gateway, as the server's in-process
+/// publisher does.
+struct BenchmarkGatewayPublisher: EventPublisher {
+    let gateway: Gateway
+
+    func publish(_ events: [CloudEvent]) async throws {
+        guard !events.isEmpty else { return }
+        _ = try await gateway.append(events.map { SubmittedEvent(event: $0) })
     }
 }
 

@@ -4,7 +4,7 @@
 /// `error.code` header on the dead-letter topic.
 public struct EventRejection: Error, Sendable, Hashable, CustomStringConvertible {
     /// Stable machine-readable reason, e.g. `missing-attribute`, `invalid-attribute`, `unknown-type`,
-    /// `invalid-data`, `lifecycle-violation`, `version-conflict`, `duplicate-id-conflict`.
+    /// `invalid-data`, `unstorable-value` (``StorageLimits``), `lifecycle-violation`, `version-conflict`, `duplicate-id-conflict`.
     public var code: String
     /// RFC 6901 pointer into the submitted document, e.g. `/data/promisedLimit`; empty for the whole event.
     public var pointer: String
@@ -36,11 +36,22 @@ public enum EventValidator {
 
     /// Validates one submitted event.
     ///
+    /// First of all the event must be storable (``StorageLimits/check(_:pointer:depth:)``: no NUL in any string or
+    /// member name, nesting at most ``StorageLimits/maxNestingDepth``, numbers finite and integers 64-bit), then
+    /// the envelope rules apply, then `data` is checked against its schema.
+    ///
     /// - Parameter json: the event object as parsed JSON.
     /// - Parameter pointerPrefix: prefix for pointers, e.g. `/3` for the fourth event of a batch.
     /// - Returns: the event, with `dataschema` filled in when absent and `datacontenttype` defaulted.
-    /// - Throws: ``EventRejection`` naming the first offending member.
+    /// - Throws: ``EventRejection`` naming the first offending member; `unstorable-value` for a value the read
+    ///   models cannot store (see ``StorageLimits``).
     public static func validate(_ json: JSONValue, pointerPrefix: String = "") throws(EventRejection) -> CloudEvent {
+        try StorageLimits.check(json, pointer: pointerPrefix)
+        return try validateStorable(json, pointerPrefix: pointerPrefix)
+    }
+
+    /// ``validate(_:pointerPrefix:)`` of an event ``StorageLimits/check(_:pointer:depth:)`` has accepted.
+    static func validateStorable(_ json: JSONValue, pointerPrefix: String) throws(EventRejection) -> CloudEvent {
         guard let object = json.objectValue else {
             throw EventRejection(code: "invalid-event", pointer: pointerPrefix, message: "an event must be a JSON object, not \(json.typeName)")
         }
@@ -62,12 +73,15 @@ public enum EventValidator {
             throw EventRejection(code: "invalid-attribute", pointer: p("specversion"), message: "specversion must be \"1.0\", not \"\(specversion)\"")
         }
         let id = try requiredString("id")
+        try StorageLimits.checkIdentifier(id, pointer: p("id"))
         let source = try requiredString("source")
+        try StorageLimits.checkIdentifier(source, pointer: p("source"))
         let type = try requiredString("type")
         guard let eventType = EventCatalog.eventType(type) else {
             throw EventRejection(code: "unknown-type", pointer: p("type"), message: "'\(type)' is not an event type of the catalog")
         }
         let subject = try requiredString("subject")
+        try StorageLimits.checkIdentifier(subject, pointer: p("subject"))
         guard let stream = StreamID(subject) else {
             throw EventRejection(code: "invalid-attribute", pointer: p("subject"), message: "subject must be '<kind>/<region code>/<number>', not '\(subject)'")
         }
@@ -80,6 +94,7 @@ public enum EventValidator {
         } catch {
             throw EventRejection(code: "invalid-attribute", pointer: p("time"), message: error.description)
         }
+        try StorageLimits.checkTime(time, pointer: p("time"))
         let region = try requiredString("region")
         guard Region(region) != nil else {
             throw EventRejection(code: "invalid-attribute", pointer: p("region"), message: "region must be a six-digit (China) or seven-digit (Canada) division code, not '\(region)'")

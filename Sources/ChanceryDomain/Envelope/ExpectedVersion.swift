@@ -46,15 +46,18 @@ extension EventValidator {
 
     /// Validates a submitted event and reads its optional `expectedsequence`.
     ///
-    /// - Throws: ``EventRejection``; `unknown-attribute` for an attribute Chancery would otherwise drop,
-    ///   `invalid-attribute` for a malformed `expectedsequence`.
+    /// - Throws: ``EventRejection``; `unstorable-value` first, for a value anywhere in the event that the read
+    ///   models cannot store (``StorageLimits``), then `unknown-attribute` for an attribute Chancery would
+    ///   otherwise drop, the refusals of ``validate(_:pointerPrefix:)``, and `invalid-attribute` for a malformed
+    ///   `expectedsequence`.
     public static func validateSubmission(_ json: JSONValue, pointerPrefix: String = "") throws(EventRejection) -> (CloudEvent, ExpectedVersion) {
+        try StorageLimits.check(json, pointer: pointerPrefix)
         if let object = json.objectValue {
             for key in object.keys.sorted() where !knownAttributes.contains(key) {
                 throw EventRejection(code: "unknown-attribute", pointer: "\(pointerPrefix)/\(key)", message: "'\(key)' is not an attribute Chancery records; remove it or put it in data")
             }
         }
-        let event = try validate(json, pointerPrefix: pointerPrefix)
+        let event = try validateStorable(json, pointerPrefix: pointerPrefix)
         var expected = ExpectedVersion.any
         if let raw = json["expectedsequence"] {
             guard let e = ExpectedVersion(raw) else {

@@ -13,7 +13,8 @@ import NIOCore
 /// Answers 201 with `{"events":[{id, subject, topic, partition, offset, sequence, hash}]}`, or 200 with the
 /// first answer when every event had been appended before. Errors are problem+json: 400 malformed JSON,
 /// 415 wrong content type, 413 body over `maxBodyBytes` or an event over ``EventValidator/maxEventBytes``,
-/// 422 invalid event, unknown region, lifecycle or catalog violation,
+/// 422 invalid event, a value the read models cannot store (`unstorable-value`, ``StorageLimits``: a NUL, a lone
+/// surrogate, nesting deeper than 64, an integer beyond 64 bits …), unknown region, lifecycle or catalog violation,
 /// 409 version conflict or an id reused with other content, 503 when the gateway cannot append now;
 /// 401 without a valid bearer token, 403 when the token's role or grants do not cover an event's
 /// `source` or `region` (pointer `/source` or `/region`).
@@ -69,10 +70,13 @@ public struct EventsController: Sendable {
                           detail: "the event has \(buffer.readableBytes) bytes; an event may have at most \(EventValidator.maxEventBytes)", pointer: "")
         }
         let json: JSONValue
-        do {
-            json = try JSONDecoder().decode(JSONValue.self, from: Data(buffer.readableBytesView))
+        do throws(EventRejection) {
+            json = try EventJSON.parseSubmission(buffer.readableBytesView, form: isBatch ? .batch : .event)
+        } catch where error.code == "malformed-json" {
+            throw Problem(.badRequest, code: "malformed-json", title: "Malformed JSON", detail: "the body is \(error.message)", pointer: "")
         } catch {
-            throw Problem(.badRequest, code: "malformed-json", title: "Malformed JSON", detail: "the body is not JSON: \(Self.describe(error))", pointer: "")
+            RejectionMetrics.record(code: error.code, door: "http")
+            throw Problem(.unprocessableContent, code: error.code, title: "Invalid event", detail: error.message, pointer: error.pointer)
         }
         let items: [(JSONValue, String)]
         if isBatch {
@@ -127,13 +131,6 @@ public struct EventsController: Sendable {
                   offset: $0.offset, sequence: $0.sequence, hash: $0.hash)
         })
         return try JSONResponse.make(answer, status: result.replayed ? .ok : .created)
-    }
-
-    static func describe(_ error: any Error) -> String {
-        if case DecodingError.dataCorrupted(let context) = error {
-            return (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String ?? context.debugDescription
-        }
-        return "\(error)"
     }
 }
 

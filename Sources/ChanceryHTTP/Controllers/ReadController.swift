@@ -13,17 +13,25 @@ import NIOCore
 /// - `GET /v1/cases?region=&department=&status=&item=&limit=&after=` — cases, keyset-paginated by subject
 ///   (`limit` 1…500, default 50): `{"cases": […], "next": "<subject>"|null}`; pass `next` as `after`.
 /// - `GET /v1/cases/{region}/{number}` — one case with its timeline.
-/// - `GET /v1/disclosures?region=&category=&limit=&after=` — the disclosure catalogue (withdrawn documents left out,
-///   keyset-paginated by subject with `next` as for cases) and counts by category.
+/// - `GET /v1/disclosures?region=&category=&request=&limit=&after=` — the disclosure catalogue (withdrawn documents
+///   left out, keyset-paginated by subject with `next` as for cases), counts by category and the disclosure requests
+///   (`request=<subject>`: that one only). With an analyst, auditor or admin token each request also carries its
+///   timeliness: `receivedOn`, `deadline` (the statutory reply limit from receipt or from the supplement's arrival,
+///   without any extension), `extensionLimit` and `extendedDeadline` (when extended) and `answeredInTime` (null until
+///   answered); deadlines are null while a correction is awaited.
 /// - `GET /v1/metrics/departments?region=&from=YYYY-MM&to=YYYY-MM` — efficiency metrics per department over
 ///   the months `from`…`to` (inclusive): accepted (by acceptance date), concluded, on time, early and overdue
 ///   (by conclusion date), overdue still open, on-time and early rates, mean and median working days used.
 public struct ReadController: Sendable {
     public typealias Context = ChanceryRequestContext
     let database: PostgresClient
+    /// The calendars the projector counts reply limits on (the bundled ones; `nil` if they cannot be loaded, and
+    /// then extended requests show no un-extended deadline).
+    let calendars: RegionCalendars?
 
     public init(database: PostgresClient) {
         self.database = database
+        self.calendars = try? RegionCalendars.bundled()
     }
 
     public func addRoutes(to group: RouterGroup<Context>) {
@@ -101,6 +109,21 @@ public struct ReadController: Sendable {
     @Sendable func disclosures(request: Request, context: Context) async throws -> Response {
         let q = request.uri.queryParameters
         let limit = try Self.limit(q["limit"])
+        let region = try ReadController.region(q["region"])
+        let requestSubject = q["request"].map(String.init)
+        if let requestSubject, StreamID(requestSubject)?.kind != "request" {
+            throw Problem(.badRequest, code: "invalid-parameter", title: "Invalid parameter",
+                          detail: "request must be a disclosure request's stream id, request/<region>/<number>, not '\(requestSubject)'")
+        }
+        // Timeliness for analysts; the public sees the request, its receipt, reply and outcome.
+        let timeliness = context.identity?.mayAnalyse == true
+        let baseDeadlines = timeliness ? try await unextendedDeadlines(region: region, request: requestSubject) : [:]
+        let timelinessColumns = timeliness ? """
+            , received_on AS "receivedOn",
+                         CASE WHEN extended_at IS NULL THEN deadline ELSE ($6::jsonb ->> subject)::date END AS deadline,
+                         extension_limit AS "extensionLimit", CASE WHEN extended_at IS NOT NULL THEN deadline END AS "extendedDeadline",
+                         answered_in_time AS "answeredInTime"
+            """ : ""
         let sql = """
             WITH page AS (
               SELECT subject, region, title, category, department_code AS "departmentCode", document_number AS "documentNumber",
@@ -115,11 +138,37 @@ public struct ReadController: Sendable {
               'next', (SELECT CASE WHEN count(*) = $4 THEN max(subject) END FROM page),
               'requests', (SELECT coalesce(json_agg(r ORDER BY r.subject), '[]') FROM (
                   SELECT subject, region, department_code AS "departmentCode", \(Self.masked("requester_name")) AS "requesterName",
-                         requester_kind AS "requesterKind", received_at AS "receivedAt", answered_at AS "answeredAt", outcome
-                  FROM disclosure.requests WHERE ($1::text IS NULL OR region = $1)) r))::text
+                         requester_kind AS "requesterKind", received_at AS "receivedAt", answered_at AS "answeredAt", outcome\(timelinessColumns)
+                  FROM disclosure.requests WHERE ($1::text IS NULL OR region = $1) AND ($5::text IS NULL OR subject = $5)) r))::text
             """
-        let rows = try await database.query(sql, [try ReadController.region(q["region"]), q["category"].map(String.init), q["after"].map(String.init), limit])
+        var parameters: [(any PostgresEncodable)?] = [region, q["category"].map(String.init), q["after"].map(String.init), limit, requestSubject]
+        if timeliness {
+            parameters.append(String(decoding: try JSONEncoder().encode(baseDeadlines), as: UTF8.self))
+        }
+        let rows = try await database.query(sql, parameters)
         return Self.raw(try rows.first?.decode(String.self, at: 0) ?? "{}")
+    }
+
+    /// The deadline each extended request would have without its extension, by subject (`YYYY-MM-DD`), from the
+    /// reply clock the projector keeps (``DisclosureRequestClock``) on the region's calendar; requests whose clock is
+    /// stopped (a correction awaited) are left out.
+    private func unextendedDeadlines(region: String?, request: String?) async throws -> [String: String] {
+        guard let calendars else { return [:] }
+        let rows = try await database.query(
+            """
+            SELECT subject, region, clock::text FROM disclosure.requests
+            WHERE extended_at IS NOT NULL AND clock IS NOT NULL AND ($1::text IS NULL OR region = $1) AND ($2::text IS NULL OR subject = $2)
+            """, [region, request])
+        var out: [String: String] = [:]
+        for row in rows {
+            let subject = try row.decode(String.self, at: 0)
+            guard let calendar = calendars.calendar(for: try row.decode(String.self, at: 1)),
+                  var clock = try? JSONDecoder().decode(DisclosureRequestClock.self, from: Data(try row.decode(String.self, at: 2).utf8))
+            else { continue }
+            clock.extensionGranted = nil
+            if let deadline = clock.deadline(calendar: calendar) { out[subject] = deadline.description }
+        }
+        return out
     }
 
     @Sendable func departmentMetrics(request: Request, context: Context) async throws -> Response {

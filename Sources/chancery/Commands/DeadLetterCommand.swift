@@ -1,5 +1,6 @@
 import ArgumentParser
 import ChanceryGateway
+import ChanceryDomain
 import ChanceryKafka
 import ChanceryPostgres
 import ChanceryProjections

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ChanceryDomain
+import ChanceryImport
 import ChanceryPostgres
 import ChanceryScenario
 import Foundation
@@ -41,7 +42,7 @@ struct DemoCommand: AsyncParsableCommand {
             if sent % 10_000 < batchSize || sent == events.count { print("  sent \(sent)/\(events.count)") }
         }
         print("appended \(report.appended), already appended before \(report.alreadyAppended), rejected \(report.rejected.count)")
-        for r in report.rejected.prefix(10) { print("  rejected \(r.id): \(r.problem)") }
+        for r in report.rejected.prefix(10) { print("  rejected \(r.eventID): \(r.problem)") }
         let heads = report.heads
         let summary = !noSummary
         try await database.withClient(label: "chancery.demo", connections: 2) { client in

@@ -3,6 +3,7 @@ import ChanceryDomain
 import ChanceryServer
 import Foundation
 import ChanceryProjections
+import ChanceryRuntime
 import UnixSignals
 import Logging
 import Metrics
@@ -137,10 +138,24 @@ struct ServerCommand: AsyncParsableCommand {
             "startupSeconds": "\(String(format: "%.1f", Double(startup.components.seconds) + Double(startup.components.attoseconds) / 1e18))",
         ])
         do {
-            let group = ServiceGroup(configuration: .init(
-                services: try node.services().map { .init(service: $0) },
-                // The first SIGINT/SIGTERM stops gracefully; a second one cancels at once (the journal loses nothing).
-                gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [.sigterm, .sigint], logger: logger))
+            let group = ServiceGroup(configuration: .init(services: try node.services().map { .init(service: $0) }, logger: logger))
+            // The first SIGINT/SIGTERM stops gracefully; a second one exits at once (what was acknowledged is in the
+            // journal, so nothing is lost either way).
+            let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
+            let watcher = Task {
+                var count = 0
+                for await signal in signals {
+                    count += 1
+                    if count == 1 {
+                        logger.notice("\(signal): stopping gracefully (the doors refuse writes, consumers apply what is committed); send it again to stop at once")
+                        await group.triggerGracefulShutdown()
+                    } else {
+                        logger.notice("\(signal) again: stopping at once; what was acknowledged is in the journal and is applied after the next start")
+                        Foundation.exit(130)
+                    }
+                }
+            }
+            defer { watcher.cancel() }
             try await group.run()
         } catch {
             await node.shutdown()

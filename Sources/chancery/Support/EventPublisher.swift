@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import ChanceryDomain
+import ChanceryImport
 import Foundation
 import NIOHTTP1
 import NIOCore
@@ -19,7 +20,8 @@ struct EventPublisher {
     struct Report {
         var appended = 0
         var alreadyAppended = 0
-        var rejected: [(id: String, problem: String)] = []
+        /// Events the gateway refused (4xx), with its problem.
+        var rejected: [LegacyImportRefusal] = []
         /// Highest sequence answered per stream.
         var heads: [String: Int64] = [:]
     }
@@ -42,11 +44,11 @@ struct EventPublisher {
                 for event in batch {
                     let (s, b) = try await post([event])
                     if s == 200 || s == 201 { try record(b, status: s, count: 1, into: &report) } else {
-                        report.rejected.append((event.id, String(decoding: b, as: UTF8.self)))
+                        report.rejected.append(LegacyImportRefusal(eventID: event.id, subject: event.subject, status: s, body: b))
                     }
                 }
             } else if (400..<500).contains(status) {
-                report.rejected.append((batch[0].id, String(decoding: body, as: UTF8.self)))
+                report.rejected.append(LegacyImportRefusal(eventID: batch[0].id, subject: batch[0].subject, status: status, body: body))
             } else {
                 throw PublishError(status: status, body: String(decoding: body, as: UTF8.self))
             }

@@ -1,5 +1,5 @@
 import ChanceryDomain
-import ChanceryScenario
+import ChanceryImport
 import Foundation
 import Testing
 
@@ -159,14 +159,15 @@ struct LegacyImportFormatsTests {
     func summary() throws {
         let result = try HengdongExample.letters.run()
         let summary = LegacyImportSummary(file: "letters.csv", result: result, appended: 50, alreadyPresent: 7,
-                                          refused: [(id: "letter/430424/X#1", problem: "forbidden")])
+                                          refused: [LegacyImportRefusal(eventID: "letter/430424/X#1", subject: "letter/430424/X", status: 403,
+                                                                        code: "forbidden", detail: "no")])
         let lines = summary.lines(listing: 2, rejectionsFile: "out.tsv")
         #expect(lines[0] == "letters.csv: 22 rows read, 16 imported, 0 skipped, 6 rejected")
         #expect(lines[1] == "events: 57 (0 for the item catalogue), 50 appended, 7 already present (replayed), 1 refused by the gateway")
         #expect(lines[2] == "rejected:")
         #expect(lines[3].hasPrefix("  row 17: HFSJ"))
         #expect(lines[5] == "  … and 4 more (all rows in out.tsv)")
-        #expect(lines.suffix(2) == ["refused by the gateway:", "  letter/430424/X#1: forbidden"])
+        #expect(lines.suffix(2) == ["refused by the gateway:", "  letter/430424/X#1: 403 forbidden: no"])
         let report = summary.rowReport().split(separator: "\n")
         #expect(report.count == 1 + 6)
         #expect(report[0] == "row\toutcome\treason")

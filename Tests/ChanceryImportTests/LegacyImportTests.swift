@@ -1,9 +1,9 @@
 import ChanceryDomain
-import ChanceryScenario
+import ChanceryImport
 import Foundation
 import Testing
 
-/// The repository root, from this file's path (Tests/ChanceryScenarioTests/…).
+/// The repository root, from this file's path (Tests/ChanceryImportTests/…).
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
 func burlingtonMapping() throws -> LegacyImportMapping {

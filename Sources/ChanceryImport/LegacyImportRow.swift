@@ -73,21 +73,26 @@ extension LegacyImport.Plan {
             var data: [String: JSONValue] = [:]
             for (field, template) in rule.data {
                 switch template {
-                case .template(let t):
-                    let (text, _) = t.render(values, variables: variables)
-                    if !text.isEmpty { data[field] = .string(text) }
+                case .template(let t, let omit):
+                    let (text, emptyColumns) = t.render(values, variables: variables)
+                    // Empty or blank, every named column empty, or one of the texts that say "leave it out".
+                    let allColumnsEmpty = t.columnCount > 0 && emptyColumns.count == t.columnCount
+                    if text.allSatisfy(\.isWhitespace) || allColumnsEmpty || omit.contains(text) { continue }
+                    data[field] = .string(text)
                 case .item(let name):
                     if let item {
                         let v = itemAttribute(name, of: item)
-                        if v != .null { data[field] = v }
+                        if v != .null && v != .string("") { data[field] = v }
                     }
-                case .column(let index, let name, let mapped, let type):
+                case .column(let index, let name, let mapped, let type, let omit):
                     let text = value(index)
-                    if text.isEmpty { continue }
+                    if text.isEmpty || omit.contains(text) { continue }
                     if let mapped {
                         guard let v = mapped[text] else {
-                            return .rejected("\(name) '\(text)' is not one of the mapped values (\(mapped.keys.sorted().joined(separator: ", ")))")
+                            let omitted = omit.isEmpty ? "" : "; left out for \(omit.sorted().joined(separator: ", "))"
+                            return .rejected("\(name) '\(text)' is not one of the mapped values (\(mapped.keys.sorted().joined(separator: ", ")))\(omitted)")
                         }
+                        if v == .string("") { continue }
                         data[field] = v
                     } else if type == .integer {
                         guard let n = Int64(text) else { return .rejected("\(name) '\(text)' is not an integer") }

@@ -17,6 +17,19 @@ public struct LegacyImportResult: Sendable {
     /// Records that could not be imported (malformed line, empty or unparseable date, reply before receipt, invalid
     /// event, lifecycle violation …), in row order.
     public var rejected: [(row: Int, reason: String)]
+    /// The row that produced each stream (by subject, e.g. `case/3524002/…`); item streams have none.
+    public var rowOfStream: [String: Int]
+
+    /// A result with these parts (``LegacyImport/events(text:format:mapping:progress:)`` makes them).
+    public init(events: [CloudEvent], rowsRead: Int, imported: Int, skipped: [(row: Int, reason: String)],
+                rejected: [(row: Int, reason: String)], rowOfStream: [String: Int] = [:]) {
+        self.events = events
+        self.rowsRead = rowsRead
+        self.imported = imported
+        self.skipped = skipped
+        self.rejected = rejected
+        self.rowOfStream = rowOfStream
+    }
 }
 
 /// A mapping or a file that cannot be imported at all (as opposed to a single record, which is rejected).
@@ -89,6 +102,34 @@ public enum LegacyImport {
         }
         timed.sort { ($0.epoch, $0.stream, $0.index) < ($1.epoch, $1.stream, $1.index) }
         return LegacyImportResult(events: plan.itemEvents + timed.map(\.event), rowsRead: records.rows.count + records.rejected.count,
-                                  imported: streams.count, skipped: skipped, rejected: rejected)
+                                  imported: streams.count, skipped: skipped, rejected: rejected, rowOfStream: producedBy)
+    }
+}
+
+extension LegacyImportResult {
+    /// The events in the order `chancery import` sends them: the item catalogue first, then in business-time
+    /// order (so the supervisor's event-time clock never runs ahead of a stream still to come), each stream's own
+    /// order kept; events of the same instant keep their order in ``events``.
+    public var sendingOrder: [CloudEvent] {
+        events.enumerated().sorted { a, b in
+            let ia = a.element.subject.hasPrefix("item/"), ib = b.element.subject.hasPrefix("item/")
+            if ia != ib { return ia }
+            let ta = (try? RFC3339Timestamp(parsing: a.element.time)) ?? RFC3339Timestamp(epochSeconds: 0)
+            let tb = (try? RFC3339Timestamp(parsing: b.element.time)) ?? RFC3339Timestamp(epochSeconds: 0)
+            return ta != tb ? ta < tb : a.offset < b.offset
+        }.map(\.element)
+    }
+}
+
+extension LegacyImport {
+    /// `events` as CloudEvents JSON Lines: each event as `application/cloudevents+json` (the canonical JSON the
+    /// HTTP door takes, keys sorted) on a line of its own, each line ending with a line break.
+    public static func jsonLines(_ events: [CloudEvent]) -> [UInt8] {
+        var out: [UInt8] = []
+        for event in events {
+            out += event.jsonBytes()
+            out.append(UInt8(ascii: "\n"))
+        }
+        return out
     }
 }

@@ -13,14 +13,19 @@ import Foundation
 /// registered and confirmed (`gov.catalog.item.registered`, `gov.catalog.item.confirmed`) on ``catalog``'s date.
 ///
 /// The `data` of an event rule maps each field to one of:
-/// - a string template: `{COLUMN}` is replaced by the record's trimmed value of that column, `{$item}` by the item
-///   code, `{$stream}` by the stream number and `{$row}` by the row number; a field that renders empty is left out
-///   (so optional fields stay absent);
+/// - a string template: `{COLUMN}` is replaced by the record's trimmed value of that column (a column name may
+///   hold spaces, hyphens or any character but `}`: `{Permit Type}`, `{ISSUE-DATE}`), `{$item}` by the item code,
+///   `{$stream}` by the stream number and `{$row}` by the row number. The field is left out when it renders empty:
+///   when the text is empty or blank, or when every column the template names is empty (`"Note: {BZ}"` with `BZ`
+///   empty), so optional fields stay absent. The long form `{"template": "{BZ}", "omit": ["无", "-"]}` also leaves
+///   the field out when the rendered text is one of `omit`;
 /// - `{"item": "promisedLimit"}`: that attribute of the record's item (`code`, `name`, `itemKind`, `caseType`,
 ///   `promisedLimit`, `statutoryLimit`, `buildingClass`, `departmentCode`, `departmentName`) with its JSON type;
 /// - `{"column": "BLJG", "values": {"准予许可": "approved", …}}`: the column's value looked up in `values`, whose
-///   JSON values may be of any type (a value not listed rejects the record); or `{"column": "CNBJSX", "type":
-///   "integer"}`: the column's value as a JSON integer (`string` is the default); an empty value leaves the field out;
+///   JSON values may be of any type (a value not listed rejects the record; a value mapped to `""` leaves the field
+///   out); or `{"column": "CNBJSX", "type": "integer"}`: the column's value as a JSON integer (`string` is the
+///   default). An empty value leaves the field out, and so does any value listed in `"omit": […]`
+///   (`{"column": "DFJG", "values": {"公开": "disclosed"}, "omit": ["待定"]}`: a pending reply has no outcome yet);
 /// - any other JSON value, taken literally.
 ///
 /// Event ids are `<subject>#<n>`, `n` being the rule's position in ``events`` (1-based), whether or not the rules
@@ -38,7 +43,9 @@ public struct LegacyImportMapping: Codable, Sendable, Hashable {
     public var source: String
     /// IANA time zone of the region, e.g. `Asia/Shanghai`: local times become instants at its offset that day.
     public var timeZone: String
-    /// The working-day calendar id the read models use for the region, e.g. `CN` or `CA-ON` (informational).
+    /// The working-day calendar id the read models use for the region, e.g. `CN` or `CA-ON`: one of
+    /// ``LegacyImportCalendars/all`` (`chancery calendars list`), and the one the region is counted on (a mapping that
+    /// names another stops the import, since the deadlines would not be what it expects).
     public var calendar: String
     /// The department that owns the ``items`` unless an item names its own (required with ``items``).
     public var department: Department?
@@ -161,8 +168,9 @@ public struct LegacyImportMapping: Codable, Sendable, Hashable {
 
     /// One value of an event's `data`.
     public enum DataValue: Codable, Sendable, Hashable {
-        /// A string template.
-        case template(String)
+        /// A string template, and the rendered texts that leave the field out (`{"template": …, "omit": […]}`;
+        /// empty for a plain string).
+        case template(String, omit: [String] = [])
         /// An attribute of the record's item.
         case item(String)
         /// A column's value, converted or looked up.
@@ -175,20 +183,41 @@ public struct LegacyImportMapping: Codable, Sendable, Hashable {
             switch value {
             case .string(let s): self = .template(s)
             case .object(let o) where o.count == 1 && o["item"]?.stringValue != nil: self = .item(o["item"]!.stringValue!)
-            case .object(let o) where o["column"]?.stringValue != nil:
-                let unknown = Set(o.keys).subtracting(["column", "values", "type"])
+            case .object(let o) where o["template"]?.stringValue != nil:
+                let unknown = Set(o.keys).subtracting(["template", "omit"])
                 guard unknown.isEmpty else {
                     throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                        debugDescription: "a column value has 'column', 'values' and 'type' only, not \(unknown.sorted().joined(separator: ", "))"))
+                        debugDescription: "a template value has 'template' and 'omit' only, not \(unknown.sorted().joined(separator: ", "))"))
                 }
+                self = .template(o["template"]!.stringValue!, omit: try Self.omitList(o["omit"], decoder: decoder))
+            case .object(let o) where o["column"]?.stringValue != nil:
+                let unknown = Set(o.keys).subtracting(["column", "values", "type", "omit"])
+                guard unknown.isEmpty else {
+                    throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
+                        debugDescription: "a column value has 'column', 'values', 'type' and 'omit' only, not \(unknown.sorted().joined(separator: ", "))"))
+                }
+                _ = try Self.omitList(o["omit"], decoder: decoder)
                 self = .column(try ColumnValue(from: decoder))
             default: self = .literal(value)
             }
         }
 
+        /// The texts of an `omit` member: absent → none; otherwise an array of strings.
+        static func omitList(_ value: JSONValue?, decoder: any Decoder) throws -> [String] {
+            guard let value else { return [] }
+            if case .array(let entries) = value {
+                let texts = entries.compactMap(\.stringValue)
+                if texts.count == entries.count { return texts }
+            }
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
+                debugDescription: "'omit' is an array of strings (the values that leave the field out)"))
+        }
+
         public func encode(to encoder: any Encoder) throws {
             switch self {
-            case .template(let s): try JSONValue.string(s).encode(to: encoder)
+            case .template(let s, let omit) where !omit.isEmpty:
+                try JSONValue.object(["template": .string(s), "omit": .array(omit.map(JSONValue.string))]).encode(to: encoder)
+            case .template(let s, _): try JSONValue.string(s).encode(to: encoder)
             case .item(let name): try JSONValue.object(["item": .string(name)]).encode(to: encoder)
             case .column(let c): try c.encode(to: encoder)
             case .literal(let v): try v.encode(to: encoder)
@@ -196,14 +225,18 @@ public struct LegacyImportMapping: Codable, Sendable, Hashable {
         }
     }
 
-    /// `{"column": NAME, "values": {…}}` or `{"column": NAME, "type": "integer"}`: a column's value as a field.
+    /// `{"column": NAME, "values": {…}}` or `{"column": NAME, "type": "integer"}`: a column's value as a field,
+    /// optionally with `"omit": […]`, the column values that leave the field out.
     public struct ColumnValue: Codable, Sendable, Hashable {
         /// The column.
         public var column: String
-        /// The JSON value of each value the column may hold; any other non-empty value rejects the record.
+        /// The JSON value of each value the column may hold; any other non-empty value rejects the record, unless it
+        /// is in ``omit``. A value mapped to `""` leaves the field out.
         public var values: [String: JSONValue]?
         /// Without ``values``: `string` (the default) or `integer` (decimal digits, optionally signed).
         public var type: ValueType?
+        /// Column values (trimmed, compared exactly) for which the field is left out of the event, e.g. `["待定"]`.
+        public var omit: [String]?
     }
 
     /// The JSON type a column's text becomes.

@@ -1,4 +1,3 @@
-import ChanceryProjections
 import Logging
 import ServiceLifecycle
 

@@ -1,4 +1,3 @@
-import ChanceryDomain
 
 /// Kafka topic names with the configurable prefix for multi-tenant clusters (DESIGN.md, "Topics").
 public struct TopicNames: Sendable, Hashable {

@@ -28,6 +28,13 @@ extension LegacyImport {
             if !rest.isEmpty { parts.append(.text(String(rest))) }
         }
 
+        /// How many column placeholders the template has (a column named twice counts twice).
+        var columnCount: Int {
+            var n = 0
+            for part in parts { if case .column = part { n += 1 } }
+            return n
+        }
+
         /// The rendered text and the names of the columns that were empty.
         func render(_ values: [String], variables: [String: String]) -> (String, [String]) {
             var out = ""

@@ -11,13 +11,8 @@ import Metrics
 /// (guarantee 9), applied by a ``ReadModelHandler`` and its offsets stored, all in one transaction.
 /// A crash at any point leaves the read models as if the batch had never started.
 public final class ExactlyOnceConsumer: Sendable {
-    /// How partitions are obtained.
-    public enum Assignment: Sendable {
-        /// Consumer-group subscription (production: several instances share the partitions).
-        case group
-        /// Every partition of the topics, assigned directly (one instance; no group join delay).
-        case all
-    }
+    /// How partitions are obtained (see ``ConsumerAssignment``).
+    public typealias Assignment = ConsumerAssignment
 
     /// Points where a test can inject a fault.
     public enum Stage: Sendable { case afterApply, afterCommit }
@@ -34,6 +29,8 @@ public final class ExactlyOnceConsumer: Sendable {
     private let appliedCounter: Counter
     /// The consumer's live state for `/health` and `/metrics`.
     public let status: ConsumerStatus
+    /// Where derived events go after each commit (nil: they wait in the ``Outbox``).
+    private let publisher: (any EventPublisher)?
 
     /// - Parameters:
     ///   - group: the consumer group id, also the key of its offsets and stream positions in PostgreSQL.
@@ -41,10 +38,12 @@ public final class ExactlyOnceConsumer: Sendable {
     ///   - faultInjector: called at each ``Stage``; throwing there simulates a crash (tests only).
     ///   - batchSize: most records applied in one PostgreSQL transaction.
     ///   - status: where the consumer reports its state (one per consumer group and process; a new one if nil).
+    ///   - publisher: appends the events the handler derives, after each commit (through the ``Outbox``).
     public init(
         group: String, topics: [String], kafka: KafkaConfiguration, database: PostgresClient,
         handler: any ReadModelHandler, assignment: Assignment = .group, logger: Logger, batchSize: Int = 2000,
-        faultInjector: (@Sendable (Stage, [ConsumedEvent]) throws -> Void)? = nil, status: ConsumerStatus? = nil
+        faultInjector: (@Sendable (Stage, [ConsumedEvent]) throws -> Void)? = nil, status: ConsumerStatus? = nil,
+        publisher: (any EventPublisher)? = nil
     ) {
         self.group = group
         self.topics = topics
@@ -57,6 +56,7 @@ public final class ExactlyOnceConsumer: Sendable {
         self.faultInjector = faultInjector
         self.appliedCounter = Counter(label: "chancery_consumer_events_applied_total", dimensions: [("group", group)])
         self.status = status ?? ConsumerStatus(role: group, group: group)
+        self.publisher = publisher
     }
 
     /// Consumes until the task is cancelled (graceful shutdown); returns then, after closing the consumer.
@@ -69,6 +69,7 @@ public final class ExactlyOnceConsumer: Sendable {
         status.starting()
         let consumer = try KafkaConsumer(configuration: config, logger: logger)
         do {
+            try await publishOutbox()
             try await assign(consumer)
             status.idle()
             var positions: [KafkaTopicPartition: Int64] = [:]
@@ -109,18 +110,7 @@ public final class ExactlyOnceConsumer: Sendable {
                 logger.info("partitions revoked", metadata: ["group": "\(group)", "count": "\(partitions.count)"])
             })
         case .all:
-            let admin = try KafkaAdmin(configuration: kafka, logger: logger)
-            var partitions: [KafkaTopicPartition] = []
-            do {
-                for topic in topics {
-                    let count = try await admin.partitionCount(topic: topic)
-                    partitions += (0..<Int32(count)).map { KafkaTopicPartition(topic: topic, partition: $0) }
-                }
-            } catch {
-                admin.shutdown()
-                throw error
-            }
-            admin.shutdown()
+            let partitions = try await ConsumerAssignment.allPartitions(of: topics, kafka: kafka, logger: logger)
             let stored = try await loadOffsets(partitions)
             var offsets: [KafkaTopicPartition: Int64] = [:]
             for p in partitions { offsets[p] = stored[p] ?? 0 }
@@ -171,6 +161,8 @@ public final class ExactlyOnceConsumer: Sendable {
     /// What one committed batch did.
     private struct Outcome: Sendable {
         var applied: [ConsumedEvent]
+        /// Events the handler derived (stored in the outbox).
+        var derived: Int
         /// Quarantined records per reason (`undecodable`, `continuity`, `apply-failed`).
         var quarantined: [String: Int]
     }
@@ -182,11 +174,15 @@ public final class ExactlyOnceConsumer: Sendable {
         guard !records.isEmpty else { return }
         let outcome: Outcome
         do {
-            outcome = try await apply(records, eventByEvent: false)
-        } catch where !ConsumerFailure.isTransient(error) {
-            logger.warning("a batch failed permanently; applying it event by event to quarantine what fails",
-                           metadata: ["group": "\(group)", "records": "\(records.count)", "error": "\(error)"])
-            outcome = try await apply(records, eventByEvent: true)
+            do {
+                outcome = try await apply(records, eventByEvent: false)
+            } catch where !ConsumerFailure.isTransient(error) && !(error is InjectedFault) {
+                logger.warning("a batch failed permanently; applying it event by event to quarantine what fails",
+                               metadata: ["group": "\(group)", "records": "\(records.count)", "error": "\(error)"])
+                outcome = try await apply(records, eventByEvent: true)
+            }
+        } catch let fault as InjectedFault {
+            throw fault.underlying
         }
         try faultInjector?(.afterCommit, outcome.applied)
         appliedCounter.increment(by: outcome.applied.count)
@@ -194,7 +190,21 @@ public final class ExactlyOnceConsumer: Sendable {
             status.quarantined(count, reason: reason)
             logger.error("quarantined records", metadata: ["group": "\(group)", "reason": "\(reason)", "count": "\(count)"])
         }
+        if outcome.derived > 0 { try await publishOutbox() }
         try await handler.didCommit(outcome.applied)
+    }
+
+    /// Publishes what waits in this group's outbox. A publisher that cannot take the events now fails the run with
+    /// a transient error; the events stay in the outbox and the next run publishes them first.
+    private func publishOutbox() async throws {
+        guard let publisher else { return }
+        do {
+            try await Outbox.flush(group: group, database: database, publisher: publisher)
+        } catch let error as ConsumerFailure {
+            throw error
+        } catch {
+            throw ConsumerFailure.transient("publishing derived events: \(error)")
+        }
     }
 
     private func apply(_ records: [KafkaConsumerMessage], eventByEvent: Bool) async throws -> Outcome {
@@ -229,6 +239,7 @@ public final class ExactlyOnceConsumer: Sendable {
                     positions[stream] = StreamHead(stream: stream, sequence: try row.decode(Int64.self, at: 1), hash: try row.decode(String.self, at: 2))
                 }
                 var applicable: [ConsumedEvent] = []
+                var derived: [CloudEvent] = []
                 var touched: Set<String> = []
                 for consumed in decoded {
                     let subject = consumed.event.subject
@@ -250,7 +261,7 @@ public final class ExactlyOnceConsumer: Sendable {
                     var kept: [ConsumedEvent] = []
                     for consumed in applicable {
                         do {
-                            try await connection.transaction { try await handler.apply([consumed], on: $0) }
+                            derived += try await connection.transaction { try await handler.apply([consumed], on: $0) }
                             kept.append(consumed)
                         } catch where !ConsumerFailure.isTransient(error) {
                             quarantine.append((record(of: consumed), consumed.event.subject, "apply-failed", "\(error)"))
@@ -258,8 +269,9 @@ public final class ExactlyOnceConsumer: Sendable {
                     }
                     applicable = kept
                 } else {
-                    try await handler.apply(applicable, on: connection)
+                    derived = try await handler.apply(applicable, on: connection)
                 }
+                try await Outbox.enqueue(derived, group: group, on: connection)
                 let streams = touched.sorted()
                 if !streams.isEmpty {
                     try await connection.execute(
@@ -292,10 +304,16 @@ public final class ExactlyOnceConsumer: Sendable {
                             last_position = coalesce(EXCLUDED.last_position, projection.consumer_offsets.last_position), updated_at = now()
                         """, [group, tp.topic, tp.partition, stored.offset, stored.position])
                 }
-                try faultInjector?(.afterApply, applicable)
-                return Outcome(applied: applicable, quarantined: Dictionary(grouping: quarantine, by: \.reason).mapValues(\.count))
+                do { try faultInjector?(.afterApply, applicable) } catch { throw InjectedFault(underlying: error) }
+                return Outcome(applied: applicable, derived: derived.count,
+                               quarantined: Dictionary(grouping: quarantine, by: \.reason).mapValues(\.count))
             }
         }
+    }
+
+    /// A fault a test injected: a simulated crash, never a failure of the data (so never quarantined).
+    private struct InjectedFault: Error {
+        let underlying: any Error
     }
 
     /// `text` without NUL characters (PostgreSQL `text` cannot hold them): a quarantine reason may quote the

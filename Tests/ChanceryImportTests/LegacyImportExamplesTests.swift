@@ -1,5 +1,5 @@
 import ChanceryDomain
-import ChanceryScenario
+import ChanceryImport
 import Foundation
 import Testing
 
@@ -168,7 +168,7 @@ struct LegacyImportExamplesTests {
             for value in rule.data.values {
                 switch value {
                 case .column(let c): columns.insert(c.column)
-                case .template(let t):
+                case .template(let t, _):
                     for part in t.split(separator: "{").dropFirst() {
                         if let name = part.split(separator: "}").first, !name.hasPrefix("$") { columns.insert(String(name)) }
                     }

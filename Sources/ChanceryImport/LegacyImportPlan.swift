@@ -25,9 +25,11 @@ extension LegacyImport {
         }
 
         enum DataTemplate {
-            case template(Template)
+            /// A template and the rendered texts that leave the field out.
+            case template(Template, omit: Set<String>)
             case item(String)
-            case column(index: Int, name: String, values: [String: JSONValue]?, type: LegacyImportMapping.ValueType)
+            /// A column, its lookup table or type, and the column values that leave the field out.
+            case column(index: Int, name: String, values: [String: JSONValue]?, type: LegacyImportMapping.ValueType, omit: Set<String>)
             case literal(JSONValue)
         }
 
@@ -50,6 +52,13 @@ extension LegacyImport {
         init(mapping: LegacyImportMapping, columns: [String]) throws(LegacyImportError) {
             self.mapping = mapping
             guard Region(mapping.region) != nil else { throw LegacyImportError("region '\(mapping.region)' is not a division code") }
+            let known = LegacyImportCalendars.all.map(\.id)
+            guard known.contains(mapping.calendar) else {
+                throw LegacyImportError("calendar '\(mapping.calendar)' is not one Chancery knows (\(known.joined(separator: ", ")); see `chancery calendars list`)")
+            }
+            if let used = RegionCalendars.defaultCalendarID(for: mapping.region), used != mapping.calendar {
+                throw LegacyImportError("region \(mapping.region) is counted on the \(used) calendar, not \(mapping.calendar): set \"calendar\": \"\(used)\"")
+            }
             guard let zone = TimeZone(identifier: mapping.timeZone) else { throw LegacyImportError("unknown time zone '\(mapping.timeZone)'") }
             clock = Clock(zone: zone)
 
@@ -102,8 +111,8 @@ extension LegacyImport {
                 var data: [(String, DataTemplate)] = []
                 for (field, value) in rule.data.sorted(by: { $0.key < $1.key }) {
                     switch value {
-                    case .template(let t):
-                        data.append((field, .template(try Template(t, columns: columns, variables: variables))))
+                    case .template(let t, let omit):
+                        data.append((field, .template(try Template(t, columns: columns, variables: variables), omit: Set(omit))))
                     case .item(let name):
                         guard itemCode != nil else { throw LegacyImportError("\(field) takes an item attribute, but the mapping has no items") }
                         guard Self.itemAttributes.contains(name) else { throw LegacyImportError("unknown item attribute '\(name)' for \(field)") }
@@ -113,7 +122,11 @@ extension LegacyImport {
                             throw LegacyImportError("\(field) of \(rule.type) names column '\(c.column)', which the export lacks")
                         }
                         if c.values != nil && c.type != nil { throw LegacyImportError("\(field) of \(rule.type): give 'values' or 'type', not both") }
-                        data.append((field, .column(index: index, name: c.column, values: c.values, type: c.type ?? .string)))
+                        let omit = Set(c.omit ?? [])
+                        if let both = omit.intersection(c.values.map { Array($0.keys) } ?? []).sorted().first {
+                            throw LegacyImportError("\(field) of \(rule.type): '\(both)' is both a mapped value and omitted; keep one")
+                        }
+                        data.append((field, .column(index: index, name: c.column, values: c.values, type: c.type ?? .string, omit: omit)))
                     case .literal(let v):
                         data.append((field, .literal(v)))
                     }
