@@ -249,11 +249,15 @@ public actor Gateway {
                     planned.append((work, try await plan(events, into: &assembly, recordedTime: recordedTime)))
                 } catch {
                     if case AppendFailure.rejected(_, let r) = error { RejectionMetrics.record(code: r.code, door: "http") }
-                    continuation.resume(throwing: error)
+                    continuation.resume(throwing: Gateway.unavailableUnlessRefusal(error))
                 }
-            case .inbound(let inbound, _):
+            case .inbound(let inbound, let continuation):
                 var slots: [Slot] = []
-                for item in inbound.items {
+                // The store (PostgreSQL) failing is no fault of a record: the whole batch is refused as unavailable
+                // (the door re-reads it), never dead-lettered.
+                let before = assembly
+                var storeFailure: (any Error)?
+                for item in inbound.items where storeFailure == nil {
                     switch item.content {
                     case .refused(let rejection):
                         RejectionMetrics.record(code: rejection.code, door: "kafka")
@@ -263,18 +267,22 @@ public actor Gateway {
                         do {
                             slots += try await plan([submitted], into: &assembly, recordedTime: recordedTime)
                         } catch {
-                            let rejection: EventRejection
-                            if case AppendFailure.rejected(_, let r) = error {
-                                // Pointers of the inbound door are relative to the event, not to a batch.
-                                rejection = EventRejection(code: r.code, pointer: String(r.pointer.dropFirst(2)), message: r.message)
-                            } else {
-                                rejection = EventRejection(code: "internal-error", pointer: "", message: "\(error)")
+                            guard case AppendFailure.rejected(_, let r) = error else {
+                                storeFailure = error
+                                continue
                             }
+                            // Pointers of the inbound door are relative to the event, not to a batch.
+                            let rejection = EventRejection(code: r.code, pointer: String(r.pointer.dropFirst(2)), message: r.message)
                             RejectionMetrics.record(code: rejection.code, door: "kafka")
                             slots.append(.deadLetter(rejection))
                             assembly.deadLetters.append(DeadLetterHeader.record(for: item.record, rejection: rejection, topic: topics.deadLetter))
                         }
                     }
+                }
+                if let storeFailure {
+                    assembly = before
+                    continuation.resume(throwing: Gateway.unavailableUnlessRefusal(storeFailure))
+                    continue
                 }
                 assembly.offsets.append((inbound.consumer, inbound.offsets))
                 planned.append((work, slots))
@@ -354,6 +362,13 @@ public actor Gateway {
                 })
             }
         }
+    }
+
+    /// `error` as the caller should see it: a refusal as it is, anything else (PostgreSQL not answering the
+    /// idempotency or stream-head lookups) as ``AppendFailure/unavailable(_:)``, so the doors answer 503.
+    static func unavailableUnlessRefusal(_ error: any Error) -> any Error {
+        if error is AppendFailure { return error }
+        return AppendFailure.unavailable("the gateway could not read stream heads or earlier appends (PostgreSQL): \(error)")
     }
 
     /// Makes a committed group the gateway's state: new stream heads and the answers of its events.
