@@ -237,7 +237,52 @@ public actor Gateway {
         case deadLetter(EventRejection)
     }
 
+    /// Appends recorded in the read models, fetched for the group being planned (cleared after it).
+    private var prefetched: [EventKey: AppendedEvent] = [:]
+    /// Keys the read models were asked about for the group being planned and do not hold.
+    private var knownNew: Set<EventKey> = []
+
+    /// Asks the store once for every idempotency key and stream head the group needs that the gateway does not
+    /// hold in memory, instead of once per event and once per stream.
+    private func prefetch(_ batch: [Pending]) async throws {
+        var keys: [EventKey] = []
+        var seen: Set<EventKey> = []
+        var streams: Set<String> = []
+        for work in batch {
+            let events: [CloudEvent] = switch work {
+            case .request(let submitted, _): submitted.map(\.event)
+            case .inbound(let inbound, _): inbound.items.compactMap { if case .event(let e) = $0.content { e.event } else { nil } }
+            }
+            for event in events {
+                let key = EventKey(source: event.source, id: event.id)
+                if appended[key] == nil, seen.insert(key).inserted { keys.append(key) }
+                if heads[event.subject] == nil { streams.insert(event.subject) }
+            }
+        }
+        if !keys.isEmpty {
+            for found in try await store.lookup(keys.map { (source: $0.source, id: $0.id) }) {
+                prefetched[EventKey(source: found.source, id: found.id)] = found
+            }
+            knownNew = seen.subtracting(prefetched.keys)
+        }
+        if !streams.isEmpty {
+            let stored = try await store.loadHeads(Array(streams))
+            for stream in streams { heads[stream] = stored[stream] ?? StreamHead(stream: stream) }
+        }
+    }
+
     private func process(_ batch: [Pending]) async {
+        defer {
+            prefetched.removeAll()
+            knownNew.removeAll()
+        }
+        do {
+            try await prefetch(batch)
+        } catch {
+            let failure = Gateway.unavailableUnlessRefusal(error)
+            for work in batch { work.fail(failure) }
+            return
+        }
         var assembly = Assembly()
         let recordedTime = RFC3339Timestamp.now().description
         var planned: [(Pending, [Slot])] = []
@@ -568,7 +613,8 @@ public actor Gateway {
     }
 
     private func earlierAppend(_ key: EventKey) async throws -> AppendedEvent? {
-        if let a = appended[key] { return a }
+        if let a = appended[key] ?? prefetched[key] { return a }
+        if knownNew.contains(key) { return nil }
         return try await store.lookup(source: key.source, id: key.id)
     }
 
