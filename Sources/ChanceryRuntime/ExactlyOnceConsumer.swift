@@ -215,7 +215,7 @@ public final class ExactlyOnceConsumer: Sendable {
             try await connection.transaction { connection in
                 var decoded: [ConsumedEvent] = []
                 var recordAt: [KafkaTopicPartition: [Int64: KafkaConsumerMessage]] = [:]
-                var quarantine: [(record: KafkaConsumerMessage, subject: String?, reason: String, detail: String)] = []
+                var quarantine: [(record: KafkaConsumerMessage, event: CloudEvent?, reason: String, detail: String)] = []
                 for record in records {
                     recordAt[record.topicPartition, default: [:]][record.offset] = record
                     do {
@@ -252,7 +252,7 @@ public final class ExactlyOnceConsumer: Sendable {
                     case .duplicate:
                         continue
                     case .broken(let why):
-                        quarantine.append((record(of: consumed), subject, "continuity", why))
+                        quarantine.append((record(of: consumed), consumed.event, "continuity", why))
                     }
                 }
                 if eventByEvent {
@@ -264,13 +264,14 @@ public final class ExactlyOnceConsumer: Sendable {
                             derived += try await connection.transaction { try await handler.apply([consumed], on: $0) }
                             kept.append(consumed)
                         } catch where !ConsumerFailure.isTransient(error) {
-                            quarantine.append((record(of: consumed), consumed.event.subject, "apply-failed", "\(error)"))
+                            quarantine.append((record(of: consumed), consumed.event, "apply-failed", "\(error)"))
                         }
                     }
                     applicable = kept
                 } else {
                     derived = try await handler.apply(applicable, on: connection)
                 }
+                derived += quarantine.compactMap { Self.alert(for: $0, group: group) }
                 try await Outbox.enqueue(derived, group: group, on: connection)
                 let streams = touched.sorted()
                 if !streams.isEmpty {
@@ -286,7 +287,7 @@ public final class ExactlyOnceConsumer: Sendable {
                         """
                         INSERT INTO audit.quarantine (topic, partition, "offset", consumer_group, subject, reason, record)
                         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING
-                        """, [q.record.topic, q.record.partition, q.record.offset, group, q.subject.map(Self.storable),
+                        """, [q.record.topic, q.record.partition, q.record.offset, group, q.event.map { Self.storable($0.subject) },
                               Self.storable("\(q.reason): \(q.detail)"), q.record.value])
                 }
                 var next: [KafkaTopicPartition: (offset: Int64, position: Int64?)] = [:]
@@ -309,6 +310,19 @@ public final class ExactlyOnceConsumer: Sendable {
                                quarantined: Dictionary(grouping: quarantine, by: \.reason).mapValues(\.count))
             }
         }
+    }
+
+    /// The RecordQuarantined alert of a quarantined record (``QuarantineAlerts``), appended after the commit like
+    /// every derived event; none for a record that is itself such an alert (no alert about an alert) or whose region
+    /// cannot be told.
+    static func alert(for q: (record: KafkaConsumerMessage, event: CloudEvent?, reason: String, detail: String), group: String) -> CloudEvent? {
+        if q.event?.type == EventCatalog.named("RecordQuarantined").type { return nil }
+        let time = q.event?.time ?? RFC3339Timestamp(epochSeconds: (q.record.timestampMilliseconds ?? 0) / 1000).description
+        let key = q.record.key.map { String(decoding: $0, as: UTF8.self) }
+        return QuarantineAlerts.alert(
+            group: group, topic: q.record.topic, partition: q.record.partition, offset: q.record.offset,
+            position: ConsumerOffsets.position(of: q.record), record: q.event, key: key, reason: q.reason, detail: "\(q.reason): \(q.detail)",
+            time: time)
     }
 
     /// A fault a test injected: a simulated crash, never a failure of the data (so never quarantined).
