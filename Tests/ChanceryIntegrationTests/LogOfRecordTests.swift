@@ -185,6 +185,82 @@ struct LogOfRecordTests {
         await cluster.stop()
     }
 
+    @Test("broker faults on Produce, AddPartitionsToTxn, EndTxn, AddOffsetsToTxn and TxnOffsetCommit, and the broker down: nothing acknowledged is lost or doubled")
+    func brokerFaultsLoseNothing() async throws {
+        let cluster = try await TestCluster.start(configure: { $0.publishStallBound = .milliseconds(800) })
+        do {
+            let broker = try #require(cluster.node.embeddedBroker)
+            let gateway = cluster.gateway
+            func letter(_ i: Int) throws -> SubmittedEvent {
+                let json: JSONValue = [
+                    "specversion": "1.0", "id": .string("bf-\(i)"), "source": "/430424/mailbox", "type": "gov.interaction.letter.received",
+                    "subject": .string("letter/430424/bf-\(i)"), "time": "2025-03-05T10:00:00+08:00", "region": "430424",
+                    "data": ["mailbox": "county-head", "writerName": "周丽", "title": "道路破损", "content": "请维修。", "letterKind": "suggestion"],
+                ]
+                return SubmittedEvent(event: try EventValidator.validate(json))
+            }
+            // Errors of the kinds a broker returns under stress, on every request of a transaction (Kafka API keys).
+            broker.pushRequestErrors(apiKey: 0, errors: [19, 19, 7])        // Produce: NOT_ENOUGH_REPLICAS, REQUEST_TIMED_OUT
+            broker.pushRequestErrors(apiKey: 24, errors: [15, 16])          // AddPartitionsToTxn: coordinator not available / not coordinator
+            broker.pushRequestErrors(apiKey: 26, errors: [15, 16, 51])      // EndTxn: …, CONCURRENT_TRANSACTIONS
+            broker.pushRequestErrors(apiKey: 25, errors: [15, 16])          // AddOffsetsToTxn
+            broker.pushRequestErrors(apiKey: 28, errors: [15, 16])          // TxnOffsetCommit
+            var acknowledged: Set<String> = []
+            var refused = 0
+            for round in 0..<30 {
+                if round == 10 { broker.setBrokerDown(-1) }
+                if round == 14 { broker.setBrokerUp(-1) }
+                let events = try (round * 10..<(round + 1) * 10).map(letter)
+                do {
+                    let answer = try await gateway.append(events)
+                    acknowledged.formUnion(answer.events.map(\.id))
+                } catch AppendFailure.unavailable {
+                    refused += 1
+                    try await Task.sleep(for: .milliseconds(300))
+                }
+            }
+            broker.setBrokerUp(-1)
+            // The Kafka door, whose transactions carry consumer offsets, through the same faults.
+            let kafka = KafkaConfiguration(bootstrapServers: cluster.node.bootstrapServers)
+            broker.pushRequestErrors(apiKey: 25, errors: [15, 16])
+            broker.pushRequestErrors(apiKey: 28, errors: [15, 16])
+            let producer = try KafkaProducer(configuration: .init(kafka: kafka), logger: cluster.logger)
+            _ = try await producer.send(try (1000..<1020).map { i in
+                KafkaProducerRecord(topic: cluster.node.topics.inbound, key: Array("letter/430424/bf-\(i)".utf8),
+                                    value: try letter(i).event.jsonBytes(),
+                                    headers: [KafkaHeader(key: "content-type", value: Array("application/cloudevents+json".utf8)),
+                                              KafkaHeader(key: "authorization", value: Array("Bearer \(TestTokens.admin.text)".utf8))])
+            })
+            await producer.shutdown()
+            let door = InboundDoor(gateway: gateway, topics: cluster.node.topics, kafka: kafka, assignment: .all,
+                                   resolver: TestTokens.resolver, logger: cluster.logger)
+            let doorTask = Task {
+                while !Task.isCancelled { try? await door.run(); try? await Task.sleep(for: .milliseconds(200)) }
+            }
+            try await cluster.running([cluster.projector()]) {
+                try await cluster.eventually("SELECT count(*) FROM audit.events WHERE id LIKE 'bf-1%' AND length(id) = 7", equals: 20)
+                try await cluster.eventually(
+                    "SELECT count(*) FROM audit.events WHERE subject LIKE 'letter/430424/bf-%' AND id NOT LIKE 'bf-10__'", equals: Int64(acknowledged.count))
+            }
+            doorTask.cancel()
+            _ = await doorTask.value
+            let db = cluster.node.database
+            // Every acknowledged event once; nothing unacknowledged beyond what the journal recorded.
+            let ids = Set(try await db.query("SELECT id FROM audit.events WHERE subject LIKE 'letter/430424/bf-%'").map { try $0.decode(String.self, at: 0) })
+            #expect(acknowledged.isSubset(of: ids))
+            #expect(try await db.query(
+                "SELECT count(*) - count(DISTINCT (source, id)) FROM audit.events WHERE subject LIKE 'letter/430424/bf-%'")[0].decode(Int64.self, at: 0) == 0)
+            #expect(try await db.query(
+                "SELECT count(*) FROM audit.journal WHERE subject LIKE 'letter/430424/bf-%'")[0].decode(Int64.self, at: 0) == Int64(ids.count))
+            #expect(acknowledged.count + refused * 10 == 300)
+            #expect(refused > 0, "the broker was down for some requests")
+        } catch {
+            await cluster.stop()
+            throw error
+        }
+        await cluster.stop()
+    }
+
     @Test("/health answers 503 problem+json naming a failing consumer, and 200 when every role is healthy")
     func healthTellsTheTruth() async throws {
         try await TestCluster.with { cluster in
