@@ -237,7 +237,52 @@ public actor Gateway {
         case deadLetter(EventRejection)
     }
 
+    /// Appends recorded in the read models, fetched for the group being planned (cleared after it).
+    private var prefetched: [EventKey: AppendedEvent] = [:]
+    /// Keys the read models were asked about for the group being planned and do not hold.
+    private var knownNew: Set<EventKey> = []
+
+    /// Asks the store once for every idempotency key and stream head the group needs that the gateway does not
+    /// hold in memory, instead of once per event and once per stream.
+    private func prefetch(_ batch: [Pending]) async throws {
+        var keys: [EventKey] = []
+        var seen: Set<EventKey> = []
+        var streams: Set<String> = []
+        for work in batch {
+            let events: [CloudEvent] = switch work {
+            case .request(let submitted, _): submitted.map(\.event)
+            case .inbound(let inbound, _): inbound.items.compactMap { if case .event(let e) = $0.content { e.event } else { nil } }
+            }
+            for event in events {
+                let key = EventKey(source: event.source, id: event.id)
+                if appended[key] == nil, seen.insert(key).inserted { keys.append(key) }
+                if heads[event.subject] == nil { streams.insert(event.subject) }
+            }
+        }
+        if !keys.isEmpty {
+            for found in try await store.lookup(keys.map { (source: $0.source, id: $0.id) }) {
+                prefetched[EventKey(source: found.source, id: found.id)] = found
+            }
+            knownNew = seen.subtracting(prefetched.keys)
+        }
+        if !streams.isEmpty {
+            let stored = try await store.loadHeads(Array(streams))
+            for stream in streams { heads[stream] = stored[stream] ?? StreamHead(stream: stream) }
+        }
+    }
+
     private func process(_ batch: [Pending]) async {
+        defer {
+            prefetched.removeAll()
+            knownNew.removeAll()
+        }
+        do {
+            try await prefetch(batch)
+        } catch {
+            let failure = Gateway.unavailableUnlessRefusal(error)
+            for work in batch { work.fail(failure) }
+            return
+        }
         var assembly = Assembly()
         let recordedTime = RFC3339Timestamp.now().description
         var planned: [(Pending, [Slot])] = []
@@ -249,11 +294,15 @@ public actor Gateway {
                     planned.append((work, try await plan(events, into: &assembly, recordedTime: recordedTime)))
                 } catch {
                     if case AppendFailure.rejected(_, let r) = error { RejectionMetrics.record(code: r.code, door: "http") }
-                    continuation.resume(throwing: error)
+                    continuation.resume(throwing: Gateway.unavailableUnlessRefusal(error))
                 }
-            case .inbound(let inbound, _):
+            case .inbound(let inbound, let continuation):
                 var slots: [Slot] = []
-                for item in inbound.items {
+                // The store (PostgreSQL) failing is no fault of a record: the whole batch is refused as unavailable
+                // (the door re-reads it), never dead-lettered.
+                let before = assembly
+                var storeFailure: (any Error)?
+                for item in inbound.items where storeFailure == nil {
                     switch item.content {
                     case .refused(let rejection):
                         RejectionMetrics.record(code: rejection.code, door: "kafka")
@@ -263,18 +312,22 @@ public actor Gateway {
                         do {
                             slots += try await plan([submitted], into: &assembly, recordedTime: recordedTime)
                         } catch {
-                            let rejection: EventRejection
-                            if case AppendFailure.rejected(_, let r) = error {
-                                // Pointers of the inbound door are relative to the event, not to a batch.
-                                rejection = EventRejection(code: r.code, pointer: String(r.pointer.dropFirst(2)), message: r.message)
-                            } else {
-                                rejection = EventRejection(code: "internal-error", pointer: "", message: "\(error)")
+                            guard case AppendFailure.rejected(_, let r) = error else {
+                                storeFailure = error
+                                continue
                             }
+                            // Pointers of the inbound door are relative to the event, not to a batch.
+                            let rejection = EventRejection(code: r.code, pointer: String(r.pointer.dropFirst(2)), message: r.message)
                             RejectionMetrics.record(code: rejection.code, door: "kafka")
                             slots.append(.deadLetter(rejection))
                             assembly.deadLetters.append(DeadLetterHeader.record(for: item.record, rejection: rejection, topic: topics.deadLetter))
                         }
                     }
+                }
+                if let storeFailure {
+                    assembly = before
+                    continuation.resume(throwing: Gateway.unavailableUnlessRefusal(storeFailure))
+                    continue
                 }
                 assembly.offsets.append((inbound.consumer, inbound.offsets))
                 planned.append((work, slots))
@@ -354,6 +407,13 @@ public actor Gateway {
                 })
             }
         }
+    }
+
+    /// `error` as the caller should see it: a refusal as it is, anything else (PostgreSQL not answering the
+    /// idempotency or stream-head lookups) as ``AppendFailure/unavailable(_:)``, so the doors answer 503.
+    static func unavailableUnlessRefusal(_ error: any Error) -> any Error {
+        if error is AppendFailure { return error }
+        return AppendFailure.unavailable("the gateway could not read stream heads or earlier appends (PostgreSQL): \(error)")
     }
 
     /// Makes a committed group the gateway's state: new stream heads and the answers of its events.
@@ -553,7 +613,8 @@ public actor Gateway {
     }
 
     private func earlierAppend(_ key: EventKey) async throws -> AppendedEvent? {
-        if let a = appended[key] { return a }
+        if let a = appended[key] ?? prefetched[key] { return a }
+        if knownNew.contains(key) { return nil }
         return try await store.lookup(source: key.source, id: key.id)
     }
 

@@ -8,4 +8,26 @@ public protocol GatewayStore: Sendable {
     func lookup(source: String, id: String) async throws -> AppendedEvent?
     /// The projector's next offsets per canonical topic partition (full topic names).
     func projectorOffsets() async throws -> [String: [Int32: Int64]]
+
+    /// The stored heads of `streams` (absent: not seen by the projector), in one round trip where the store can.
+    func loadHeads(_ streams: [String]) async throws -> [String: StreamHead]
+
+    /// The recorded appends of `keys` (`source`, `id`) (absent: never appended), in one round trip where the store can.
+    func lookup(_ keys: [(source: String, id: String)]) async throws -> [AppendedEvent]
+}
+
+extension GatewayStore {
+    /// One ``loadHead(_:)`` per stream.
+    public func loadHeads(_ streams: [String]) async throws -> [String: StreamHead] {
+        var out: [String: StreamHead] = [:]
+        for stream in streams { if let head = try await loadHead(stream) { out[stream] = head } }
+        return out
+    }
+
+    /// One ``lookup(source:id:)`` per key.
+    public func lookup(_ keys: [(source: String, id: String)]) async throws -> [AppendedEvent] {
+        var out: [AppendedEvent] = []
+        for key in keys { if let a = try await lookup(source: key.source, id: key.id) { out.append(a) } }
+        return out
+    }
 }

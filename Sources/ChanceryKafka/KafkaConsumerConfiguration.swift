@@ -22,6 +22,10 @@ public struct KafkaConsumerConfiguration: Sendable {
     /// Where to start when a partition has no committed offset or it is out of range
     /// (`auto.offset.reset`): `"earliest"`, `"latest"` or `"error"`.
     public var autoOffsetReset = "earliest"
+    /// Longest time, in milliseconds, a broker holds a fetch request waiting for new records (`fetch.wait.max.ms`,
+    /// librdkafka's default 500). A real broker answers as soon as records arrive; librdkafka's mock cluster (the
+    /// embedded broker) only at this bound, so it sets how soon a consumer tailing the embedded broker sees a record.
+    public var fetchWaitMaxMilliseconds = 500
 
     /// Creates a consumer configuration; parameters match the properties of the same name.
     public init(
@@ -45,6 +49,7 @@ public struct KafkaConsumerConfiguration: Sendable {
             "isolation.level": self.isolationLevel.rawValue,
             "enable.auto.commit": self.enableAutoCommit ? "true" : "false",
             "auto.offset.reset": self.autoOffsetReset,
+            "fetch.wait.max.ms": String(self.fetchWaitMaxMilliseconds),
         ])
     }
 }

@@ -31,6 +31,7 @@ public final class ExactlyOnceConsumer: Sendable {
     public let status: ConsumerStatus
     /// Where derived events go after each commit (nil: they wait in the ``Outbox``).
     private let publisher: (any EventPublisher)?
+    private let fetchWaitMaxMilliseconds: Int
 
     /// - Parameters:
     ///   - group: the consumer group id, also the key of its offsets and stream positions in PostgreSQL.
@@ -39,11 +40,14 @@ public final class ExactlyOnceConsumer: Sendable {
     ///   - batchSize: most records applied in one PostgreSQL transaction.
     ///   - status: where the consumer reports its state (one per consumer group and process; a new one if nil).
     ///   - publisher: appends the events the handler derives, after each commit (through the ``Outbox``).
+    ///   - fetchWaitMaxMilliseconds: `fetch.wait.max.ms`; 20 ms by default, so a consumer tailing the embedded broker
+    ///     (which answers a fetch only at this bound) sees a record within about 20 ms (about 50 fetches a second per
+    ///     broker while idle).
     public init(
         group: String, topics: [String], kafka: KafkaConfiguration, database: PostgresClient,
         handler: any ReadModelHandler, assignment: Assignment = .group, logger: Logger, batchSize: Int = 2000,
         faultInjector: (@Sendable (Stage, [ConsumedEvent]) throws -> Void)? = nil, status: ConsumerStatus? = nil,
-        publisher: (any EventPublisher)? = nil
+        publisher: (any EventPublisher)? = nil, fetchWaitMaxMilliseconds: Int = 20
     ) {
         self.group = group
         self.topics = topics
@@ -57,6 +61,7 @@ public final class ExactlyOnceConsumer: Sendable {
         self.appliedCounter = Counter(label: "chancery_consumer_events_applied_total", dimensions: [("group", group)])
         self.status = status ?? ConsumerStatus(role: group, group: group)
         self.publisher = publisher
+        self.fetchWaitMaxMilliseconds = fetchWaitMaxMilliseconds
     }
 
     /// Consumes until the task is cancelled (graceful shutdown); returns then, after closing the consumer.
@@ -66,6 +71,7 @@ public final class ExactlyOnceConsumer: Sendable {
         config.isolationLevel = .readCommitted
         config.enableAutoCommit = false
         config.autoOffsetReset = "earliest"
+        config.fetchWaitMaxMilliseconds = fetchWaitMaxMilliseconds
         status.starting()
         let consumer = try KafkaConsumer(configuration: config, logger: logger)
         do {
@@ -215,7 +221,7 @@ public final class ExactlyOnceConsumer: Sendable {
             try await connection.transaction { connection in
                 var decoded: [ConsumedEvent] = []
                 var recordAt: [KafkaTopicPartition: [Int64: KafkaConsumerMessage]] = [:]
-                var quarantine: [(record: KafkaConsumerMessage, subject: String?, reason: String, detail: String)] = []
+                var quarantine: [(record: KafkaConsumerMessage, event: CloudEvent?, reason: String, detail: String)] = []
                 for record in records {
                     recordAt[record.topicPartition, default: [:]][record.offset] = record
                     do {
@@ -252,7 +258,7 @@ public final class ExactlyOnceConsumer: Sendable {
                     case .duplicate:
                         continue
                     case .broken(let why):
-                        quarantine.append((record(of: consumed), subject, "continuity", why))
+                        quarantine.append((record(of: consumed), consumed.event, "continuity", why))
                     }
                 }
                 if eventByEvent {
@@ -264,13 +270,14 @@ public final class ExactlyOnceConsumer: Sendable {
                             derived += try await connection.transaction { try await handler.apply([consumed], on: $0) }
                             kept.append(consumed)
                         } catch where !ConsumerFailure.isTransient(error) {
-                            quarantine.append((record(of: consumed), consumed.event.subject, "apply-failed", "\(error)"))
+                            quarantine.append((record(of: consumed), consumed.event, "apply-failed", "\(error)"))
                         }
                     }
                     applicable = kept
                 } else {
                     derived = try await handler.apply(applicable, on: connection)
                 }
+                derived += quarantine.compactMap { Self.alert(for: $0, group: group) }
                 try await Outbox.enqueue(derived, group: group, on: connection)
                 let streams = touched.sorted()
                 if !streams.isEmpty {
@@ -286,7 +293,7 @@ public final class ExactlyOnceConsumer: Sendable {
                         """
                         INSERT INTO audit.quarantine (topic, partition, "offset", consumer_group, subject, reason, record)
                         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING
-                        """, [q.record.topic, q.record.partition, q.record.offset, group, q.subject.map(Self.storable),
+                        """, [q.record.topic, q.record.partition, q.record.offset, group, q.event.map { Self.storable($0.subject) },
                               Self.storable("\(q.reason): \(q.detail)"), q.record.value])
                 }
                 var next: [KafkaTopicPartition: (offset: Int64, position: Int64?)] = [:]
@@ -309,6 +316,19 @@ public final class ExactlyOnceConsumer: Sendable {
                                quarantined: Dictionary(grouping: quarantine, by: \.reason).mapValues(\.count))
             }
         }
+    }
+
+    /// The RecordQuarantined alert of a quarantined record (``QuarantineAlerts``), appended after the commit like
+    /// every derived event; none for a record that is itself such an alert (no alert about an alert) or whose region
+    /// cannot be told.
+    static func alert(for q: (record: KafkaConsumerMessage, event: CloudEvent?, reason: String, detail: String), group: String) -> CloudEvent? {
+        if q.event?.type == EventCatalog.named("RecordQuarantined").type { return nil }
+        let time = q.event?.time ?? RFC3339Timestamp(epochSeconds: (q.record.timestampMilliseconds ?? 0) / 1000).description
+        let key = q.record.key.map { String(decoding: $0, as: UTF8.self) }
+        return QuarantineAlerts.alert(
+            group: group, topic: q.record.topic, partition: q.record.partition, offset: q.record.offset,
+            position: ConsumerOffsets.position(of: q.record), record: q.event, key: key, reason: q.reason, detail: "\(q.reason): \(q.detail)",
+            time: time)
     }
 
     /// A fault a test injected: a simulated crash, never a failure of the data (so never quarantined).

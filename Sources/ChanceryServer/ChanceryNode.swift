@@ -221,9 +221,12 @@ public final class ChanceryNode: Sendable {
             let status = ConsumerStatus(role: "projector", group: ReadModelProjector.consumerGroup)
             statuses.append(status)
             drained.append((ReadModelProjector.consumerGroup, topics.allCanonical))
+            // The projector derives only RecordQuarantined alerts; it publishes them when this process has a gateway.
+            let publisher = self.gateway.map { GatewayPublisher(appender: $0, logger: logger) }
             services.append(ConsumerService(name: "projector", logger: logger, status: status) {
                 ExactlyOnceConsumer(group: ReadModelProjector.consumerGroup, topics: topics.allCanonical, kafka: kafka, database: database,
-                                    handler: projector, assignment: assignment, logger: logger, faultInjector: fault, status: status)
+                                    handler: projector, assignment: assignment, logger: logger, faultInjector: fault, status: status,
+                                    publisher: publisher)
             })
         }
         if roles.contains(.gateway), let gateway {

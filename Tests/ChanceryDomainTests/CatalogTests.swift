@@ -60,6 +60,7 @@ let glossaryCatalog: [(name: String, type: String, topic: String, kind: String)]
     ("DeadlineWarningRaised", "gov.supervision.alert.deadline.warning.raised", "gov.supervision", "alert"),
     ("DeadlineBreached", "gov.supervision.alert.deadline.breached", "gov.supervision", "alert"),
     ("IrregularityFlagged", "gov.supervision.alert.irregularity.flagged", "gov.supervision", "alert"),
+    ("RecordQuarantined", "gov.supervision.alert.record.quarantined", "gov.supervision", "alert"),
     ("AlertResolved", "gov.supervision.alert.resolved", "gov.supervision", "alert"),
 ]
 
@@ -116,7 +117,7 @@ let firstReleaseFields: [String: [FieldSpec]] = [
 struct CatalogTests {
     @Test("the catalog is the glossary's: every type, its `type` string, topic and stream kind, in order")
     func glossary() {
-        #expect(EventCatalog.all.count == 52)
+        #expect(EventCatalog.all.count == 53)
         #expect(EventCatalog.all.map(\.name) == glossaryCatalog.map(\.name))
         for (entry, t) in zip(glossaryCatalog, EventCatalog.all) {
             #expect(t.type == entry.type, "\(entry.name)")

@@ -292,6 +292,9 @@ let alertRows: [LifecycleRow] = [
     row([e("DeadlineBreached")], e("DeadlineBreached"), "starts a stream"),
     row([e("DeadlineWarningRaised")], e("AlertResolved")),
     row([e("IrregularityFlagged")], e("AlertResolved")),
+    row([], e("RecordQuarantined")),
+    row([e("RecordQuarantined")], e("AlertResolved")),
+    row([e("RecordQuarantined")], e("RecordQuarantined"), "starts"),
     row([e("DeadlineBreached"), e("AlertResolved")], e("AlertResolved"), "resolved once"),
 ]
 

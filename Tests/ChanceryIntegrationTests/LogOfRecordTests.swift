@@ -142,6 +142,16 @@ struct LogOfRecordTests {
             #expect(reasons[1].hasPrefix("undecodable:"))
             #expect(try await db.query("SELECT count(*) FROM audit.events WHERE subject = 'case/430424/L3'")[0].decode(Int64.self, at: 0) == 0)
             #expect(projector.status.snapshot.quarantined == 2)
+            // Quarantined and alerted: a RecordQuarantined alert for each (region from the event, or from the key).
+            try await cluster.running([cluster.projector()]) {
+                try await cluster.eventually(
+                    "SELECT count(*) FROM audit.events WHERE type = 'gov.supervision.alert.record.quarantined'", equals: 2)
+            }
+            let alerts = try await db.query(
+                "SELECT event->'data'->>'reason', event->'data'->>'recordSubject', subject FROM audit.events WHERE type = 'gov.supervision.alert.record.quarantined' ORDER BY 1")
+            #expect(try alerts.map { try $0.decode(String.self, at: 0) } == ["apply-failed", "undecodable"])
+            #expect(try alerts.allSatisfy { try $0.decode(String?.self, at: 1) == "case/430424/L3" })
+            #expect(try alerts.allSatisfy { try $0.decode(String.self, at: 2).hasPrefix("alert/430424/quarantine-chancery-projector-") })
         }
     }
 

@@ -125,7 +125,7 @@ final class TestCluster: Sendable {
         ExactlyOnceConsumer(group: ReadModelProjector.consumerGroup, topics: node.topics.allCanonical,
                             kafka: KafkaConfiguration(bootstrapServers: node.bootstrapServers), database: database ?? node.database,
                             handler: ReadModelProjector(calendars: calendars), assignment: .all, logger: logger, batchSize: batchSize,
-                            faultInjector: fault)
+                            faultInjector: fault, publisher: GatewayPublisher(appender: gateway, logger: logger))
     }
 
     func supervisor(batchSize: Int = 2000, policy: SupervisionPolicy = .standard,

@@ -1,7 +1,7 @@
 /// Rules of a supervision alert stream (`alert/<region>/<number>`): `DeadlineWarningRaised` (yellow),
-/// `DeadlineBreached` (red) or `IrregularityFlagged` starts it; `AlertResolved` follows once.
+/// `DeadlineBreached` (red), `IrregularityFlagged` or `RecordQuarantined` starts it; `AlertResolved` follows once.
 public enum AlertLifecycle {
-    static let starters: Set<String> = ["DeadlineWarningRaised", "DeadlineBreached", "IrregularityFlagged"]
+    static let starters: Set<String> = ["DeadlineWarningRaised", "DeadlineBreached", "IrregularityFlagged", "RecordQuarantined"]
 
     static func violatedRule(_ name: String, _ data: JSONValue, given state: AlertState?) -> String? {
         guard let s = state else {

@@ -1,8 +1,10 @@
+import ChanceryPostgres
 import Hummingbird
 import Logging
 
 /// Turns every error escaping a route into RFC 9457 problem+json: ``Problem`` as is, Hummingbird's
-/// `HTTPError` (404 for unknown routes, 413 for oversized bodies …) by its status, anything else as 500.
+/// `HTTPError` (404 for unknown routes, 413 for oversized bodies …) by its status, PostgreSQL unreachable or restarting
+/// (``PostgresError/isTransient``) as 503 `unavailable` with `Retry-After`, anything else as 500.
 public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     public init() {}
 
@@ -14,6 +16,11 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as HTTPError {
             let code = error.status.code == 404 ? "not-found" : error.status.code == 413 ? "payload-too-large" : "http-\(error.status.code)"
             return try Problem(error.status, code: code, title: error.status.reasonPhrase, detail: error.body ?? error.status.reasonPhrase)
+                .response(from: request, context: context)
+        } catch let error as PostgresError where error.isTransient {
+            context.logger.warning("PostgreSQL unavailable: \(error)")
+            return try Problem(.serviceUnavailable, code: "unavailable", title: "Service Unavailable",
+                               detail: "PostgreSQL is unavailable; nothing was changed; retry shortly")
                 .response(from: request, context: context)
         } catch {
             context.logger.error("unhandled error: \(error)")

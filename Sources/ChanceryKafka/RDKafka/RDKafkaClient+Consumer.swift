@@ -39,8 +39,9 @@ extension RDKafkaClient {
         }
     }
 
-    /// Gathers up to `maxCount` messages within `maxWaitMilliseconds` with
-    /// `rd_kafka_consumer_poll`, off the pool (this is also where rebalance callbacks run).
+    /// Gathers up to `maxCount` messages with `rd_kafka_consumer_poll`, off the pool (this is also where rebalance
+    /// callbacks run): waits up to `maxWaitMilliseconds` for the first one, then takes only what librdkafka has
+    /// already queued, so a batch is as large as the backlog (up to `maxCount`) and never waits for more.
     /// Partition EOF and non-fatal errors are logged; `isClosing` is checked between polls.
     /// - Throws: a fatal ``KafkaError`` (`isFatal`).
     func pollBatch(maxCount: Int, maxWaitMilliseconds: Int, isClosing: @escaping @Sendable () -> Bool) async throws -> PollRound {
@@ -55,8 +56,13 @@ extension RDKafkaClient {
                     let remainingMilliseconds = Int(remaining.rounded(.up))
                     if remainingMilliseconds <= 0, polled { break }
                     polled = true
-                    let timeout = Int32(min(max(remainingMilliseconds, 0), Self.pollSliceMilliseconds))
-                    guard let message = rd_kafka_consumer_poll(handle, timeout) else { continue }
+                    // Once the batch has messages, take only what is already queued: a consumer that keeps up gets
+                    // each record as soon as it arrives, one catching up still gets full batches.
+                    let timeout = messages.isEmpty ? Int32(min(max(remainingMilliseconds, 0), Self.pollSliceMilliseconds)) : 0
+                    guard let message = rd_kafka_consumer_poll(handle, timeout) else {
+                        if !messages.isEmpty { break }
+                        continue
+                    }
                     defer { rd_kafka_message_destroy(message) }
                     let err = message.pointee.err
                     if err == RD_KAFKA_RESP_ERR_NO_ERROR {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChanceryDomain
 import ChanceryImport
 import ChanceryPostgres
 import ChanceryScenario
@@ -26,8 +27,15 @@ struct DemoCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-summary"), help: "Do not print the figures at the end.")
     var noSummary = false
 
+    @Option(name: .customLong("output"), help: "Write the scenario to this file as CloudEvents JSON Lines (one structured event per line, in sending order) and exit without sending (`-` for standard output). Used by `make chaos`.")
+    var output: String?
+
     func run() async throws {
         let events = ReferenceScenario(seed: seed).events()
+        if let output {
+            try Self.writeJSONLines(events, to: output)
+            return
+        }
         print("reference scenario: \(events.count) events; sending to \(url)/v1/events")
         let publisher = EventPublisher(baseURL: url, batchSize: batchSize, token: credentials.resolved)
         let report = try await publisher.publish(events) { sent in
@@ -43,5 +51,23 @@ struct DemoCommand: AsyncParsableCommand {
             if summary { print(try await Summary.render(database: client)) }
         }
         if !report.rejected.isEmpty { throw ExitCode(1) }
+    }
+}
+
+extension DemoCommand {
+    /// Writes `events` as JSON Lines: each event's structured JSON (`CloudEvent.jsonBytes()`) and a newline.
+    static func writeJSONLines(_ events: [CloudEvent], to path: String) throws {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(events.count * 700)
+        for event in events {
+            bytes += event.jsonBytes()
+            bytes.append(UInt8(ascii: "\n"))
+        }
+        if path == "-" {
+            FileHandle.standardOutput.write(Data(bytes))
+        } else {
+            try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
+            FileHandle.standardError.write(Data("wrote \(events.count) events to \(path)\n".utf8))
+        }
     }
 }
