@@ -721,10 +721,13 @@ def check_code_against_openapi(report, spec):
         on_group = "addRoutes(to group: RouterGroup" in source
         for m in re.finditer(r'\b(?:group|router)\.(get|post|put|patch|delete)\("([^"]*)", use: (\w+)\)', source):
             method, route, handler = m.groups()
-            route = "/".join("{" + seg[1:] + "}" if seg.startswith(":") else seg for seg in route.split("/"))
+            # A catch-all (`**`, e.g. `streams/**`: a stream id whose number may hold slashes) is documented as one
+            # path parameter, `{subject}`, the percent-encoded remainder of the path.
+            route = "/".join("{" + seg[1:] + "}" if seg.startswith(":") else "{subject}" if seg == "**" else seg
+                             for seg in route.split("/"))
             full = (prefix if on_group else "") + "/" + route
             body = re.search(r"func " + handler + r"\(.*?(?=\n    @Sendable func |\n    static func |\n    private func |\Z)", source, re.S)
-            routes.append((method, full, bool(body and "requireAnalyst()" in body.group(0)),
+            routes.append((method, full, bool(body and ("requireAnalyst()" in body.group(0) or "requireAuditor()" in body.group(0))),
                            bool(body and "requirePrincipal()" in body.group(0)), rel(path)))
     for method, full, analyst, principal, source in routes:
         operation = (paths.get(full) or {}).get(method)

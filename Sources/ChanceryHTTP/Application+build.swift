@@ -40,5 +40,6 @@ public func buildRouter(
     ReadController(database: database).addRoutes(to: v1)
     CatchUpController(database: database).addRoutes(to: v1)
     MetricsController(database: database, formula: efficiencyFormula).addRoutes(to: v1)
+    StreamsController(database: database).addRoutes(to: v1)
     return router
 }

@@ -174,6 +174,7 @@ final class TestCluster: Sendable {
 enum TestTokens {
     static let admin = AccessToken(id: "testadmin", secret: "adminsecret0123456789")
     static let analyst = AccessToken(id: "testanalyst", secret: "analystsecret0123456789")
+    static let auditor = AccessToken(id: "testauditor", secret: "auditorsecret0123456789")
     /// May publish for /430424/departments/test in region 430424 only.
     static let integrator = AccessToken(id: "testintegrator", secret: "integratorsecret0123456789")
 
@@ -182,6 +183,7 @@ enum TestTokens {
             switch AccessToken(bearer) {
             case admin: Principal(tokenID: admin.id, role: .admin)
             case analyst: Principal(tokenID: analyst.id, role: .analyst)
+            case auditor: Principal(tokenID: auditor.id, role: .auditor)
             case integrator: Principal(tokenID: integrator.id, role: .integrator, sources: ["/430424/departments/test"], regions: ["430424"])
             default: nil
             }

@@ -30,4 +30,13 @@ public struct ChanceryRequestContext: AuthRequestContext, RequestContext {
         }
         return p
     }
+
+    /// The principal if it may read the log of record (stream histories); 401 without a token, 403 unless auditor or admin.
+    func requireAuditor() throws -> Principal {
+        let p = try requirePrincipal()
+        guard p.role == .auditor || p.role == .admin else {
+            throw Problem(.forbidden, code: "forbidden", title: "Forbidden", detail: "token \(p.tokenID) (role \(p.role.rawValue)) may not read this; it needs auditor or admin")
+        }
+        return p
+    }
 }

@@ -15,6 +15,8 @@ final class ProgressBar {
     /// The count at completion; may be set once it is known.
     var total: Int
     let isTerminal: Bool
+    /// Shown after the counts on a terminal, e.g. a rate and an ETA.
+    var detail = ""
     /// Whether anything was written yet.
     private(set) var started = false
     private var lastDraw = Date.distantPast
@@ -43,7 +45,7 @@ final class ProgressBar {
             let bar = String(repeating: "#", count: filled) + String(repeating: "·", count: width - filled)
             let percent = String(Int((fraction * 100).rounded(.down)))
             let padded = String(repeating: " ", count: max(0, 3 - percent.count)) + percent
-            write("\r\(title) [\(bar)] \(padded)%  \(Self.grouped(done))/\(Self.grouped(total))\u{1B}[K")
+            write("\r\(title) [\(bar)] \(padded)%  \(Self.grouped(done))/\(Self.grouped(total))\(detail.isEmpty ? "" : "  " + detail)\u{1B}[K")
         } else {
             let tenth = Int((fraction * 10).rounded(.down))
             guard tenth > lastTenth else { return }
