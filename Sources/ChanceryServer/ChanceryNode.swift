@@ -56,6 +56,9 @@ public struct NodeConfiguration: Sendable {
     public var drainTimeout: Duration = .seconds(30)
     /// While Kafka has not confirmed the gateway's transaction in flight for this long, new appends are refused (503).
     public var publishStallBound: Duration = .seconds(5)
+    /// The verifiable log: the Merkle tree over the journal and its signed checkpoints (README, "The verifiable log");
+    /// nil: off. Runs with the gateway role and needs the journal.
+    public var checkpoints: CheckpointConfiguration?
     /// Fault injection for tests (projector only).
     public var projectorFaultInjector: (@Sendable (ExactlyOnceConsumer.Stage, [ConsumedEvent]) throws -> Void)?
 
@@ -260,6 +263,16 @@ public final class ChanceryNode: Sendable {
                         try await Task.sleep(for: interval)
                     }
                 })
+            }
+        }
+        if roles.contains(.gateway), let checkpoints = configuration.checkpoints {
+            if journaled {
+                let shard = configuration.gatewayShard
+                services.append(ConsumerService(name: "checkpoints", logger: logger) {
+                    try await CheckpointService.start(database: database, configuration: checkpoints, shard: shard, logger: logger).run()
+                })
+            } else {
+                logger.warning("checkpoints need the journal (the verifiable log is built from audit.journal): run with --journal on")
             }
         }
         if roles.contains(.api) || roles.contains(.gateway) {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ChanceryDomain
+import ChanceryGateway
 import ChanceryServer
 import Foundation
 import ChanceryProjections
@@ -63,6 +64,21 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .customLong("drain-timeout"), help: "On SIGINT or SIGTERM, seconds to wait for the consumers to apply what is committed (a second signal stops at once; nothing committed is lost either way).")
     var drainTimeout: Int = 30
 
+    @Option(name: .customLong("checkpoint-key"), help: "The Ed25519 key that signs the verifiable log's checkpoints (created with mode 0600 on first start; see README, \"The verifiable log\").")
+    var checkpointKey: String = ".data/checkpoint.key"
+
+    @Option(name: .customLong("checkpoint-origin"), help: "The key name and checkpoint origin of a newly created checkpoint key.")
+    var checkpointOrigin: String = "chancery.local/log/0"
+
+    @Option(name: .customLong("checkpoint-every"), help: "Sign a checkpoint once the log has grown by this many events…")
+    var checkpointEvery: Int64 = 1000
+
+    @Option(name: .customLong("checkpoint-interval"), help: "…or this many seconds after the last one, if it has grown at all.")
+    var checkpointInterval: Int = 60
+
+    @Flag(name: .customLong("no-checkpoints"), help: "Do not build the verifiable log nor sign checkpoints (they need the journal).")
+    var noCheckpoints = false
+
     @Flag(name: .customLong("assign-all"), help: "Consumers take every partition directly instead of joining their consumer group.")
     var assignAll = false
 
@@ -89,6 +105,14 @@ struct ServerCommand: AsyncParsableCommand {
         default: throw ValidationError("--journal must be on, off or auto, not '\(journal)'")
         }
         config.assignment = assignAll ? .all : .group
+        if !noCheckpoints && (config.journal ?? (kafkaBrokers == nil)) {
+            guard checkpointEvery >= 1, checkpointInterval >= 1 else { throw ValidationError("--checkpoint-every and --checkpoint-interval must be at least 1") }
+            guard SignedNote.isValidKeyName(checkpointOrigin) else { throw ValidationError("--checkpoint-origin must not be empty nor contain spaces or '+'") }
+            var checkpoints = CheckpointConfiguration(keyFile: checkpointKey, origin: checkpointOrigin)
+            checkpoints.everyEvents = checkpointEvery
+            checkpoints.interval = .seconds(checkpointInterval)
+            config.checkpoints = checkpoints
+        }
         config.maxLagSeconds = healthMaxLag
         config.drainTimeout = .seconds(drainTimeout)
         config.tokensFile = tokensFile

@@ -1,0 +1,102 @@
+import ChanceryDomain
+import ChanceryPostgres
+import Foundation
+import Logging
+
+/// Settings of the checkpoint service (README, "The verifiable log").
+public struct CheckpointConfiguration: Sendable {
+    /// The file of the Ed25519 signing key (`PRIVATE+KEY+<name>+<id>+<key>`), created with mode 0600 on first use.
+    public var keyFile: String
+    /// The key name (and checkpoint origin) of a key generated on first use; an existing file keeps its own name.
+    public var origin: String
+    /// Sign a checkpoint once the tree has grown by this many events…
+    public var everyEvents: Int64 = 1000
+    /// …or this long after the last one, if the tree has grown at all.
+    public var interval: Duration = .seconds(60)
+    /// How often the service reads the journal's tail.
+    public var poll: Duration = .seconds(1)
+
+    public init(keyFile: String, origin: String = "chancery.local/log/0") {
+        self.keyFile = keyFile
+        self.origin = origin
+    }
+}
+
+/// Extends the Merkle tree from the journal's tail and signs a checkpoint every N events or T seconds; stores them in
+/// `audit.checkpoints`. The private key stays in this process: it is read from its file and never logged.
+public struct CheckpointService: Sendable {
+    public let tree: PostgresLogTree
+    public let signer: NoteSigner
+    public let configuration: CheckpointConfiguration
+    let database: PostgresClient
+    let logger: Logger
+
+    /// Loads the key (creating it on first use) and records its verifier key in `audit.checkpoint_keys`.
+    public static func start(database: PostgresClient, configuration: CheckpointConfiguration, shard: Int = 0, logger: Logger) async throws -> CheckpointService {
+        let signer = try loadOrCreateKey(path: configuration.keyFile, name: configuration.origin, logger: logger)
+        let tree = PostgresLogTree(database: database, shard: shard)
+        let size = try await tree.head().size
+        _ = try await database.execute(
+            "INSERT INTO audit.checkpoint_keys (verifier_key, first_tree_size) VALUES ($1, $2) ON CONFLICT (verifier_key) DO NOTHING",
+            [signer.verifier.encoded, size])
+        logger.info("checkpoints signed", metadata: ["verifierKey": "\(signer.verifier.encoded)", "keyFile": "\(configuration.keyFile)"])
+        return CheckpointService(tree: tree, signer: signer, configuration: configuration, database: database, logger: logger)
+    }
+
+    /// The signer in `path`, or a new key written there (mode 0600, parent folders created) when the file does not exist.
+    /// - Throws: when the file exists but does not hold a signer key, or cannot be written.
+    public static func loadOrCreateKey(path: String, name: String, logger: Logger) throws -> NoteSigner {
+        let fm = FileManager.default
+        if fm.fileExists(atPath: path) {
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            let signer: NoteSigner
+            do { signer = try NoteSigner(encoded: text) } catch { throw SignedNoteError("\(path): \(error)") }
+            if let mode = (try? fm.attributesOfItem(atPath: path))?[.posixPermissions] as? Int, mode & 0o077 != 0 {
+                logger.warning("the checkpoint key file is readable by others: chmod 600 it", metadata: ["keyFile": "\(path)"])
+            }
+            return signer
+        }
+        let signer = try NoteSigner.generate(name: name)
+        let url = URL(fileURLWithPath: path)
+        try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        guard fm.createFile(atPath: path, contents: Data((signer.encoded + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw SignedNoteError("cannot create the checkpoint key file \(path)")
+        }
+        logger.notice("generated a checkpoint signing key", metadata: ["keyFile": "\(path)", "verifierKey": "\(signer.verifier.encoded)"])
+        return signer
+    }
+
+    /// The newest checkpoint's size and time, if any.
+    func latest() async throws -> (size: Int64, time: Date)? {
+        guard let row = try await database.query("SELECT tree_size, time FROM audit.checkpoints ORDER BY tree_size DESC LIMIT 1").first else { return nil }
+        return (try row.decode(Int64.self, at: 0), try row.decode(Date.self, at: 1))
+    }
+
+    /// Catches the tree up with the journal and signs a checkpoint when due (or whenever the tree grew, with `force`).
+    /// - Returns: the signed note written now, if any.
+    @discardableResult
+    public func step(now: Date = Date(), force: Bool = false) async throws -> String? {
+        let (size, root) = try await tree.catchUp()
+        guard size > 0 else { return nil }
+        let last = try await latest()
+        if let last {
+            guard size > last.size else { return nil }
+            let seconds = Double(configuration.interval.components.seconds)
+            guard force || size - last.size >= configuration.everyEvents || now.timeIntervalSince(last.time) >= seconds else { return nil }
+        }
+        let note = try signer.sign(Checkpoint(origin: signer.name, size: size, rootHash: root).text)
+        _ = try await database.execute(
+            "INSERT INTO audit.checkpoints (tree_size, root_hash, time, note) VALUES ($1, $2, $3, $4) ON CONFLICT (tree_size) DO NOTHING",
+            [size, Data(root), now, note])
+        logger.debug("checkpoint signed", metadata: ["treeSize": "\(size)"])
+        return note
+    }
+
+    /// Runs ``step(now:force:)`` every ``CheckpointConfiguration/poll`` until cancelled.
+    public func run() async throws {
+        while !Task.isCancelled {
+            try await step()
+            try await Task.sleep(for: configuration.poll)
+        }
+    }
+}

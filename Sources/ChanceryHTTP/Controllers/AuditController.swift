@@ -1,0 +1,180 @@
+import ChanceryDomain
+import ChanceryGateway
+import ChanceryPostgres
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// The verifiable log (README, "The verifiable log"): signed checkpoints, the verifier key, and inclusion and
+/// consistency proofs. Public: checkpoints and proofs disclose only hashes, and anyone may check them offline.
+///
+/// - `GET /v1/audit/checkpoints?limit=&before=` — newest first: `{"checkpoints": [{treeSize, rootHash, time, note}], "next": <treeSize>|null}`.
+/// - `GET /v1/audit/checkpoints/latest` — the newest signed note, `text/plain`.
+/// - `GET /v1/audit/key` — the verifier key, `<name>+<hex key ID>+<base64(0x01 ‖ public key)>`, `text/plain`.
+/// - `GET /v1/audit/proofs/inclusion?position=|index=&treeSize=` — the inclusion proof of one canonical event.
+/// - `GET /v1/audit/proofs/consistency?from=&to=` — the consistency proof between two tree sizes.
+public struct AuditController: Sendable {
+    public typealias Context = ChanceryRequestContext
+    let database: PostgresClient
+    let tree: PostgresLogTree
+
+    public init(database: PostgresClient, shard: Int = 0) {
+        self.database = database
+        self.tree = PostgresLogTree(database: database, shard: shard)
+    }
+
+    public func addRoutes(to group: RouterGroup<Context>) {
+        group.get("audit/checkpoints", use: checkpoints)
+        group.get("audit/checkpoints/latest", use: latest)
+        group.get("audit/key", use: key)
+        group.get("audit/proofs/inclusion", use: inclusion)
+        group.get("audit/proofs/consistency", use: consistency)
+    }
+
+    static func text(_ body: String) -> Response {
+        Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    static func json(_ value: some Encodable) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+    }
+
+
+    static func parameter(_ request: Request, _ name: String, minimum: Int64 = 0) throws -> Int64? {
+        guard let text = request.uri.queryParameters[Substring(name)] else { return nil }
+        guard let n = Int64(text), n >= minimum else {
+            throw Problem(.badRequest, code: "invalid-parameter", title: "Invalid parameter", detail: "\(name) must be an integer of at least \(minimum), not '\(text)'")
+        }
+        return n
+    }
+
+    static func notFound(_ detail: String) -> Problem { Problem(.notFound, code: "not-found", title: "Not Found", detail: detail) }
+
+    struct CheckpointEntry: Encodable {
+        var treeSize: Int64
+        var rootHash: String
+        var time: String
+        var note: String
+    }
+
+    struct CheckpointPage: Encodable {
+        var checkpoints: [CheckpointEntry]
+        var next: Int64?
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(checkpoints, forKey: .checkpoints)
+            try c.encode(next, forKey: .next)  // null on the last page
+        }
+        enum CodingKeys: String, CodingKey { case checkpoints, next }
+    }
+
+    @Sendable func checkpoints(request: Request, context: Context) async throws -> Response {
+        let limit = try Self.parameter(request, "limit", minimum: 1) ?? 50
+        guard limit <= 500 else { throw Problem(.badRequest, code: "invalid-parameter", title: "Invalid parameter", detail: "limit must be an integer from 1 to 500") }
+        let before = try Self.parameter(request, "before", minimum: 1)
+        let rows = try await database.query(
+            """
+            SELECT tree_size, encode(root_hash, 'base64'), to_char(time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), note
+            FROM audit.checkpoints WHERE ($1::bigint IS NULL OR tree_size < $1) ORDER BY tree_size DESC LIMIT $2
+            """, [before, limit])
+        let entries = try rows.map { row in
+            CheckpointEntry(treeSize: try row.decode(Int64.self, at: 0), rootHash: try row.decode(String.self, at: 1),
+                            time: try row.decode(String.self, at: 2), note: try row.decode(String.self, at: 3))
+        }
+        return try Self.json(CheckpointPage(checkpoints: entries, next: entries.count == Int(limit) ? entries.last?.treeSize : nil))
+    }
+
+    @Sendable func latest(request: Request, context: Context) async throws -> Response {
+        guard let row = try await database.query("SELECT note FROM audit.checkpoints ORDER BY tree_size DESC LIMIT 1").first else {
+            throw Self.notFound("no checkpoint has been signed yet")
+        }
+        return Self.text(try row.decode(String.self, at: 0))
+    }
+
+    @Sendable func key(request: Request, context: Context) async throws -> Response {
+        guard let row = try await database.query("SELECT verifier_key FROM audit.checkpoint_keys ORDER BY first_used DESC, first_tree_size DESC LIMIT 1").first else {
+            throw Self.notFound("no checkpoint key has been used yet (the server runs without checkpoints)")
+        }
+        return Self.text(try row.decode(String.self, at: 0) + "\n")
+    }
+
+    struct InclusionProof: Encodable {
+        var leafIndex: Int64
+        var position: Int64
+        var treeSize: Int64
+        var eventHash: String
+        var leafHash: String
+        var rootHash: String
+        var hashes: [String]
+    }
+
+    /// The tree size a proof is asked for: the given one, else the newest checkpoint's.
+    func treeSize(_ given: Int64?) async throws -> Int64 {
+        if let given { return given }
+        guard let row = try await database.query("SELECT max(tree_size) FROM audit.checkpoints").first, let size = try row.decode(Int64?.self, at: 0) else {
+            throw Self.notFound("no checkpoint has been signed yet: pass treeSize")
+        }
+        return size
+    }
+
+    @Sendable func inclusion(request: Request, context: Context) async throws -> Response {
+        let position = try Self.parameter(request, "position", minimum: 1)
+        let index = try Self.parameter(request, "index")
+        guard (position == nil) != (index == nil) else {
+            throw Problem(.badRequest, code: "invalid-parameter", title: "Invalid parameter", detail: "pass exactly one of position (journal position) and index (leaf index)")
+        }
+        let size = try await treeSize(try Self.parameter(request, "treeSize", minimum: 1))
+        let leafIndex: Int64
+        let leafPosition: Int64
+        if let position {
+            guard let i = try await tree.leafIndex(position: position) else {
+                throw Self.notFound("journal position \(position) is not a leaf of the tree: a dead letter, or not in the tree yet")
+            }
+            (leafIndex, leafPosition) = (i, position)
+        } else {
+            guard let p = try await tree.position(leafIndex: index!) else { throw Self.notFound("no leaf \(index!) in the tree yet") }
+            (leafIndex, leafPosition) = (index!, p)
+        }
+        guard leafIndex < size else {
+            throw Problem(.badRequest, code: "invalid-parameter", title: "Invalid parameter",
+                          detail: "leaf \(leafIndex) (position \(leafPosition)) is not in the tree of \(size) leaves: ask for a larger treeSize")
+        }
+        let proof: (leafHash: Merkle.Hash, proof: [Merkle.Hash])
+        let root: Merkle.Hash
+        do {
+            proof = try await tree.inclusionProof(index: leafIndex, size: size)
+            root = try await tree.root(size: size)
+        } catch let error as MerkleError {
+            throw Problem(.badRequest, code: "invalid-parameter", title: "Invalid parameter", detail: error.description)
+        }
+        let hash = try await database.query("SELECT hash FROM audit.journal WHERE position = $1", [leafPosition]).first?.decode(String.self, at: 0) ?? ""
+        return try Self.json(InclusionProof(
+            leafIndex: leafIndex, position: leafPosition, treeSize: size, eventHash: hash, leafHash: Data(proof.leafHash).base64EncodedString(),
+            rootHash: Data(root).base64EncodedString(), hashes: proof.proof.map { Data($0).base64EncodedString() }))
+    }
+
+    struct ConsistencyProof: Encodable {
+        var from: Int64
+        var to: Int64
+        var hashes: [String]
+    }
+
+    @Sendable func consistency(request: Request, context: Context) async throws -> Response {
+        guard let from = try Self.parameter(request, "from", minimum: 1) else {
+            throw Problem(.badRequest, code: "invalid-parameter", title: "Invalid parameter", detail: "from (the older tree size) is required")
+        }
+        let to = try await treeSize(try Self.parameter(request, "to", minimum: 1))
+        guard from <= to else {
+            throw Problem(.badRequest, code: "invalid-parameter", title: "Invalid parameter", detail: "from (\(from)) must not exceed to (\(to))")
+        }
+        do {
+            let hashes = try await tree.consistencyProof(from: from, to: to)
+            return try Self.json(ConsistencyProof(from: from, to: to, hashes: hashes.map { Data($0).base64EncodedString() }))
+        } catch let error as MerkleError {
+            throw Problem(.badRequest, code: "invalid-parameter", title: "Invalid parameter", detail: error.description)
+        }
+    }
+}
