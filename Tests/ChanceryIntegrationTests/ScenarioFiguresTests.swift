@@ -1,5 +1,6 @@
 import ChanceryDomain
 import ChanceryGateway
+import ChanceryKafka
 import ChanceryServer
 import ChanceryPostgres
 import ChanceryRuntime
@@ -15,7 +16,8 @@ import Testing
 struct ScenarioFiguresTests {
     @Test("the read models reproduce every figure of SCENARIO.md")
     func figures() async throws {
-        try await TestCluster.with(seedCatalog: false) { cluster in
+        // 32 partitions per topic, as `make run`: the embedded broker keeps 5 MiB of each, and the whole history must fit.
+        try await TestCluster.with(seedCatalog: false, configure: { $0.partitions = 32 }) { cluster in
             let events = ReferenceScenario().events()
             let figures = ReferenceScenario.expectedFigures
             let app = cluster.application()
@@ -144,6 +146,38 @@ struct ScenarioFiguresTests {
                 "SELECT count(*) FROM audit.events WHERE type LIKE 'gov.disclosure.request.reconsideration.%' OR type LIKE 'gov.disclosure.request.litigation.%'") == 4)
             #expect(try await count(
                 "SELECT count(*) FROM audit.events WHERE region <> '430400' AND (type LIKE 'gov.disclosure.request.reconsideration.%' OR type LIKE 'gov.disclosure.request.litigation.%')") == 0)
+            // History is complete: every canonical partition reads from offset 0, in this broker and in a new one
+            // seeded from the journal (a restart), with the same records.
+            let journaled = try await cluster.node.database.query(
+                "SELECT count(*) FROM audit.journal WHERE subject IS NOT NULL")[0].decode(Int64.self, at: 0)
+            #expect(journaled >= Int64(events.count))
+            try await Self.expectCompleteHistory(cluster, records: journaled, exact: false)
+            let restarted = try await TestCluster.start(database: cluster.database, seedCatalog: false, configure: { $0.partitions = 32 })
+            do {
+                try await Self.expectCompleteHistory(restarted, records: journaled, exact: true)
+            } catch {
+                await restarted.stopKeepingDatabase()
+                throw error
+            }
+            await restarted.stopKeepingDatabase()
         }
+    }
+
+    /// Every partition of every canonical topic starts at offset 0 and together they hold `records` records (at least,
+    /// when not `exact`: a broker that saw retried transactions keeps their aborted copies too).
+    static func expectCompleteHistory(_ cluster: TestCluster, records: Int64, exact: Bool) async throws {
+        let admin = try KafkaAdmin(configuration: .init(bootstrapServers: cluster.node.bootstrapServers), logger: cluster.logger)
+        defer { admin.shutdown() }
+        var total: Int64 = 0
+        var truncated: [String] = []
+        for topic in cluster.node.topics.allCanonical {
+            for p in 0..<Int32(32) {
+                let marks = try await admin.watermarks(.init(topic: topic, partition: p))
+                if marks.low != 0 { truncated.append("\(topic)/\(p)") }
+                total += marks.high
+            }
+        }
+        #expect(truncated.isEmpty, "partitions that lost their oldest records: \(truncated)")
+        if exact { #expect(total == records) } else { #expect(total >= records) }
     }
 }

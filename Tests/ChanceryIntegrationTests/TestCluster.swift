@@ -91,8 +91,9 @@ final class TestCluster: Sendable {
     }
 
     /// Runs `body` with a started cluster and always stops it afterwards.
-    static func with<T: Sendable>(seedCatalog: Bool = true, _ body: (TestCluster) async throws -> T) async throws -> T {
-        let cluster = try await start(seedCatalog: seedCatalog)
+    static func with<T: Sendable>(seedCatalog: Bool = true, configure: (inout NodeConfiguration) -> Void = { _ in },
+                                  _ body: (TestCluster) async throws -> T) async throws -> T {
+        let cluster = try await start(seedCatalog: seedCatalog, configure: configure)
         do {
             let result = try await body(cluster)
             await cluster.stop()
