@@ -74,6 +74,9 @@ def parse_args():
     c.batch = env_int("CHAOS_BATCH", 500)
     c.limit = env_int("CHAOS_LIMIT", 8000 if short else 0)  # 0: the whole scenario
     c.pg_outage = env_float("CHAOS_PG_OUTAGE", 10.0 if short else 30.0)  # seconds; 0: none
+    # Broker faults through POST /v1/admin/faults (the server runs with --fault-injection): request errors on Produce,
+    # AddPartitionsToTxn, AddOffsetsToTxn, EndTxn and TxnOffsetCommit, and the embedded broker down this many seconds.
+    c.broker_down = env_float("CHAOS_BROKER_DOWN", 5.0 if short else 30.0)  # seconds; 0: no broker faults
     c.kill_max_delay = env_float("CHAOS_KILL_MAX_DELAY", 2.0)  # a kill fires 0 … this many s after its batch starts
     c.catchup_timeout = env_float("CHAOS_CATCHUP_TIMEOUT", 60.0 if short else 900.0)
     c.stable_window = env_float("CHAOS_STABLE_WINDOW", 10.0 if short else 30.0)
@@ -176,6 +179,8 @@ class Server:
             if CFG.policy and os.path.exists(CFG.policy):
                 args += ["--supervision-policy", CFG.policy]
             args += CFG.server_args
+            if CFG.broker_down > 0:
+                args.append("--fault-injection")
             self.proc = subprocess.Popen(args, stdout=logf, stderr=logf, stdin=subprocess.DEVNULL, start_new_session=True)
             logf.close()
             self.started_at = time.monotonic()
@@ -351,6 +356,9 @@ class Stats:
         self.pg_outage = None  # dict
         self.outage_active = False
         self.outage_counts = collections.Counter()
+        self.broker_fault = None  # dict
+        self.broker_active = False
+        self.broker_counts = collections.Counter()
 
 
 def post_batch(port, batch, timeout=120.0):
@@ -400,6 +408,10 @@ class Load:
         self.plan = collections.deque((i, round(self.rng.uniform(0.0, CFG.kill_max_delay), 3)) for i in idx)
         # The PostgreSQL outage starts at a batch in the middle third (not the first, so the server has warmed up).
         self.outage_batch = self.rng.randrange(nb // 3, max(nb // 3 + 1, 2 * nb // 3)) if CFG.pg_outage > 0 else None
+        # The broker faults start at a batch of the last third (after the PostgreSQL outage).
+        self.broker_batch = (self.rng.randrange(2 * nb // 3, max(2 * nb // 3 + 1, nb)) if CFG.broker_down > 0 else None)
+        if self.broker_batch is not None and self.broker_batch == self.outage_batch:
+            self.broker_batch = min(nb - 1, self.broker_batch + 1)
         self.timer = None
         self.timer_fired = threading.Event()
         log(f"plan (seed {CFG.seed}): {len(events)} events in {nb} batches of {CFG.batch}; "
@@ -409,7 +421,7 @@ class Load:
     # -- faults
 
     def arm_kills(self, batch_index):
-        if self.timer is not None or self.stats.outage_active or not self.plan:
+        if self.timer is not None or self.stats.outage_active or self.stats.broker_active or not self.plan:
             return
         if self.plan[0][0] > batch_index:
             return
@@ -419,8 +431,8 @@ class Load:
         fired.clear()
 
         def fire():
-            if self.stats.outage_active:
-                # Never kill while PostgreSQL is down: put the kill back for a later batch.
+            if self.stats.outage_active or self.stats.broker_active:
+                # Never kill while PostgreSQL or the broker is down: put the kill back for a later batch.
                 self.plan.appendleft((i, delay))
                 fired.set()
                 return
@@ -469,6 +481,30 @@ class Load:
         th.start()
         self.outage_thread = th
 
+    def start_broker_faults(self):
+        """POST /v1/admin/faults: request errors on every request type of a transaction, then the broker down."""
+        st = self.stats
+        errors = [{"apiKey": k, "errors": e} for k, e in
+                  [(0, [19, 19, 7]), (24, [15, 16]), (25, [15, 16]), (26, [15, 16, 51]), (28, [15, 16])]]
+        body = json.dumps({"requestErrors": errors, "brokerDownSeconds": int(CFG.broker_down)}).encode()
+        headers = {"Content-Type": "application/json", "Authorization": f"Bearer {CFG.token}"}
+        status, answer = http_request(self.server.port, "POST", "/v1/admin/faults", body=body, headers=headers, timeout=30)
+        if status != 202:
+            raise RuntimeError(f"POST /v1/admin/faults answered {status}: {answer[:300]!r}")
+        log(f"broker faults injected: request errors on Produce, AddPartitionsToTxn, AddOffsetsToTxn, EndTxn, TxnOffsetCommit; "
+            f"broker down for {CFG.broker_down:.0f} s")
+        st.broker_active = True
+        st.broker_fault = {"seconds": CFG.broker_down, "at": time.monotonic()}
+
+        def done():
+            st.broker_active = False
+            st.broker_fault["ended_at"] = time.monotonic()
+
+        th = threading.Timer(CFG.broker_down + 2.0, done)
+        th.daemon = True
+        th.start()
+        self.broker_thread = th
+
     # -- sending
 
     def send(self, batch, batch_index):
@@ -501,6 +537,8 @@ class Load:
             st.status_counts[status] += 1
             if in_outage or st.outage_active:
                 st.outage_counts[status] += 1
+            if st.broker_active:
+                st.broker_counts[status] += 1
             if status in (200, 201):
                 record_ack(st, batch, body)
                 return
@@ -550,6 +588,11 @@ class Load:
                 if not self.server.alive():
                     self.restart_after_kill()
                 self.start_outage()
+            if bi == self.broker_batch:
+                self.settle_timer(wait=True)
+                if not self.server.alive():
+                    self.restart_after_kill()
+                self.start_broker_faults()
             self.arm_kills(bi)
             self.send(batch, bi)
             if time.monotonic() - self.last_progress > 15 or bi == self.nb - 1:
@@ -570,6 +613,8 @@ class Load:
                 self.restart_after_kill()
         if getattr(self, "outage_thread", None) is not None:
             self.outage_thread.join(timeout=CFG.pg_outage + 120)
+        if getattr(self, "broker_thread", None) is not None:
+            self.broker_thread.join(timeout=CFG.broker_down + 60)
         if not self.server.alive():
             self.restart_after_kill()
 
@@ -866,9 +911,17 @@ def main():
                                   "(retried by the harness; nothing acknowledged)")
         else:
             outage_txt = "none"
+        if stats.broker_fault:
+            bc = stats.broker_counts
+            answers = ", ".join(f"{k} {v}×" for k, v in sorted(bc.items(), key=lambda kv: str(kv[0])))
+            broker_txt = (f"request errors on Produce, AddPartitionsToTxn, AddOffsetsToTxn, EndTxn, TxnOffsetCommit; down "
+                          f"{stats.broker_fault['seconds']:.0f} s; appends answered: {answers or 'none sent'}")
+        else:
+            broker_txt = "none"
         rows = [
             ("faults: SIGKILL of the server at random instants", f"{len(stats.kills)}"),
             ("faults: PostgreSQL stopped during the load", outage_txt),
+            ("faults: broker (embedded, POST /v1/admin/faults)", broker_txt),
             ("server exits not caused by the harness", f"{server.unexpected_exits}"),
             ("events sent (scenario)", f"{len(events)}"),
             ("events acknowledged (2xx)", f"{len(stats.acked)}"),

@@ -17,17 +17,18 @@ import Prometheus
 public func buildApplication(
     host: String, port: Int, database: PostgresClient, gateway: Gateway?, appender: (any EventAppender)?,
     registry: PrometheusCollectorRegistry, resolver: any PrincipalResolver, efficiencyFormula: EfficiencyFormula = EfficiencyFormula(),
-    health: (any HealthReporter)? = nil, logger: Logger
+    health: (any HealthReporter)? = nil, faults: (any BrokerFaultInjector)? = nil, logger: Logger
 ) -> some ApplicationProtocol {
     let router = buildRouter(database: database, gateway: gateway, appender: appender, registry: registry, resolver: resolver,
-                             efficiencyFormula: efficiencyFormula, health: health)
+                             efficiencyFormula: efficiencyFormula, health: health, faults: faults)
     return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "chancery"), logger: logger)
 }
 
 /// The router alone (tests drive it with `app.test(.router)`).
 public func buildRouter(
     database: PostgresClient, gateway: Gateway?, appender: (any EventAppender)?, registry: PrometheusCollectorRegistry,
-    resolver: any PrincipalResolver, efficiencyFormula: EfficiencyFormula = EfficiencyFormula(), health: (any HealthReporter)? = nil
+    resolver: any PrincipalResolver, efficiencyFormula: EfficiencyFormula = EfficiencyFormula(), health: (any HealthReporter)? = nil,
+    faults: (any BrokerFaultInjector)? = nil
 ) -> Router<ChanceryRequestContext> {
     let router = Router(context: ChanceryRequestContext.self)
     router.add(middleware: ProblemMiddleware())
@@ -42,5 +43,6 @@ public func buildRouter(
     AuditController(database: database).addRoutes(to: v1)
     MetricsController(database: database, formula: efficiencyFormula).addRoutes(to: v1)
     StreamsController(database: database).addRoutes(to: v1)
+    if let faults { FaultsController(injector: faults).addRoutes(to: v1) }
     return router
 }

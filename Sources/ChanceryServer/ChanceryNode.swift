@@ -59,6 +59,8 @@ public struct NodeConfiguration: Sendable {
     /// The verifiable log: the Merkle tree over the journal and its signed checkpoints (README, "The verifiable log");
     /// nil: off. Runs with the gateway role and needs the journal.
     public var checkpoints: CheckpointConfiguration?
+    /// Serve `POST /v1/admin/faults` (admin token) to inject broker faults into the embedded broker (`make chaos`).
+    public var faultInjection = false
     /// Fault injection for tests (projector only).
     public var projectorFaultInjector: (@Sendable (ExactlyOnceConsumer.Stage, [ConsumedEvent]) throws -> Void)?
 
@@ -279,7 +281,8 @@ public final class ChanceryNode: Sendable {
             services.append(buildApplication(
                 host: configuration.httpHost, port: configuration.httpPort, database: database, gateway: gateway,
                 appender: gateway.map(DoorAppender.init), registry: registry, resolver: tokens, efficiencyFormula: configuration.efficiencyFormula,
-                health: NodeHealth(gateway: gateway, consumers: statuses, maxLagSeconds: configuration.maxLagSeconds), logger: logger))
+                health: NodeHealth(gateway: gateway, consumers: statuses, maxLagSeconds: configuration.maxLagSeconds),
+                faults: configuration.faultInjection ? broker.map(EmbeddedBrokerFaults.init) : nil, logger: logger))
         }
         // Last in the group, so the first to hear a graceful shutdown (a group stops its services in reverse order).
         services.append(DrainService(gateway: gateway, database: database, consumers: drained, journaled: journaled,
@@ -299,4 +302,22 @@ public final class ChanceryNode: Sendable {
 public struct NodeError: Error, CustomStringConvertible {
     public var description: String
     public init(_ description: String) { self.description = description }
+}
+
+/// The embedded broker as the target of `POST /v1/admin/faults`.
+struct EmbeddedBrokerFaults: BrokerFaultInjector {
+    let broker: EmbeddedKafkaBroker
+
+    func pushRequestErrors(apiKey: Int16, errors: [Int32]) {
+        broker.pushRequestErrors(apiKey: apiKey, errors: errors)
+    }
+
+    func takeDown(seconds: Int) {
+        broker.setBrokerDown(-1)
+        let broker = self.broker
+        Task {
+            try? await Task.sleep(for: .seconds(seconds))
+            broker.setBrokerUp(-1)
+        }
+    }
 }

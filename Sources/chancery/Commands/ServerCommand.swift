@@ -79,6 +79,9 @@ struct ServerCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-checkpoints"), help: "Do not build the verifiable log nor sign checkpoints (they need the journal).")
     var noCheckpoints = false
 
+    @Flag(name: .customLong("fault-injection"), help: "Serve POST /v1/admin/faults (admin token) to inject broker faults into the embedded broker, for fault-injection runs (make chaos). Never in production.")
+    var faultInjection = false
+
     @Flag(name: .customLong("assign-all"), help: "Consumers take every partition directly instead of joining their consumer group.")
     var assignAll = false
 
@@ -114,6 +117,10 @@ struct ServerCommand: AsyncParsableCommand {
             config.checkpoints = checkpoints
         }
         config.maxLagSeconds = healthMaxLag
+        if faultInjection {
+            guard kafkaBrokers == nil else { throw ValidationError("--fault-injection works on the embedded broker only (no --kafka-brokers)") }
+            config.faultInjection = true
+        }
         config.drainTimeout = .seconds(drainTimeout)
         config.tokensFile = tokensFile
         if let supervisionPolicy {
