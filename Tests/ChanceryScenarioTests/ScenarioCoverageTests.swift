@@ -12,14 +12,14 @@ struct ScenarioCoverageTests {
         byStream.filter { $0.key.hasPrefix(kind + "/" + (region.map { $0 + "/" } ?? "")) }.sorted { $0.key < $1.key }.map(\.value)
     }
 
-    @Test("Every catalog type occurs except gov.supervision's, which the supervisor raises")
+    @Test("Every catalog type occurs except gov.supervision's, which the supervisor and the consumer runtime raise")
     func everyType() {
         let occurring = Set(scenarioEvents.map(\.type))
         let published = Set(EventCatalog.all.map(\.type).filter { !$0.hasPrefix("gov.supervision.") })
         let supervision = Set(EventCatalog.all.map(\.type)).subtracting(published)
         #expect(supervision == [
             "gov.supervision.alert.deadline.warning.raised", "gov.supervision.alert.deadline.breached",
-            "gov.supervision.alert.irregularity.flagged", "gov.supervision.alert.resolved",
+            "gov.supervision.alert.irregularity.flagged", "gov.supervision.alert.record.quarantined", "gov.supervision.alert.resolved",
         ])
         #expect(occurring == published, "missing \(published.subtracting(occurring).sorted()), unexpected \(occurring.subtracting(published).sorted())")
     }
