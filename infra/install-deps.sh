@@ -25,6 +25,11 @@ if ! python3 -c 'import openapi_spec_validator, yaml, jsonschema, referencing' >
   python3 -m pip install -q -r scripts/requirements-api-docs.txt 2>/dev/null \
     || python3 -m pip install -q --break-system-packages -r scripts/requirements-api-docs.txt
 fi
+# The verifiable-log test checks Chancery's checkpoints and proofs with scripts/verify-tlog.py (hashlib + cryptography).
+if ! python3 -c 'import cryptography.hazmat.primitives.asymmetric.ed25519' >/dev/null 2>&1; then
+  python3 -m pip install -q cryptography 2>/dev/null \
+    || python3 -m pip install -q --break-system-packages cryptography
+fi
 # The calendar agreement test checks every day of the bundled CN calendar against chinese-calendar (pinned).
 if ! python3 -c 'import chinese_calendar, holidays' >/dev/null 2>&1; then
   python3 -m pip install -q -r scripts/requirements-calendars.txt 2>/dev/null \

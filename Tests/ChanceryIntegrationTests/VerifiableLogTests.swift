@@ -31,6 +31,21 @@ struct VerifiableLogTests {
 
     static func bytes(_ base64: [String]) -> [Merkle.Hash] { base64.map { Array(Data(base64Encoded: $0)!) } }
 
+    /// Runs scripts/verify-tlog.py on `bundle`; its exit status (0: every signature and proof verifies).
+    static func independentlyVerified(_ bundle: JSONValue) throws -> Int32 {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("tlog-\(UUID().uuidString).json")
+        try JSONEncoder().encode(bundle).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", root.appendingPathComponent("scripts/verify-tlog.py").path, file.path]
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
     @Test("append events, sign a checkpoint, fetch an inclusion proof over HTTP and verify it against the checkpoint's root")
     func inclusionOverHTTP() async throws {
         try await TestCluster.with { cluster in
@@ -99,6 +114,43 @@ struct VerifiableLogTests {
             // A restarted service reuses the key file and continues the same tree.
             let again = try await CheckpointService.start(database: cluster.node.database, configuration: CheckpointConfiguration(keyFile: path, origin: "ignored"), logger: cluster.logger)
             #expect(again.signer.verifier == service.signer.verifier)
+
+            // Code that is not Chancery's (scripts/verify-tlog.py: hashlib and PyPI's cryptography, from RFC 9162 §2.1 and
+            // C2SP) accepts both checkpoints and every proof served, and rejects altered ones.
+            let secondNote = try await cluster.application().test(.router) { client in
+                String(buffer: try await client.execute(uri: "/v1/audit/checkpoints/latest", method: .get).body)
+            }
+            let bundle: JSONValue = try await cluster.application().test(.router) { client in
+                let key = String(buffer: try await client.execute(uri: "/v1/audit/key", method: .get).body)
+                let inclusion = try await client.execute(uri: "/v1/audit/proofs/inclusion?position=\(position)&treeSize=\(second.size)", method: .get)
+                let consistency = try await client.execute(uri: "/v1/audit/proofs/consistency?from=\(checkpoint.size)&to=\(second.size)", method: .get)
+                let i = try JSONDecoder().decode(JSONValue.self, from: Data(String(buffer: inclusion.body).utf8))
+                let c = try JSONDecoder().decode(JSONValue.self, from: Data(String(buffer: consistency.body).utf8))
+                return [
+                    "verifierKey": .string(key), "checkpoints": [.string(note), .string(secondNote)],
+                    "inclusion": [["eventHash": i["eventHash"] ?? .null, "leafIndex": i["leafIndex"] ?? .null, "treeSize": i["treeSize"] ?? .null,
+                                   "hashes": i["hashes"] ?? .null]],
+                    "consistency": [["from": .integer(Int64(checkpoint.size)), "to": .integer(Int64(second.size)), "hashes": c["hashes"] ?? .null]],
+                ]
+            }
+            #expect(try Self.independentlyVerified(bundle) == 0)
+            // A flipped bit in a proof's hash, and a checkpoint whose root was altered after signing: both rejected.
+            guard case .object(var tampered) = bundle, case .array(var proofs) = tampered["inclusion"]!, case .object(var proof) = proofs[0],
+                  case .array(var hashes) = proof["hashes"]!, case .string(let first) = hashes[0] else { Issue.record("bundle shape"); return }
+            var bytes = Array(Data(base64Encoded: first)!)
+            bytes[0] ^= 1
+            hashes[0] = .string(Data(bytes).base64EncodedString())
+            proof["hashes"] = .array(hashes)
+            proofs[0] = .object(proof)
+            tampered["inclusion"] = .array(proofs)
+            #expect(try Self.independentlyVerified(.object(tampered)) == 1)
+            var lines = note.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            var root = Array(Data(base64Encoded: lines[2])!)
+            root[31] ^= 1
+            lines[2] = Data(root).base64EncodedString()
+            guard case .object(var forgedRoot) = bundle else { return }
+            forgedRoot["checkpoints"] = [.string(lines.joined(separator: "\n")), .string(secondNote)]
+            #expect(try Self.independentlyVerified(.object(forgedRoot)) == 1)
         }
     }
 
