@@ -88,7 +88,7 @@ def verify_consistency(first, second, first_root, second_root, path):
 
 def parse_verifier(text):
     """C2SP signed-note verifier key: <name>+<hex key id>+<base64(type 0x01 ‖ public key)>."""
-    name, key_id, key = text.strip().split("+")
+    name, key_id, key = text.strip().split("+", 2)  # the base64 may hold "+" too
     raw = base64.b64decode(key)
     if raw[0] != 1 or len(raw) != 33:
         raise ValueError("not an Ed25519 verifier key")

@@ -31,7 +31,8 @@ struct VerifiableLogTests {
 
     static func bytes(_ base64: [String]) -> [Merkle.Hash] { base64.map { Array(Data(base64Encoded: $0)!) } }
 
-    /// Runs scripts/verify-tlog.py on `bundle`; its exit status (0: every signature and proof verifies).
+    /// Runs scripts/verify-tlog.py on `bundle`; its exit status (0: every signature and proof verifies). What it printed
+    /// is recorded as an issue when the status is neither 0 nor 1.
     static func independentlyVerified(_ bundle: JSONValue) throws -> Int32 {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("tlog-\(UUID().uuidString).json")
@@ -40,9 +41,15 @@ struct VerifiableLogTests {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", root.appendingPathComponent("scripts/verify-tlog.py").path, file.path]
-        process.standardOutput = FileHandle.nullDevice
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
         try process.run()
+        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
+        if process.terminationStatus > 1 || process.terminationReason != .exit {
+            Issue.record("verify-tlog.py ended with \(process.terminationStatus) (\(process.terminationReason)): \(printed)")
+        }
         return process.terminationStatus
     }
 
