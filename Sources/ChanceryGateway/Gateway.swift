@@ -346,8 +346,9 @@ public actor Gateway {
             // The journal is the record: write the group there first; once it is recorded it is published,
             // however long Kafka takes.
             let entries = journalEntries(for: &all, events: assembly.events)
-            guard await record(entries, in: journal) else {
-                if inDoubt != nil { inDoubt = InDoubt(entries: entries, records: all, assembly: assembly) }
+            let outcome = await record(entries, in: journal)
+            guard outcome == .recorded else {
+                if outcome == .unknown { inDoubt = InDoubt(entries: entries, assembly: assembly) }
                 for (work, _) in planned {
                     work.fail(AppendFailure.unavailable("the journal (PostgreSQL) did not record the append; nothing was appended"))
                 }
@@ -433,8 +434,14 @@ public actor Gateway {
     /// A commit group whose journal write was not confirmed, kept until the journal tells whether it holds it.
     private struct InDoubt {
         var entries: [JournalRecord]
-        var records: [KafkaProducerRecord]
         var assembly: Assembly
+    }
+
+    /// Whether a commit group is in the journal.
+    private enum JournalOutcome {
+        case recorded, notRecorded
+        /// The write was not confirmed and the journal could not be read to tell.
+        case unknown
     }
 
     /// Gives each record its journal position (also as the ``LogPosition/header`` header) in the next commit group.
@@ -453,25 +460,19 @@ public actor Gateway {
     }
 
     /// Writes a commit group to the journal. When the write is not confirmed, reads the journal's tail to learn
-    /// whether it was recorded all the same; when that read fails too, the group is left in doubt (``inDoubt``)
-    /// and the gateway refuses writes until the journal answers.
-    /// - Returns: whether the group is recorded.
-    private func record(_ entries: [JournalRecord], in journal: any EventJournal) async -> Bool {
-        guard let last = entries.last else { return true }
+    /// whether it was recorded all the same; when that read fails too, the outcome is `.unknown` (the caller keeps the
+    /// group in ``inDoubt`` and the gateway refuses writes until the journal answers).
+    private func record(_ entries: [JournalRecord], in journal: any EventJournal) async -> JournalOutcome {
+        guard let last = entries.last else { return .recorded }
         do {
             try await journal.append(entries)
         } catch {
             logger.error("the journal did not confirm a commit group", metadata: ["error": "\(error)", "records": "\(entries.count)"])
-            do {
-                let tail = try await journal.tail()
-                guard tail.position >= last.position else { return false }
-            } catch {
-                inDoubt = InDoubt(entries: [], records: [], assembly: Assembly())
-                return false
-            }
+            guard let tail = try? await journal.tail() else { return .unknown }
+            guard tail.position >= last.position else { return .notRecorded }
         }
         journalTail = JournalTail(position: last.position, commitGroup: last.commitGroup)
-        return true
+        return .recorded
     }
 
     /// Settles a group left in doubt: if the journal holds it, it is published and adopted (its requests were
@@ -486,8 +487,8 @@ public actor Gateway {
             return true
         }
         journalTail = JournalTail(position: last.position, commitGroup: last.commitGroup)
-        logger.notice("a commit group left in doubt is in the journal; publishing it", metadata: ["records": "\(doubt.records.count)"])
-        guard let reports = await publishRecorded(doubt.records, events: doubt.assembly.records.count, offsets: []) else { return false }
+        logger.notice("a commit group left in doubt is in the journal; publishing it", metadata: ["records": "\(doubt.entries.count)"])
+        guard let reports = await publishRecorded(doubt.entries.map(\.record), events: doubt.assembly.records.count, offsets: []) else { return false }
         _ = adopt(doubt.assembly, reports: reports)
         return true
     }

@@ -32,6 +32,9 @@ public struct NodeConfiguration: Sendable {
     /// Whether the gateway writes the journal (`audit.journal`) before it answers: `nil` means yes with the
     /// embedded broker (whose log is memory only, so the journal is the record) and no with a real cluster.
     public var journal: Bool?
+
+    /// Whether the gateway writes the journal: ``journal``, or by default with the embedded broker only.
+    public var writesJournal: Bool { journal ?? (kafkaBrokers == nil) }
     public var httpHost: String = "127.0.0.1"
     public var httpPort: Int = 8080
     public var roles: Set<Role> = Set(Role.allCases)
@@ -87,7 +90,7 @@ public final class ChanceryNode: Sendable {
     /// ``EmbeddedKafkaBroker/setBrokerDown(_:)``).
     public var embeddedBroker: EmbeddedKafkaBroker? { broker }
     /// Whether the gateway writes the journal.
-    public var journaled: Bool { configuration.journal ?? (configuration.kafkaBrokers == nil) }
+    public var journaled: Bool { configuration.writesJournal }
     private let logger: Logger
 
     /// Starts the shared resources: the embedded broker (when no brokers are named) with the canonical,
@@ -100,7 +103,7 @@ public final class ChanceryNode: Sendable {
             throw NodeError("the supervisor appends alerts through the gateway: run it with --roles including gateway")
         }
         let embedded = configuration.kafkaBrokers == nil
-        let journaled = configuration.journal ?? embedded
+        let journaled = configuration.writesJournal
         if embedded && !journaled {
             logger.warning("the embedded broker keeps its log in memory and the journal is off: acknowledged events are lost at a restart")
         }

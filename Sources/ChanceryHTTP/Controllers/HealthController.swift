@@ -72,8 +72,6 @@ public struct HealthController: Sendable {
     }
 
     struct Body: Encodable {
-        var type: String?
-        var title: String?
         var status: String
         var detail: String?
         var postgresql: String
