@@ -32,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // C libraries: each is imported by exactly one Swift module.
@@ -128,11 +129,24 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The supervision office's dashboard (server-rendered HTML under /dashboard, mustache templates as resources).
+        .target(
+            name: "ChanceryDashboard",
+            dependencies: [
+                "ChanceryDomain", "ChanceryGateway", "ChanceryPostgres", "ChanceryHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            resources: [.copy("Templates"), .copy("Assets")],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "ChanceryServer",
             dependencies: [
                 "ChanceryDomain", "ChanceryKafka", "ChanceryPostgres", "ChanceryRuntime", "ChanceryGateway",
-                "ChanceryProjections", "ChancerySupervision", "ChanceryHTTP",
+                "ChanceryProjections", "ChancerySupervision", "ChanceryHTTP", "ChanceryDashboard",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -157,6 +171,7 @@ let package = Package(
             dependencies: [
                 "ChanceryDomain", "ChanceryKafka", "ChanceryPostgres", "ChanceryRuntime", "ChanceryGateway",
                 "ChanceryProjections", "ChancerySupervision", "ChanceryHTTP", "ChanceryScenario", "ChanceryImport", "ChanceryServer",
+                "ChanceryDashboard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -183,12 +198,18 @@ let package = Package(
         ),
         .testTarget(name: "ChanceryDomainTests", dependencies: ["ChanceryDomain"], exclude: ["corpus"], swiftSettings: swiftSettings),
         .testTarget(name: "ChanceryScenarioTests", dependencies: ["ChanceryScenario", "ChanceryDomain"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ChanceryDashboardTests",
+            dependencies: ["ChanceryDashboard", "ChanceryDomain", "ChanceryHTTP"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "ChanceryImportTests", dependencies: ["ChanceryImport", "ChanceryDomain"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ChanceryIntegrationTests",
             dependencies: [
                 "ChanceryDomain", "ChanceryKafka", "ChanceryPostgres", "ChanceryRuntime", "ChanceryGateway",
                 "ChanceryProjections", "ChancerySupervision", "ChanceryHTTP", "ChanceryScenario", "ChanceryImport", "ChanceryServer",
+                "ChanceryDashboard",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

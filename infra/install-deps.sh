@@ -35,6 +35,22 @@ if ! python3 -c 'import chinese_calendar, holidays' >/dev/null 2>&1; then
   python3 -m pip install -q -r scripts/requirements-calendars.txt 2>/dev/null \
     || python3 -m pip install -q --break-system-packages -r scripts/requirements-calendars.txt
 fi
+# The dashboard's charts (Chart.js, served from /usr/share/javascript/chart.js) and its web check (headless Chromium with
+# its driver, CJK fonts for the screenshots, Selenium pinned in scripts/requirements-web-checks.txt).
+web=()
+for pkg in libjs-chart.js chromium chromium-driver fonts-noto-cjk; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || web+=("$pkg")
+done
+if [ ${#web[@]} -gt 0 ]; then
+  echo "installing: ${web[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${web[@]}" >/dev/null
+fi
+if ! python3 -c 'import selenium' >/dev/null 2>&1; then
+  python3 -m pip install -q -r scripts/requirements-web-checks.txt 2>/dev/null \
+    || python3 -m pip install -q --break-system-packages -r scripts/requirements-web-checks.txt
+fi
 if ! command -v swift >/dev/null 2>&1; then
   echo "swift is not on PATH: Chancery needs Swift 6 (https://www.swift.org/install/linux/)" >&2
   exit 1

@@ -14,13 +14,14 @@ import Prometheus
 ///   - appender: the gateway (or another appender); nil serves reads only.
 ///   - resolver: resolves bearer tokens to principals (access control on every non-public route).
 ///   - efficiencyFormula: the formula of `/v1/metrics/ranking`.
+///   - mounts: routes of other modules (the dashboard under `/dashboard`), added after the API's.
 public func buildApplication(
     host: String, port: Int, database: PostgresClient, gateway: Gateway?, appender: (any EventAppender)?,
     registry: PrometheusCollectorRegistry, resolver: any PrincipalResolver, efficiencyFormula: EfficiencyFormula = EfficiencyFormula(),
-    health: (any HealthReporter)? = nil, faults: (any BrokerFaultInjector)? = nil, logger: Logger
+    health: (any HealthReporter)? = nil, faults: (any BrokerFaultInjector)? = nil, mounts: [any RouteMount] = [], logger: Logger
 ) -> some ApplicationProtocol {
     let router = buildRouter(database: database, gateway: gateway, appender: appender, registry: registry, resolver: resolver,
-                             efficiencyFormula: efficiencyFormula, health: health, faults: faults)
+                             efficiencyFormula: efficiencyFormula, health: health, faults: faults, mounts: mounts)
     return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "chancery"), logger: logger)
 }
 
@@ -28,7 +29,7 @@ public func buildApplication(
 public func buildRouter(
     database: PostgresClient, gateway: Gateway?, appender: (any EventAppender)?, registry: PrometheusCollectorRegistry,
     resolver: any PrincipalResolver, efficiencyFormula: EfficiencyFormula = EfficiencyFormula(), health: (any HealthReporter)? = nil,
-    faults: (any BrokerFaultInjector)? = nil
+    faults: (any BrokerFaultInjector)? = nil, mounts: [any RouteMount] = []
 ) -> Router<ChanceryRequestContext> {
     let router = Router(context: ChanceryRequestContext.self)
     router.add(middleware: ProblemMiddleware())
@@ -44,5 +45,6 @@ public func buildRouter(
     MetricsController(database: database, formula: efficiencyFormula).addRoutes(to: v1)
     StreamsController(database: database).addRoutes(to: v1)
     if let faults { FaultsController(injector: faults).addRoutes(to: v1) }
+    for mount in mounts { mount.addRoutes(to: router) }
     return router
 }
