@@ -7,6 +7,7 @@ import Foundation
 /// - `rows`: the member of the API's answer holding the rows (`rows`, `departments`, `byCategory`).
 /// - `labelField`: the row field giving each label (dotted path, e.g. `performance.departmentCode`).
 /// - `filter`: fields a row must have (e.g. `{"kind": "letter"}`) to be drawn.
+/// - `labels`: the API's label values; `displayLabels`: what the chart shows under them (translated names).
 /// - `zeroFill`: labels without an API row stand for 0.
 /// - `datasets`: for each series its label, the row `field` it draws (dotted path) and its values, in label order.
 public struct ChartSpec: Sendable {
@@ -28,6 +29,8 @@ public struct ChartSpec: Sendable {
     public var datasets: [Series]
     public var stacked: Bool
     public var percent: Bool
+    /// What the chart shows under each label (translated), when it differs from ``labels`` (the API's values).
+    public var displayLabels: [String]? = nil
     /// Labels without an API row are drawn as 0 (a category with no document has no `byCategory` row).
     public var zeroFill = false
 
@@ -35,7 +38,7 @@ public struct ChartSpec: Sendable {
     public var json: [String: Any] {
         [
             "id": id, "type": type, "title": title, "api": api, "rows": rows, "labelField": labelField, "filter": filter,
-            "labels": labels, "stacked": stacked, "percent": percent, "zeroFill": zeroFill,
+            "labels": labels, "displayLabels": displayLabels ?? labels, "stacked": stacked, "percent": percent, "zeroFill": zeroFill,
             "datasets": datasets.map { s -> [String: Any] in
                 ["label": s.label, "field": s.field, "colour": s.colour, "data": s.values.map { v -> Any in v.map { $0 as Any } ?? NSNullValue.null }]
             },

@@ -130,10 +130,9 @@ struct DashboardQueries: Sendable {
             """, [region, from, to, asOf]))
     }
 
-    /// The supervisor's current day for `region`: the latest business time it has seen (UTC date), else today.
-    func supervisionDay() async throws -> String {
-        let rows = try await database.query(
-            "SELECT coalesce(to_char(max(event_time) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD'), to_char(now(), 'YYYY-MM-DD')) FROM supervision.watermarks", [])
+    /// Today in China's time zone (Asia/Shanghai), `YYYY-MM-DD`: the day a reply deadline is judged against.
+    func today() async throws -> String {
+        let rows = try await database.query("SELECT to_char((now() AT TIME ZONE 'Asia/Shanghai')::date, 'YYYY-MM-DD')", [])
         return try rows.first?.decode(String.self, at: 0) ?? "1970-01-01"
     }
 

@@ -1,6 +1,7 @@
 import ChanceryDashboard
 import ChanceryDomain
 import ChanceryHTTP
+import ChanceryServer
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -134,7 +135,7 @@ struct DashboardLoginTests {
                                                                        method: .get, headers: cookie).body)
                 let api = try await client.execute(uri: "/v1/metrics/cases?groupBy=region&period=month&region=430424&from=2025-01&to=2025-12",
                                                    method: .get, headers: [.authorization: "Bearer \(TestTokens.analyst.text)"])
-                let rows = try #require(try JSONSerialization.jsonObject(with: Data(buffer: api.body)) as? [String: Any])["rows"] as? [[String: Any]]
+                let rows = try #require(try JSONSerialization.jsonObject(with: Data(String(buffer: api.body).utf8)) as? [String: Any])["rows"] as? [[String: Any]]
                 let march = try #require(rows?.first { $0["period"] as? String == "2025-03" })
                 #expect(march["accepted"] as? Int == 2)
                 let chart = try #require(Self.chartData(overview, id: "accepted-concluded"))

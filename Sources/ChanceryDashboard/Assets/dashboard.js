@@ -19,7 +19,7 @@
     });
     new window.Chart(canvas, {
       type: spec.type,
-      data: { labels: spec.labels, datasets: datasets },
+      data: { labels: spec.displayLabels || spec.labels, datasets: datasets },
       options: {
         responsive: true, maintainAspectRatio: false, animation: false,
         scales: {

@@ -43,11 +43,12 @@ extension DashboardController {
                                       series: [(label: t["published"] ?? "", field: "published", colour: "#1f5fa8"),
                                                (label: t["reported"] ?? "", field: "reported", colour: "#2e7d32")])
             spec.labels = categories
+            spec.displayLabels = categories.map { t["category_\($0)"] ?? $0 }
             spec.zeroFill = true
             return spec.templateContext
         }
         return Rendered(template: "disclosure", context: [
-            "regions": regions.map { ["code": $0] }, "table": table, "totals": totals, "charts": charts,
+            "columns": regions.map { ["code": $0] }, "table": table, "totals": totals, "charts": charts,
             "emptyAtMost": configuration.emptyCategoryAtMost, "weakBelow": configuration.weakCategoryBelow,
         ], title: "disclosureTitle")
     }

@@ -29,6 +29,8 @@ extension DashboardController {
         let inTimeChart = ChartSpec.from(
             rows: all, id: "in-time", type: "bar", title: t["inTimeRate"] ?? "", api: "/v1/metrics/interactions?period=all&\(range)",
             rowsMember: "rows", labelField: "kind", series: [(label: t["inTimeRate"] ?? "", field: "inTimeRate", colour: "#1f5fa8")], percent: true)
+        var inTime = inTimeChart
+        inTime.displayLabels = inTimeChart.labels.map { t["kind_\($0)"] ?? $0 }
         let lettersChart = ChartSpec.from(
             rows: monthly, id: "letters", type: "bar", title: t["lettersHandling"] ?? "", api: "/v1/metrics/interactions?period=month&\(range)",
             rowsMember: "rows", labelField: "period", filter: ["kind": "letter"],
@@ -39,7 +41,7 @@ extension DashboardController {
             "satisfaction": Rows.percent(satisfaction), "satisfactionTarget": Rows.percent(configuration.satisfactionTarget),
             "satisfactionMet": satisfaction.map { $0 + 1e-9 >= configuration.satisfactionTarget } ?? false, "hasSatisfaction": satisfaction != nil,
             "rated": cases.first.map { Rows.int($0, "rated") } ?? 0,
-            "charts": [inTimeChart.templateContext, lettersChart.templateContext],
+            "charts": [inTime.templateContext, lettersChart.templateContext],
         ], title: "interactionsTitle")
     }
 }
