@@ -75,7 +75,8 @@ struct DashboardQueries: Sendable {
               'events', (SELECT coalesce(json_agg(json_build_object('sequence', sequence, 'type', type, 'time', time_text) ORDER BY sequence), '[]')
                          FROM audit.events WHERE subject = $1),
               'alerts', (SELECT coalesce(json_agg(json_build_object('id', id, 'type', alert_type, 'card', card, 'deadline', deadline,
-                                  'raisedAt', raised_at, 'irregularity', irregularity_kind, 'resolvedAt', resolved_at) ORDER BY raised_at), '[]')
+                                  'raisedAt', to_char(raised_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'), 'irregularity', irregularity_kind,
+                                  'resolvedAt', to_char(resolved_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI')) ORDER BY raised_at), '[]')
                          FROM supervision.alerts WHERE case_subject = $1))::text
             """, [subject])
         guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
@@ -136,14 +137,15 @@ struct DashboardQueries: Sendable {
         return try rows.first?.decode(String.self, at: 0) ?? "1970-01-01"
     }
 
-    /// The newest alerts first (at most 200): `card` `yellow`, `red` or `irregularity` (nil: all), `openOnly` leaves out
+    /// The newest alerts first (at most 200), times in China's time zone (`YYYY-MM-DD HH:MI`): `card` `yellow`, `red` or `irregularity` (nil: all), `openOnly` leaves out
     /// resolved ones.
     func alerts(region: String?, card: String?, department: String?, openOnly: Bool) async throws -> [[String: Any]] {
         Rows.decode(try await json("""
-            SELECT coalesce(json_agg(t ORDER BY t."raisedAt" DESC, t.id), '[]')::text FROM (
+            SELECT coalesce(json_agg(t ORDER BY t."raisedAtUTC" DESC, t.id), '[]')::text FROM (
               SELECT id, region, case_subject AS "caseSubject", department_code AS "departmentCode", item_code AS "itemCode",
                      CASE alert_type WHEN 'DeadlineWarningRaised' THEN 'yellow' WHEN 'DeadlineBreached' THEN 'red' ELSE 'irregularity' END AS card,
-                     deadline, raised_at AS "raisedAt", irregularity_kind AS irregularity, resolved_at AS "resolvedAt"
+                     deadline, raised_at AS "raisedAtUTC", to_char(raised_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') AS "raisedAt",
+                     irregularity_kind AS irregularity, to_char(resolved_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') AS "resolvedAt"
               FROM supervision.alerts
               WHERE ($1::text IS NULL OR region = $1) AND ($3::text IS NULL OR department_code = $3) AND (NOT $4 OR resolved_at IS NULL)
                 AND ($2::text IS NULL OR $2 = CASE alert_type WHEN 'DeadlineWarningRaised' THEN 'yellow' WHEN 'DeadlineBreached' THEN 'red' ELSE 'irregularity' END)

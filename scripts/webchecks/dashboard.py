@@ -172,6 +172,12 @@ def main():
                 if cases:
                     visited.add("case")
                     pages.insert(0, ("case", cases[0].get_attribute("href").replace(BASE, "")))
+            if name == "disclosure":
+                # SCENARIO.md: Zhuhui (430405) reported 471 items to the city portal, every one published.
+                totals = [td.text for td in driver.find_elements(By.CSS_SELECTOR, "table.coverage tfoot td")]
+                columns = [th.text for th in driver.find_elements(By.CSS_SELECTOR, "table.coverage thead th")][1:]
+                if "430405" not in columns or totals[columns.index("430405")] != "471 / 471":
+                    fail(f"disclosure: Zhuhui's total is not 471 / 471 (columns {columns}, totals {totals})")
             if name == "case" and "gov.approval.case.submitted" not in driver.page_source:
                 fail("case: the timeline does not show the case's events")
         if "case" not in visited:
