@@ -20,7 +20,9 @@ import urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 BASE = os.environ["CHANCERY_URL"].rstrip("/")
 ANALYST = os.environ["CHANCERY_ANALYST_TOKEN"]
@@ -95,12 +97,19 @@ def main():
         driver.get(BASE + "/dashboard/login?lang=en")
         driver.find_element(By.ID, "token").send_keys("chancery_wrong.wrongwrongwrongwrong")
         driver.find_element(By.CSS_SELECTOR, "form.login button").click()
-        if "The token is unknown" not in driver.page_source:
-            fail("login with a wrong token did not show the English error")
+        # The click does not wait for the answer: wait for the form to come back with its error (or give up after 60 s).
+        try:
+            WebDriverWait(driver, 60).until(lambda d: d.find_elements(By.ID, "login-error"))
+            if "The token is unknown, malformed or revoked." not in driver.find_element(By.ID, "login-error").text:
+                fail("login with a wrong token did not show the English error")
+        except TimeoutException:
+            fail("login with a wrong token did not show the form again with an error")
         driver.get(BASE + "/dashboard/login")
         driver.find_element(By.ID, "token").send_keys(ANALYST)
         driver.find_element(By.CSS_SELECTOR, "form.login button").click()
-        if "/dashboard/login" in driver.current_url:
+        try:
+            WebDriverWait(driver, 60).until(lambda d: "/dashboard/login" not in d.current_url)
+        except TimeoutException:
             fail("login with the analyst token stayed on the login page")
             return
         cookie = driver.get_cookie("chancery_dashboard")
