@@ -32,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // C libraries: each is imported by exactly one Swift module.
@@ -114,10 +115,26 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The public portal (issue 13): server-rendered pages over the read models, the disclosure request and
+        // letter forms (appended through the gateway in process), Atom feeds.
+        .target(
+            name: "ChanceryPortal",
+            dependencies: [
+                "ChanceryDomain", "ChanceryGateway", "ChanceryPostgres",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Resources/templates"), .copy("Resources/content"), .copy("Resources/static")],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "ChanceryHTTP",
             dependencies: [
-                "ChanceryDomain", "ChanceryGateway", "ChanceryPostgres", "ChancerySupervision",
+                "ChanceryDomain", "ChanceryGateway", "ChanceryPostgres", "ChancerySupervision", "ChanceryPortal",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -183,6 +200,7 @@ let package = Package(
         ),
         .testTarget(name: "ChanceryDomainTests", dependencies: ["ChanceryDomain"], exclude: ["corpus"], swiftSettings: swiftSettings),
         .testTarget(name: "ChanceryScenarioTests", dependencies: ["ChanceryScenario", "ChanceryDomain"], swiftSettings: swiftSettings),
+        .testTarget(name: "ChanceryPortalTests", dependencies: ["ChanceryPortal"], swiftSettings: swiftSettings),
         .testTarget(name: "ChanceryImportTests", dependencies: ["ChanceryImport", "ChanceryDomain"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ChanceryIntegrationTests",

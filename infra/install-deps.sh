@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what Chancery needs on Debian 12 and is missing: the C libraries it links (librdkafka, libpq),
-# the PostgreSQL server, kcat (to look at the embedded broker) and curl. Run as root.
+# the PostgreSQL server, kcat (to look at the embedded broker) and curl; Chromium and Selenium for the web checks. Run as root.
 set -euo pipefail
 need=()
 for pkg in librdkafka-dev libpq-dev postgresql kcat curl pkg-config; do
@@ -34,6 +34,22 @@ fi
 if ! python3 -c 'import chinese_calendar, holidays' >/dev/null 2>&1; then
   python3 -m pip install -q -r scripts/requirements-calendars.txt 2>/dev/null \
     || python3 -m pip install -q --break-system-packages -r scripts/requirements-calendars.txt
+fi
+# The web checks (scripts/webchecks/*.py) drive headless Chromium through Selenium (pinned in
+# scripts/requirements-web-checks.txt) and read Chinese pages (fonts-noto-cjk, for readable screenshots).
+web=()
+for pkg in chromium chromium-driver fonts-noto-cjk; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || web+=("$pkg")
+done
+if [ ${#web[@]} -gt 0 ]; then
+  echo "installing: ${web[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${web[@]}" >/dev/null
+fi
+if ! python3 -c 'import selenium' >/dev/null 2>&1; then
+  python3 -m pip install -q -r scripts/requirements-web-checks.txt 2>/dev/null \
+    || python3 -m pip install -q --break-system-packages -r scripts/requirements-web-checks.txt
 fi
 if ! command -v swift >/dev/null 2>&1; then
   echo "swift is not on PATH: Chancery needs Swift 6 (https://www.swift.org/install/linux/)" >&2
