@@ -156,10 +156,13 @@ extension Portal {
         let total = answer["total"] as? Int ?? 0
         let cases = (answer["cases"] as? [[String: Any]] ?? []).map { c -> [String: Any] in
             var out = c
+            out["applicantIdNumber"] = nil
+            out["applicantIdType"] = nil
             // The schema marks applicantName as personal: a citizen's name is masked, an organisation's shown.
             if let name = c["applicantName"] as? String {
                 out["applicantName"] = personal.isPersonal("applicantName", of: "gov.approval.case.submitted")
-                    ? PersonalDataMask.applicantName(name, kind: c["applicantKind"] as? String) : name
+                    ? PersonalDataMask.applicantName(name, kind: c["applicantKind"] as? String, idType: c["applicantIdType"] as? String,
+                                                     idNumber: c["applicantIdNumber"] as? String) : name
             }
             out["decisionLabel"] = PortalStrings.label(PortalStrings.decisions, c["decision"] as? String, lang)
             return out

@@ -124,7 +124,8 @@ struct PortalQueries: Sendable {
 
     /// One page of concluded cases (办件公示), newest conclusion first: `{total, cases: [{caseNumber, itemCode,
     /// itemName, department, decision, acceptedOn, concludedOn, applicantName, applicantKind}]}`.
-    /// `applicantName` is the raw name: the caller masks it.
+    /// `applicantName` is the raw name and `applicantIdType`/`applicantIdNumber` the applicant's document, which only
+    /// tells whether the applicant is an organisation: the caller masks the name and renders neither.
     func results(region: String, limit: Int, offset: Int) async throws -> [String: Any] {
         let sql = """
             SELECT json_build_object(
@@ -133,7 +134,8 @@ struct PortalQueries: Sendable {
                  SELECT c.case_number AS "caseNumber", c.item_code AS "itemCode", i.item_name AS "itemName",
                         coalesce(i.department_name, c.department_code) AS department, c.decision,
                         to_char(c.accepted_on, 'YYYY-MM-DD') AS "acceptedOn", to_char(c.concluded_on, 'YYYY-MM-DD') AS "concludedOn",
-                        c.applicant_name AS "applicantName", e.event -> 'data' ->> 'applicantKind' AS "applicantKind"
+                        c.applicant_name AS "applicantName", e.event -> 'data' ->> 'applicantKind' AS "applicantKind",
+                        e.event -> 'data' ->> 'applicantIdType' AS "applicantIdType", e.event -> 'data' ->> 'applicantIdNumber' AS "applicantIdNumber"
                  FROM approval.cases c
                  LEFT JOIN catalog.items i ON i.region = c.region AND i.item_code = c.item_code
                  LEFT JOIN audit.events e ON e.subject = c.subject AND e.sequence = 1

@@ -1,3 +1,4 @@
+import ChanceryDomain
 import Foundation
 
 /// The fields of a submitted portal form (`application/x-www-form-urlencoded`) and their server-side validation,
@@ -107,14 +108,6 @@ struct SubmissionForm: Sendable {
         }
     }
 
-    /// Whether `id` is a resident identity number of GB 11643-1999: 17 digits and a check character (ISO 7064
-    /// MOD 11-2: weights 2^(17-i) mod 11, check = (12 - sum mod 11) mod 11, 10 written X).
-    static func isResidentIDNumber(_ id: String) -> Bool {
-        let chars = Array(id.uppercased())
-        guard chars.count == 18, chars[0..<17].allSatisfy({ $0.isASCII && $0.isNumber }) else { return false }
-        let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-        let sum = zip(chars[0..<17], weights).reduce(0) { $0 + Int(String($1.0))! * $1.1 }
-        let check = (12 - sum % 11) % 11
-        return chars[17] == (check == 10 ? "X" : Character(String(check)))
-    }
+    /// Whether `id` is a resident identity number of GB 11643-1999 (``PersonalDataMask/isResidentIDNumber(_:)``).
+    static func isResidentIDNumber(_ id: String) -> Bool { PersonalDataMask.isResidentIDNumber(id) }
 }

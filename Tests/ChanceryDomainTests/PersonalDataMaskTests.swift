@@ -66,6 +66,18 @@ import Testing
     }
 
     @Test(arguments: [
+        // kind, idType, idNumber → organisation?
+        ("legal-person", nil, nil, true), ("citizen", nil, "914304242707595330", false), (nil, "credit-code", nil, true),
+        (nil, "resident-id", "914304242707595330", false), (nil, nil, "914304242707595330", true), (nil, nil, "91430424170007350T", true),
+        (nil, nil, "43042419500711770X", false), (nil, nil, "914304242707595331", false), (nil, nil, nil, false),
+    ] as [(String?, String?, String?, Bool)])
+    func organisationsByKindOrCreditCode(kind: String?, idType: String?, idNumber: String?, organisation: Bool) {
+        #expect(PersonalDataMask.isOrganisation(kind: kind, idType: idType, idNumber: idNumber) == organisation)
+        #expect(PersonalDataMask.applicantName("衡东县衡博物流有限责任公司", kind: kind, idType: idType, idNumber: idNumber)
+                == (organisation ? "衡东县衡博物流有限责任公司" : "衡*"))
+    }
+
+    @Test(arguments: [
         ("applicantName", PersonalDataMask.FieldKind.name), ("handler", .name), ("requesterIdNumber", .idNumber),
         ("writerPhone", .phone), ("applicantAddress", .address), ("requesterEmail", .email), ("content", .freeText), ("comment", .freeText),
     ])

@@ -64,6 +64,37 @@ def psql(sql):
                           text=True).stdout
 
 
+CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+
+def is_resident_id(text):
+    """GB 11643-1999: 17 digits and an ISO 7064 MOD 11-2 check character."""
+    if not re.fullmatch(r"\d{17}[\dXx]", text or ""):
+        return False
+    total = sum(int(c) * w for c, w in zip(text[:17], [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]))
+    check = (12 - total % 11) % 11
+    return text[17].upper() == ("X" if check == 10 else str(check))
+
+
+def is_credit_code(text):
+    """GB 32100-2015: 18 characters of CREDIT_ALPHABET with a MOD 31 check character."""
+    if not text or len(text) != 18 or any(c not in CREDIT_ALPHABET for c in text):
+        return False
+    weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+    check = 31 - sum(CREDIT_ALPHABET.index(c) * w for c, w in zip(text[:17], weights)) % 31
+    return CREDIT_ALPHABET[0 if check == 31 else check] == text[17]
+
+
+def is_organisation(data):
+    """The masking rules' test (PersonalDataMask.isOrganisation), written again from the standards."""
+    if data.get("applicantKind") is not None:
+        return data["applicantKind"] in ("legal-person", "other")
+    if data.get("applicantIdType") is not None:
+        return data["applicantIdType"] == "credit-code"
+    number = data.get("applicantIdNumber")
+    return is_credit_code(number) and not is_resident_id(number)
+
+
 def personal_values(fields):
     types = ",".join("'" + t + "'" for t in fields)
     values = set()
@@ -72,7 +103,7 @@ def personal_values(fields):
     for line in rows.splitlines():
         row = json.loads(line)
         data = row["d"] or {}
-        organisation = data.get("applicantKind") in ("legal-person", "other")
+        organisation = is_organisation(data)
         for name in fields[row["t"]]:
             value = data.get(name)
             if not isinstance(value, str):

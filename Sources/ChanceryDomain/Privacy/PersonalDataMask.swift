@@ -84,10 +84,49 @@ public enum PersonalDataMask {
         return "\(v[v.startIndex])***\(v[at...])"
     }
 
-    /// The public name of an applicant or requester: in full for an organisation (`legal-person`, `other`: 法人或
-    /// 其他组织), masked by ``name(_:)`` for a citizen or when the kind is unknown.
-    public static func applicantName(_ value: String, kind: String?) -> String {
-        kind == "legal-person" || kind == "other" ? value : name(value)
+    /// The public name of an applicant or requester: in full for an organisation (法人或其他组织,
+    /// ``isOrganisation(kind:idType:idNumber:)``), masked by ``name(_:)`` for a citizen or when unsure.
+    public static func applicantName(_ value: String, kind: String?, idType: String? = nil, idNumber: String? = nil) -> String {
+        isOrganisation(kind: kind, idType: idType, idNumber: idNumber) ? value : name(value)
+    }
+
+    /// Whether an applicant is an organisation, whose name is public: its kind says so (`legal-person`, `other`),
+    /// or its document is a unified social credit code (`idType` `credit-code`, or an `idNumber` that passes the
+    /// GB 32100-2015 check and is not a valid resident identity number). When unsure, a person (masked).
+    public static func isOrganisation(kind: String?, idType: String?, idNumber: String?) -> Bool {
+        if let kind { return kind == "legal-person" || kind == "other" }
+        if idType == "credit-code" { return true }
+        if idType != nil { return false }
+        guard let idNumber else { return false }
+        return isUnifiedSocialCreditCode(idNumber) && !isResidentIDNumber(idNumber)
+    }
+
+    /// Whether `id` is a resident identity number of GB 11643-1999: 17 digits and a check character (ISO 7064
+    /// MOD 11-2: weights 2^(17-i) mod 11, check = (12 - sum mod 11) mod 11, 10 written X).
+    public static func isResidentIDNumber(_ id: String) -> Bool {
+        let chars = Array(id.uppercased())
+        guard chars.count == 18, chars[0..<17].allSatisfy(\.isMaskDigit) else { return false }
+        let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+        let sum = zip(chars[0..<17], weights).reduce(0) { $0 + Int(String($1.0))! * $1.1 }
+        let check = (12 - sum % 11) % 11
+        return chars[17] == (check == 10 ? "X" : Character(String(check)))
+    }
+
+    /// Whether `code` is a unified social credit code of GB 32100-2015: 18 characters of
+    /// `0123456789ABCDEFGHJKLMNPQRTUWXY`, the last a check character (weights 3^i mod 31, check = 31 - sum mod 31).
+    public static func isUnifiedSocialCreditCode(_ code: String) -> Bool {
+        let alphabet = Array("0123456789ABCDEFGHJKLMNPQRTUWXY")
+        let weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+        let chars = Array(code)
+        guard chars.count == 18 else { return false }
+        var values: [Int] = []
+        for c in chars {
+            guard let v = alphabet.firstIndex(of: c) else { return false }
+            values.append(v)
+        }
+        let sum = zip(values[0..<17], weights).reduce(0) { $0 + $1.0 * $1.1 }
+        let check = 31 - sum % 31
+        return values[17] == (check == 31 ? 0 : check)
     }
 
     /// Free text with the identity numbers (15 or 18 characters, the 18th possibly `X`) and mobile numbers (11 digits
