@@ -118,6 +118,15 @@ public struct Portal<Context: RemoteAddressRequestContext>: Sendable {
         return try await queries.regions().contains(code) ? code : nil
     }
 
+    /// The region's departments `[{code, name}]`: named by the region's content file where it names them, else by the
+    /// item catalogue, else by their code.
+    func departments(region: String, _ language: PortalLanguage) async throws -> [[String: Any]] {
+        try await queries.departments(region: region).map { d in
+            guard let code = d["code"] as? String, let name = content.departmentName(code, region: region, language) else { return d }
+            return ["code": code, "name": name]
+        }
+    }
+
     /// The 404 page.
     func notFound(_ request: Request, _ language: PortalLanguage, region: String? = nil) -> Response {
         let t = PortalStrings.table(language)

@@ -9,7 +9,9 @@ import Foundation
 /// - `norms`, `guide`: `{"zh": [section], "en": [section]}`, a section being `{"heading": text, "paragraphs": [text]}`;
 ///   `{answeringBody}` in a paragraph is replaced by the region's `answeringBody`;
 /// - `answeringBody`: `{"zh": text, "en": text}`;
-/// - `mailboxes`: the mailbox codes of its letter form (`secretary`, `county-head`, `district-head`, `mayor`).
+/// - `mailboxes`: the mailbox codes of its letter form (`secretary`, `county-head`, `district-head`, `mayor`);
+/// - `departments`: `{"<code>": {"zh": name, "en": name}}`, names of departments that the item catalogue does not
+///   name (those without items, known only from their documents).
 ///
 /// The folder is `$CHANCERY_PORTAL_CONTENT` when set, else the one bundled with the module
 /// (Sources/ChanceryPortal/Resources/content).
@@ -78,6 +80,11 @@ struct PortalContent: Sendable {
     /// The mailboxes of the region's letter form.
     func mailboxes(region: String) -> [String] {
         (member("mailboxes", region: region)?.value as? [String]) ?? ["secretary"]
+    }
+
+    /// The name of a department from the region's content file, if it names it.
+    func departmentName(_ code: String, region: String, _ language: PortalLanguage) -> String? {
+        ((member("departments", region: region)?.value as? [String: Any])?[code] as? [String: String])?[language.rawValue]
     }
 
     /// Who answers disclosure requests in the region.

@@ -11,7 +11,7 @@ extension Portal {
     /// What a submission came to.
     enum Outcome {
         case receipt(ReceiptCode, subject: String)
-        case invalid([SubmissionForm.Failure], status: HTTPResponse.Status)
+        case invalid([SubmissionForm.Failure])
         case message(String, status: HTTPResponse.Status)
     }
 
@@ -54,8 +54,9 @@ extension Portal {
             data["code"] = code.display
             data["isRequest"] = kind == "request"
             return renderer.page("receipt", data)
-        case .invalid(let errors, let status):
-            return try await formPage(request, lang, region: region, kind: kind, form: form, errors: errors, notice: nil, status: status)
+        case .invalid(let errors):
+            // 200, not 422: the page is a form to correct, and a browser logs any 4xx page as a console error.
+            return try await formPage(request, lang, region: region, kind: kind, form: form, errors: errors, notice: nil, status: .ok)
         case .message(let text, let status):
             return try await formPage(request, lang, region: region, kind: kind, form: form, errors: [], notice: text, status: status)
         }
@@ -75,12 +76,12 @@ extension Portal {
         }
         let errors: [SubmissionForm.Failure]
         if kind == "request" {
-            let departments = Set(try await queries.departments(region: region).compactMap { $0["code"] as? String })
+            let departments = Set(try await departments(region: region, lang).compactMap { $0["code"] as? String })
             errors = form.requestErrors(departments: departments, lang)
         } else {
             errors = form.letterErrors(mailboxes: content.mailboxes(region: region), lang)
         }
-        guard errors.isEmpty else { return .invalid(errors, status: .unprocessableContent) }
+        guard errors.isEmpty else { return .invalid(errors) }
         guard let submission = form["submission"].flatMap(UUID.init(uuidString:)) else { return .message(t["csrf"]!, status: .forbidden) }
         guard let appender else { return .message(t["unavailable"]!, status: .serviceUnavailable) }
 
@@ -139,7 +140,7 @@ extension Portal {
         if let notice { data["notice"] = notice }
         let template: String
         if kind == "request" {
-            data["departments"] = try await queries.departments(region: region).map { d -> [String: Any] in
+            data["departments"] = try await departments(region: region, lang).map { d -> [String: Any] in
                 ["code": d["code"] ?? "", "name": d["name"] ?? "", "selected": (d["code"] as? String) == form["departmentCode"]]
             }
             data["kinds"] = [("citizen", "citizen"), ("legal-person", "legalPerson"), ("other", "otherOrganisation")].map {
@@ -186,7 +187,7 @@ extension Portal {
         data["isRequest"] = receipt.kind == "request"
         if var row = progress["row"] as? [String: Any] {
             if let code = row["departmentCode"] as? String {
-                row["department"] = try await queries.departments(region: receipt.region).first { ($0["code"] as? String) == code }?["name"] ?? code
+                row["department"] = try await departments(region: receipt.region, lang).first { ($0["code"] as? String) == code }?["name"] ?? code
             }
             row["outcomeLabel"] = (row["outcome"] as? String).map { PortalStrings.label(PortalStrings.outcomes, $0, lang) }
             row["mailboxLabel"] = (row["mailbox"] as? String).map { PortalStrings.label(PortalStrings.mailboxes, $0, lang) }

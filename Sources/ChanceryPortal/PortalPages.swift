@@ -55,7 +55,7 @@ extension Portal {
         let t = PortalStrings.table(lang)
         let q = request.uri.queryParameters
         let category = q["category"].map(String.init).flatMap { PortalStrings.categoryTable[$0] == nil ? nil : $0 }
-        let departments = try await queries.departments(region: region)
+        let departments = try await departments(region: region, lang)
         let departmentNames = Dictionary(departments.compactMap { d in (d["code"] as? String).map { ($0, d["name"] as? String ?? $0) } }) { a, _ in a }
         let department = q["department"].map(String.init).flatMap { departmentNames[$0] == nil ? nil : $0 }
         let years = try await queries.years(region: region)
@@ -98,7 +98,7 @@ extension Portal {
               let answer = try await queries.document(region: region, number: number), var doc = answer["doc"] as? [String: Any] else {
             return notFound(request, lang)
         }
-        let departments = try await queries.departments(region: region)
+        let departments = try await departments(region: region, lang)
         let code = doc["departmentCode"] as? String ?? ""
         doc["department"] = departments.first { ($0["code"] as? String) == code }?["name"] ?? code
         doc["categoryLabel"] = PortalStrings.label(PortalStrings.categoryTable, doc["category"] as? String, lang)

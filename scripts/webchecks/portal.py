@@ -5,9 +5,10 @@ Burlington permits.
 1. Leak test: reads every event's personal values (the `data` members that schemas/events mark
    `"x-personal-data": true`: names, identity numbers, phones, addresses, e-mails, letters) from the log
    (audit.events, through psql and CHANCERY_DATABASE_URL), walks every public page, feed and public JSON endpoint
-   of every region, and searches every response for every value: 0 must be found. An organisation's name
-   (applicantKind legal-person or other) is public by the masking rules and is not searched for; values shorter than
-   two characters say nothing and are skipped.
+   of every region, and searches every response for every value: 0 must be found. An organisation's name (by the
+   masking rules: applicantKind legal-person or other, or a unified social credit code) and a public body's name (a
+   department of the item catalogue, or a value of five or more characters ending like 局, 办公室, 中心 …) are public
+   and not searched for; values shorter than two characters say nothing and are skipped.
 2. Forms: checks the CSRF refusal and the honeypot over HTTP, then in headless Chromium (Selenium) submits an invalid
    request (errors shown in the user's language, input kept), a valid disclosure request and a letter, reads the
    receipt codes and follows both; the follow-up page shows the requester's own request and no one else's data.
@@ -114,8 +115,14 @@ def personal_values(fields):
             value = value.strip()
             if len(value) >= 2:
                 values.add(value)
-    # An organisation's name is public wherever it appears (e.g. also as a delivery's recipient).
-    return values - organisations
+    # An organisation's name is public wherever it appears (e.g. also as a delivery's recipient), and so is a public
+    # body's: `answeredBy`, `confirmedBy` or `handler` may hold a department rather than an official.
+    bodies = set(psql("SELECT DISTINCT department_name FROM catalog.items").splitlines())
+    bodies |= {v for v in values if len(v) >= 5 and PUBLIC_BODY.search(v)}
+    return values - organisations - bodies
+
+
+PUBLIC_BODY = re.compile(r"(人民政府|办公室|委员会|局|分局|中心|大队|支队|所|站|院|办|公司|合作社|协会)$")
 
 
 def trie_regex(words):
