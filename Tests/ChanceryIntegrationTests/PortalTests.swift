@@ -12,7 +12,7 @@ import Testing
 /// The public portal's forms through the real router and gateway (issue 13): a disclosure request is refused without
 /// its CSRF cookie, with the honeypot filled or with invalid fields (errors on the form, input kept, nothing
 /// appended); a valid one is appended once and answered with a receipt code that follows it; sending the same form
-/// again appends nothing.
+/// again appends nothing; without a gateway the form says so and keeps the input.
 @Suite("Public portal", .serialized, .timeLimit(.minutes(3)))
 struct PortalTests {
     struct Form {
@@ -101,6 +101,19 @@ struct PortalTests {
                     (status, body) = try await Self.post(client, "/portal/track", [("code", "0000-0000-0000-0000")], cookie: nil)
                     #expect(status == .notFound)
                     #expect(!body.contains(code))
+                }
+                // Without a gateway in the process the form says so, keeps the input and hands out no code.
+                let readOnly = Application(router: buildRouter(database: cluster.node.database, gateway: nil, appender: nil,
+                                                               registry: cluster.node.registry, resolver: TestTokens.resolver))
+                try await readOnly.test(.router) { client in
+                    let form = try await Self.form(client, "/portal/430424/disclosure/apply")
+                    var fields = Self.request(form)
+                    fields[1] = ("submission", UUID().uuidString)
+                    let (status, body) = try await Self.post(client, "/portal/430424/disclosure/apply", fields, cookie: form.cookie)
+                    #expect(status == .serviceUnavailable)
+                    #expect(body.contains("系统暂时无法受理"))
+                    #expect(body.contains("申请公开2025年衡东县农村公路建设资金的安排文件。"))
+                    #expect(!body.contains("receipt-code"))
                 }
             }
             #expect(try await Self.portalStreams(cluster) == 1)

@@ -387,6 +387,17 @@ def browse(driver, pattern):
     driver.set_window_size(1280, 900)
 
 
+def submit(driver):
+    """Clicks the form's submit button and waits until the browser has loaded the answer."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+    page = driver.find_element(By.TAG_NAME, "html")
+    driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(page))
+    WebDriverWait(driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
 def fill(driver, values):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
@@ -408,7 +419,7 @@ def submit_forms(driver, pattern):
     description = "申请公开2025年珠晖区老旧小区改造项目的资金安排文件。"
     driver.get(BASE + "/portal/430405/disclosure/apply")
     fill(driver, dict(requester, description="太短"))
-    driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    submit(driver)
     console_errors(driver, "the request form with errors")
     body = driver.find_element(By.TAG_NAME, "body").text
     if "请选择答复机关" not in body or "内容太短" not in body:
@@ -418,7 +429,7 @@ def submit_forms(driver, pattern):
     shot(driver, "430405-apply-errors")
     Select(driver.find_element(By.NAME, "departmentCode")).select_by_index(1)
     fill(driver, {"description": description})
-    driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    submit(driver)
     console_errors(driver, "the request receipt")
     codes = driver.find_elements(By.ID, "receipt-code")
     if not codes:
@@ -430,7 +441,7 @@ def submit_forms(driver, pattern):
     driver.get(BASE + "/portal/430424/mailbox?lang=en")
     fill(driver, {"writerName": "Ouyang Xiu", "writerPhone": "13612345678", "title": "Street lights on Dongfeng Road",
                   "content": "Please add street lights on Dongfeng Road; it is dark at night."})
-    driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    submit(driver)
     console_errors(driver, "the letter receipt")
     codes = driver.find_elements(By.ID, "receipt-code")
     if not codes:
@@ -443,7 +454,7 @@ def submit_forms(driver, pattern):
         while True:
             driver.get(BASE + "/portal/track")
             driver.find_element(By.NAME, "code").send_keys(code.lower().replace("-", " "))
-            driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+            submit(driver)
             body = driver.find_element(By.TAG_NAME, "body").text
             if own_text in body or time.time() > deadline:
                 break
@@ -463,7 +474,7 @@ def submit_forms(driver, pattern):
     follow(letter_code, "Street lights on Dongfeng Road", "track-letter")
     driver.get(BASE + "/portal/track")
     driver.find_element(By.NAME, "code").send_keys("0000-0000-0000-0000")
-    driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    submit(driver)
     if "查询码不正确" not in driver.find_element(By.TAG_NAME, "body").text:
         fail("a wrong receipt code is not refused")
     # The submitted events went through the gateway under the portal's source, and nothing of them is public.
