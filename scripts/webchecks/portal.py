@@ -16,7 +16,8 @@ Burlington permits.
    error; with SCREENSHOTS=1 saves PNGs (desktop and phone widths) to $WEB_CHECKS_OUT/screenshots/.
 4. Rate limit: more than 5 submissions from one address within 10 minutes are refused with 429.
 
-Environment: CHANCERY_URL, CHANCERY_DATABASE_URL, WEB_CHECKS_OUT, WEB_CHECKS_SHORT (1: bounded page counts, under 90 s),
+Environment: CHANCERY_URL, CHANCERY_DATABASE_URL, WEB_CHECKS_OUT, WEB_CHECKS_SHORT (1: a sample of each page kind, under
+90 s; otherwise every document page, every page of results and every item page),
 SCREENSHOTS (1: save PNGs). Exits 1 with the reasons when anything fails.
 """
 import glob
@@ -170,9 +171,9 @@ def walk(regions, pattern, own_values):
     """Fetches every public page kind of every region; returns the number of responses searched."""
     seen = set()
     found = []
-    documents_per_region = 15 if SHORT else 200
-    result_pages = 3 if SHORT else 30
-    items_per_region = 10 if SHORT else 400
+    # Short (make test): a sample of each kind; otherwise every document, every page of results and every item.
+    documents_per_region = 15 if SHORT else 10 ** 9
+    items_per_region = 10 if SHORT else 10 ** 9
 
     def visit(path, expect=200):
         if path in seen:
@@ -217,6 +218,10 @@ def walk(regions, pattern, own_values):
         for number in psql(f"SELECT split_part(subject, '/', 3) FROM disclosure.documents WHERE region = '{region}' "
                            f"AND (withdrawn_at IS NOT NULL OR revisions > 0) ORDER BY subject LIMIT 5").split():
             docs.append(f"/portal/{region}/disclosure/documents/{number}")
+        if not SHORT:
+            # Every document of the region, not only the linked ones.
+            docs += [f"/portal/{region}/disclosure/documents/{n}" for n in
+                     psql(f"SELECT split_part(subject, '/', 3) FROM disclosure.documents WHERE region = '{region}' ORDER BY subject").split()]
         for doc in docs[:documents_per_region]:
             body = visit(doc)
         withdrawn = psql(f"SELECT split_part(subject, '/', 3) FROM disclosure.documents WHERE region = '{region}' "
@@ -236,7 +241,8 @@ def walk(regions, pattern, own_values):
             body = visit(f"/portal/{region}/disclosure/catalogue?q={urllib.parse.quote(index)}")
             if html.escape(index, quote=False) not in body:
                 fail(f"search by index number {index} in {region} does not find it")
-        for page in range(2, result_pages + 1):
+        concluded = int(psql(f"SELECT count(*) FROM approval.cases WHERE region = '{region}' AND concluded_at IS NOT NULL").strip() or 0)
+        for page in range(2, (3 if SHORT else (concluded + 49) // 50) + 1):
             visit(f"/portal/{region}/results?page={page}")
         items = [l for l in links(get(f"/portal/{region}/services")[1]) if "/services/" in l]
         for item in items[:items_per_region]:
