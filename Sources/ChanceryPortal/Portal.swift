@@ -32,7 +32,7 @@ public struct Portal<Context: RemoteAddressRequestContext>: Sendable {
     let appender: (any EventAppender)?
     let renderer: PortalRenderer
     let content: PortalContent
-    let guard_: FormGuard
+    let formGuard: FormGuard
     let trackLimiter: RateLimiter
     let personal: PersonalFields
     let stylesheet: ByteBuffer
@@ -49,7 +49,7 @@ public struct Portal<Context: RemoteAddressRequestContext>: Sendable {
         self.appender = appender
         self.renderer = try PortalRenderer()
         self.content = try PortalContent.load()
-        self.guard_ = FormGuard()
+        self.formGuard = FormGuard()
         self.trackLimiter = RateLimiter(limit: 20, window: 600)
         self.personal = PersonalFields.bundled()
         guard let css = Bundle.module.url(forResource: "static", withExtension: nil)?.appendingPathComponent("portal.css") else {

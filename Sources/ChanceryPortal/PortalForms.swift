@@ -66,12 +66,12 @@ extension Portal {
     private func process(_ form: SubmissionForm, request: Request, context: Context, region: String, kind: String,
                          lang: PortalLanguage) async throws -> Outcome {
         let t = PortalStrings.table(lang)
-        guard guard_.verify(field: form.fields["csrf"], cookie: FormGuard.cookie(in: request.headers[.cookie])) else {
+        guard formGuard.verify(field: form.fields["csrf"], cookie: FormGuard.cookie(in: request.headers[.cookie])) else {
             return .message(t["csrf"]!, status: .forbidden)
         }
         // A bot filled the hidden field: answer as if refused for a reason it cannot act on, append nothing.
         if !(form.fields[FormGuard.honeypotField] ?? "").isEmpty { return .message(t["csrf"]!, status: .forbidden) }
-        guard await guard_.limiter.allow(context.remoteAddress?.ipAddress ?? "unknown") else {
+        guard await formGuard.limiter.allow(context.remoteAddress?.ipAddress ?? "unknown") else {
             return .message(t["rateLimited"]!, status: .tooManyRequests)
         }
         let errors: [SubmissionForm.Failure]
@@ -129,7 +129,7 @@ extension Portal {
         var values: [String: Any] = [:]
         for (k, v) in form.fields where k != "csrf" && k != FormGuard.honeypotField { values[k] = v }
         data["v"] = values
-        data["csrf"] = guard_.token(for: cookie)
+        data["csrf"] = formGuard.token(for: cookie)
         data["submission"] = form["submission"].flatMap(UUID.init(uuidString:))?.uuidString ?? UUID().uuidString
         var byField: [String: String] = [:]
         for e in errors { byField[e.field] = e.message }

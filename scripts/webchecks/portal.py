@@ -120,7 +120,7 @@ def personal_values(fields):
     # body's: `answeredBy`, `confirmedBy` or `handler` may hold a department rather than an official.
     bodies = set(psql("SELECT DISTINCT department_name FROM catalog.items").splitlines())
     bodies |= {v for v in values if len(v) >= 5 and PUBLIC_BODY.search(v)}
-    return values - organisations - bodies
+    return values - organisations - bodies, organisations | bodies
 
 
 PUBLIC_BODY = re.compile(r"(人民政府|办公室|委员会|局|分局|中心|大队|支队|所|站|院|办|公司|合作社|协会)$")
@@ -167,7 +167,7 @@ def links(body):
     return [html.unescape(m) for m in LINK.findall(body)]
 
 
-def walk(regions, pattern, own_values):
+def walk(regions, pattern, public, own_values):
     """Fetches every public page kind of every region; returns the number of responses searched."""
     seen = set()
     found = []
@@ -182,7 +182,9 @@ def walk(regions, pattern, own_values):
         status, body, headers = get(path)
         if (status != expect) if expect is not None else status >= 500:
             fail(f"GET {path}: {status}, expected {expect or 'no 5xx'}")
-        for m in pattern.finditer(body):
+        # A person's name may be part of a public name (康华 in 衡东县康华医药有限公司): public names are taken out first.
+        searched = public.sub("\u0000", body) if public else body
+        for m in pattern.finditer(searched):
             if m.group(0) not in own_values:
                 found.append((path, m.group(0)))
         return body
@@ -518,14 +520,15 @@ def submit_forms(driver, pattern):
 def main():
     started = time.time()
     fields = personal_fields()
-    values = personal_values(fields)
+    values, public_names = personal_values(fields)
     print(f"portal: {len(values)} distinct personal values in the log ({len(fields)} event types carry personal fields)", flush=True)
     pattern = trie_regex(values) if values else re.compile(r"(?!x)x")
     regions = [l.split("/")[2] for l in links(get("/portal")[1]) if re.fullmatch(r"/portal/\d{6,7}", l.split("?")[0])]
     regions = sorted(set(regions))
     if not {"430405", "430424"} <= set(regions):
         fail(f"the home page does not list the scenario's regions: {regions}")
-    searched = walk(regions, pattern, set())
+    public = trie_regex(public_names) if public_names else None
+    searched = walk(regions, pattern, public, set())
     print(f"portal: searched {searched} public responses of {len(regions)} regions in {time.time() - started:.0f} s", flush=True)
     check_form_defences()
     driver = browser()
