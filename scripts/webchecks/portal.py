@@ -8,7 +8,8 @@ Burlington permits.
    of every region, and searches every response for every value: 0 must be found. An organisation's name (by the
    masking rules: applicantKind legal-person or other, or a unified social credit code) and a public body's name (a
    department of the item catalogue, or a value of five or more characters ending like 局, 办公室, 中心 …) are public
-   and not searched for; values shorter than two characters say nothing and are skipped.
+   and not searched for, and are taken out of each response before the search (a person called 康华 is not found in
+   衡东县康华医药有限公司); values shorter than two characters say nothing and are skipped.
 2. Forms: checks the CSRF refusal and the honeypot over HTTP, then in headless Chromium (Selenium) submits an invalid
    request (errors shown in the user's language, input kept), a valid disclosure request and a letter, reads the
    receipt codes and follows both; the follow-up page shows the requester's own request and no one else's data.
