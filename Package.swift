@@ -115,10 +115,26 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The public portal (issue 13): server-rendered pages over the read models, the disclosure request and
+        // letter forms (appended through the gateway in process), Atom feeds.
+        .target(
+            name: "ChanceryPortal",
+            dependencies: [
+                "ChanceryDomain", "ChanceryGateway", "ChanceryPostgres",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Resources/templates"), .copy("Resources/content"), .copy("Resources/static")],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "ChanceryHTTP",
             dependencies: [
-                "ChanceryDomain", "ChanceryGateway", "ChanceryPostgres", "ChancerySupervision",
+                "ChanceryDomain", "ChanceryGateway", "ChanceryPostgres", "ChancerySupervision", "ChanceryPortal",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -203,6 +219,7 @@ let package = Package(
             dependencies: ["ChanceryDashboard", "ChanceryDomain", "ChanceryHTTP"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "ChanceryPortalTests", dependencies: ["ChanceryPortal"], swiftSettings: swiftSettings),
         .testTarget(name: "ChanceryImportTests", dependencies: ["ChanceryImport", "ChanceryDomain"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ChanceryIntegrationTests",

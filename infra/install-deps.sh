@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what Chancery needs on Debian 12 and is missing: the C libraries it links (librdkafka, libpq),
-# the PostgreSQL server, kcat (to look at the embedded broker) and curl. Run as root.
+# the PostgreSQL server, kcat (to look at the embedded broker) and curl; Chromium and Selenium for the web checks. Run as root.
 set -euo pipefail
 need=()
 for pkg in librdkafka-dev libpq-dev postgresql kcat curl pkg-config; do

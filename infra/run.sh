@@ -60,6 +60,7 @@ echo
 cat <<MSG
 
 Chancery is running. Look at:
+  Portal     http://127.0.0.1:$http_port/portal   (public, no token; English: ?lang=en; e.g. /portal/430424/disclosure/catalogue)
   API        public:  curl http://127.0.0.1:$http_port/v1/items?region=430405   /v1/disclosures?region=430405
              analyst: curl -H "Authorization: Bearer $analyst" "http://127.0.0.1:$http_port/v1/cases?region=430424&limit=5"
                       curl -H "Authorization: Bearer $analyst" "http://127.0.0.1:$http_port/v1/metrics/departments?region=430424"

@@ -1,12 +1,13 @@
 import ChanceryDomain
 import ChanceryGateway
+import ChanceryPortal
 import ChanceryPostgres
 import Hummingbird
 import Logging
 import Prometheus
 
 /// Builds Chancery's HTTP application: the events door (when a gateway runs in this process), the read
-/// API, health and metrics, all errors as problem+json.
+/// API, health and metrics, all errors as problem+json, and the public portal's HTML pages under `/portal`.
 ///
 /// - Parameters:
 ///   - host: address to bind, e.g. `127.0.0.1`.
@@ -46,5 +47,11 @@ public func buildRouter(
     StreamsController(database: database).addRoutes(to: v1)
     if let faults { FaultsController(injector: faults).addRoutes(to: v1) }
     for mount in mounts { mount.addRoutes(to: router) }
+    // The public portal (issue 13): no token; its forms append through the same appender as the events door.
+    do {
+        try Portal<ChanceryRequestContext>(database: database, appender: appender).addRoutes(to: router)
+    } catch {
+        fatalError("the public portal cannot start: \(error)")
+    }
     return router
 }

@@ -1,16 +1,21 @@
 import ChanceryDomain
 import Hummingbird
 import HummingbirdAuth
+import NIOCore
 
 /// The request context of Chancery's routes: Hummingbird's core context plus the authenticated
-/// ``Principal``, if the request carried a valid bearer token.
-public struct ChanceryRequestContext: AuthRequestContext, RequestContext {
+/// ``Principal``, if the request carried a valid bearer token, and the client's address (the public portal's
+/// per-address rate limit).
+public struct ChanceryRequestContext: AuthRequestContext, RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     public var identity: Principal?
+    /// The connected peer (no proxy header is trusted).
+    public var remoteAddress: SocketAddress?
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
         self.identity = nil
+        self.remoteAddress = source.channel.remoteAddress
     }
 
     /// The principal, or a 401 problem when the request carried no token.

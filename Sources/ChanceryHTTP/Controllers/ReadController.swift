@@ -6,7 +6,7 @@ import Hummingbird
 import NIOCore
 
 /// The read API over the PostgreSQL read models (DESIGN.md, "api"). Every answer is JSON built by
-/// PostgreSQL (`json_agg`), with personal data masked (guarantee 8): names keep their first character.
+/// PostgreSQL (`json_agg`), with personal data masked (guarantee 8) by ``PersonalDataMask``: names keep their first character and one `*`.
 /// Items and disclosures are public; cases and metrics need an analyst, auditor or admin token.
 ///
 /// - `GET /v1/items?region=&department=` — catalogued items (retired ones left out).
@@ -42,9 +42,9 @@ public struct ReadController: Sendable {
         group.get("metrics/departments", use: departmentMetrics)
     }
 
-    /// SQL that masks a name: first character then asterisks.
+    /// SQL that masks a name by the portal's rule set (``PersonalDataMask/name(_:)``: first character then one `*`).
     static func masked(_ column: String) -> String {
-        "CASE WHEN \(column) IS NULL THEN NULL ELSE left(\(column), 1) || repeat('*', greatest(char_length(\(column)) - 1, 1)) END"
+        PersonalDataMask.nameSQL(column)
     }
 
     @Sendable func items(request: Request, context: Context) async throws -> Response {
