@@ -12,6 +12,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         // package-benchmark; the MallocInterposer trait counts allocations without jemalloc.
         .package(url: "https://github.com/ordo-one/package-benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        // HdrHistogram for P4's latency percentiles (package-benchmark uses it too).
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         .executableTarget(
@@ -20,6 +22,7 @@ let package = Package(
                 .product(name: "ChanceryModules", package: "chancery"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             path: "Benchmarks/ChanceryBenchmarks",
             swiftSettings: [

@@ -16,5 +16,9 @@ cleanup() { bash infra/postgres/pg-local.sh stop "$data" >/dev/null 2>&1 || true
 trap cleanup EXIT
 bash infra/postgres/pg-local.sh start "$data" "$port" >/dev/null
 export CHANCERY_BENCH_DATABASE_URL="postgresql://postgres@127.0.0.1:$port/chancery"
-cd Benchmarks
-swift package benchmark --no-progress "$@"
+# The figures of the table (P1, P2, …: each beside its baseline measured in the same iteration).
+mkdir -p .data/bench
+export CHANCERY_BENCH_FIGURES="$PWD/.data/bench/figures.jsonl"
+rm -f "$CHANCERY_BENCH_FIGURES"
+(cd Benchmarks && swift package benchmark --no-progress "$@")
+python3 scripts/bench-figures.py "$CHANCERY_BENCH_FIGURES" .data/bench/figures.json || true

@@ -24,6 +24,7 @@ let benchmarks: @Sendable () -> Void = {
     gatewayBenchmarks()
     if Fixtures.databaseURL != nil {
         consumerBenchmarks()
+        latencyBenchmarks()
     } else {
         FileHandle.standardError.write(Data(
             "\(Fixtures.databaseURLKey) is not set: skipping the projector and supervisor benchmarks (run `make bench`)\n".utf8))
@@ -32,6 +33,8 @@ let benchmarks: @Sendable () -> Void = {
 
 /// Events per second of an iteration, as a custom metric (bigger is better).
 var eventsPerSecond: BenchmarkMetric { BenchmarkMetric.custom("events/s", polarity: .prefersLarger, useScalingFactor: false) }
+/// Events per second of P2's COPY baseline (bigger is better).
+var copyEventsPerSecond: BenchmarkMetric { BenchmarkMetric.custom("COPY events/s", polarity: .prefersLarger, useScalingFactor: false) }
 /// Duration of one append request of 2,000 events, in milliseconds.
 var requestMilliseconds: BenchmarkMetric { BenchmarkMetric.custom("request (ms)", polarity: .prefersSmaller, useScalingFactor: false) }
 
@@ -127,6 +130,12 @@ func gatewayBenchmarks() {
             await producer.shutdown()
             benchmark.measurement(eventsPerSecond, Int(Double(events.count) / seconds(elapsed)))
             for r in requests { benchmark.measurement(requestMilliseconds, Int((seconds(r) * 1000).rounded())) }
+            // P1's baseline: librdkafka producing the same payloads (as the gateway recorded them) into a broker like it.
+            let raw = try await Fixtures.produceRaw(events.map(\.event), partitions: 4)
+            let rate = Double(events.count) / seconds(elapsed), rawRate = Double(events.count) / seconds(raw)
+            Figure(id: "P1", figure: "append through the gateway (validation, sequence, hash chain, transactional produce; no PostgreSQL store)",
+                   value: rate, unit: "events/s", baseline: "librdkafka producing the same payloads (idempotent, acks=all)",
+                   baselineValue: rawRate, ratio: rate / rawRate, goal: "≥ 50,000 events/s", met: rate >= 50_000).record()
         } catch {
             benchmark.error("gateway append failed: \(error)")
         }
@@ -155,6 +164,17 @@ struct FilledBroker: Sendable {
 }
 
 func consumerBenchmarks() {
+    Benchmark("P2: projector catch-up ÷ COPY of the same rows into the same tables",
+              configuration: scenarioConfiguration(extra: [copyEventsPerSecond], maxSeconds: 400)) { (benchmark: Benchmark, filled: FilledBroker) async in
+        do {
+            try await measureProjectorAgainstCopy(benchmark, filled)
+        } catch {
+            benchmark.error("P2 run failed: \(error)")
+        }
+    } setup: {
+        try await FilledBroker.make()
+    }
+
     Benchmark("Projector: apply the reference scenario into PostgreSQL (from the embedded broker)",
               configuration: scenarioConfiguration(maxSeconds: 400)) { (benchmark: Benchmark, filled: FilledBroker) async in
         do {
@@ -196,6 +216,35 @@ func consumerBenchmarks() {
 /// - Throws: the consumer's error or its timeout (``Fixtures/consume(_:progress:expected:seconds:)``).
 private func measureConsumer(_ benchmark: Benchmark, _ filled: FilledBroker, group: String, topics: [String],
                              handler: any ReadModelHandler, publisher: (any EventPublisher)? = nil) async throws {
+    let (db, elapsed, expected) = try await runConsumer(benchmark, filled, group: group, topics: topics, handler: handler, publisher: publisher)
+    benchmark.measurement(eventsPerSecond, Int(Double(expected) / seconds(elapsed)))
+    await db.drop()
+}
+
+/// P2: the projector's catch-up over the whole scenario, then the rows it wrote copied with COPY into the same tables
+/// (with their indexes) of a new database; the ratio of the two rates.
+func measureProjectorAgainstCopy(_ benchmark: Benchmark, _ filled: FilledBroker) async throws {
+    let (db, elapsed, expected) = try await runConsumer(benchmark, filled, group: ReadModelProjector.consumerGroup,
+                                                        topics: TopicNames().allCanonical, handler: ReadModelProjector(calendars: filled.calendars))
+    let rows: [(table: String, columns: [String], rows: [[String?]])]
+    do { rows = try await CopyBaseline.rows(of: db.client) } catch { await db.drop(); throw error }
+    await db.drop()
+    let target = try await Fixtures.freshDatabase()
+    let copied: Duration
+    do { copied = try await CopyBaseline.copy(rows, into: target.client) } catch { await target.drop(); throw error }
+    await target.drop()
+    let rate = Double(expected) / seconds(elapsed), copyRate = Double(expected) / seconds(copied)
+    benchmark.measurement(eventsPerSecond, Int(rate))
+    benchmark.measurement(copyEventsPerSecond, Int(copyRate))
+    Figure(id: "P2", figure: "projector catch-up over the reference scenario (\(expected) events, every read model)", value: rate, unit: "events/s",
+           baseline: "COPY of the same rows into the same tables, with their indexes", baselineValue: copyRate, ratio: rate / copyRate,
+           goal: "ratio ≥ 0.5", met: rate / copyRate >= 0.5).record()
+}
+
+/// Runs `handler` as consumer `group` over `topics` of the filled broker into a new database until every event is
+/// committed; returns the database (the caller drops it), the elapsed wall-clock time and the events applied.
+private func runConsumer(_ benchmark: Benchmark, _ filled: FilledBroker, group: String, topics: [String],
+                         handler: any ReadModelHandler, publisher: (any EventPublisher)? = nil) async throws -> (BenchDatabase, Duration, Int) {
     let expected = topics.reduce(0) { $0 + (filled.counts[$1] ?? 0) }
     let db = try await Fixtures.freshDatabase()
     let (progress, continuation) = AsyncStream.makeStream(of: Int.self)
@@ -213,6 +262,5 @@ private func measureConsumer(_ benchmark: Benchmark, _ filled: FilledBroker, gro
     }
     let elapsed = ContinuousClock.now - start
     benchmark.stopMeasurement()
-    benchmark.measurement(eventsPerSecond, Int(Double(expected) / seconds(elapsed)))
-    await db.drop()
+    return (db, elapsed, expected)
 }

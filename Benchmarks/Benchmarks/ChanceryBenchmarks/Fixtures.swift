@@ -68,6 +68,37 @@ enum Fixtures {
         }
     }
 
+    /// P1's baseline: librdkafka (an idempotent producer, acks=all, no transaction) producing the payloads of `events`
+    /// to their canonical topics of a new broker with `partitions` per topic, keyed by subject, in chunks of
+    /// ``requestSize`` whose delivery is awaited; returns the elapsed time.
+    static func produceRaw(_ events: [CloudEvent], partitions: Int32) async throws -> Duration {
+        let broker = try broker(partitions: partitions)
+        defer { broker.shutdown() }
+        let topics = TopicNames()
+        let records = events.map { event in
+            KafkaProducerRecord(topic: topics.canonical(EventCatalog.eventType(event.type)?.topic ?? CanonicalTopic.approval),
+                                key: Array(event.subject.utf8), value: event.jsonBytes())
+        }
+        let producer = try KafkaProducer(
+            configuration: KafkaProducerConfiguration(kafka: KafkaConfiguration(bootstrapServers: broker.bootstrapServers, clientID: "chancery-bench-raw")),
+            logger: logger)
+        let start = ContinuousClock.now
+        do {
+            var index = 0
+            while index < records.count {
+                let end = min(index + requestSize, records.count)
+                _ = try await producer.send(Array(records[index..<end]))
+                index = end
+            }
+        } catch {
+            await producer.shutdown()
+            throw error
+        }
+        let elapsed = ContinuousClock.now - start
+        await producer.shutdown()
+        return elapsed
+    }
+
     /// Appends `events` through `gateway` in requests of ``requestSize`` events, one request at a time.
     /// - Parameter eachRequest: called with each request's duration.
     static func append(_ events: [SubmittedEvent], to gateway: Gateway, eachRequest: (Duration) -> Void = { _ in }) async throws {
