@@ -32,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // C libraries: each is imported by exactly one Swift module.
@@ -114,10 +115,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The monthly circular (通报) and the statutory annual report on government information disclosure: report
+        // models computed from the read models, rendered as HTML, Markdown, CSV and JSON (templates as resources).
+        .target(
+            name: "ChanceryReports",
+            dependencies: [
+                "ChanceryDomain", "ChanceryPostgres",
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            resources: [.copy("Templates")],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "ChanceryHTTP",
             dependencies: [
-                "ChanceryDomain", "ChanceryGateway", "ChanceryPostgres", "ChancerySupervision",
+                "ChanceryDomain", "ChanceryGateway", "ChanceryPostgres", "ChancerySupervision", "ChanceryReports",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -132,7 +144,7 @@ let package = Package(
             name: "ChanceryServer",
             dependencies: [
                 "ChanceryDomain", "ChanceryKafka", "ChanceryPostgres", "ChanceryRuntime", "ChanceryGateway",
-                "ChanceryProjections", "ChancerySupervision", "ChanceryHTTP",
+                "ChanceryProjections", "ChancerySupervision", "ChanceryHTTP", "ChanceryReports",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -157,6 +169,7 @@ let package = Package(
             dependencies: [
                 "ChanceryDomain", "ChanceryKafka", "ChanceryPostgres", "ChanceryRuntime", "ChanceryGateway",
                 "ChanceryProjections", "ChancerySupervision", "ChanceryHTTP", "ChanceryScenario", "ChanceryImport", "ChanceryServer",
+                "ChanceryReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -183,12 +196,14 @@ let package = Package(
         ),
         .testTarget(name: "ChanceryDomainTests", dependencies: ["ChanceryDomain"], exclude: ["corpus"], swiftSettings: swiftSettings),
         .testTarget(name: "ChanceryScenarioTests", dependencies: ["ChanceryScenario", "ChanceryDomain"], swiftSettings: swiftSettings),
+        .testTarget(name: "ChanceryReportsTests", dependencies: ["ChanceryReports"], swiftSettings: swiftSettings),
         .testTarget(name: "ChanceryImportTests", dependencies: ["ChanceryImport", "ChanceryDomain"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ChanceryIntegrationTests",
             dependencies: [
                 "ChanceryDomain", "ChanceryKafka", "ChanceryPostgres", "ChanceryRuntime", "ChanceryGateway",
                 "ChanceryProjections", "ChancerySupervision", "ChanceryHTTP", "ChanceryScenario", "ChanceryImport", "ChanceryServer",
+                "ChanceryReports",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,6 +1,7 @@
 import ChanceryDomain
 import ChanceryGateway
 import ChanceryPostgres
+import ChanceryReports
 import Hummingbird
 import Logging
 import Prometheus
@@ -13,14 +14,16 @@ import Prometheus
 ///   - port: TCP port.
 ///   - appender: the gateway (or another appender); nil serves reads only.
 ///   - resolver: resolves bearer tokens to principals (access control on every non-public route).
-///   - efficiencyFormula: the formula of `/v1/metrics/ranking`.
+///   - efficiencyFormula: the formula of `/v1/metrics/ranking` and of the circular's grades.
+///   - reportSupplements: the annual report supplements (`--report-supplements`), read at start.
 public func buildApplication(
     host: String, port: Int, database: PostgresClient, gateway: Gateway?, appender: (any EventAppender)?,
     registry: PrometheusCollectorRegistry, resolver: any PrincipalResolver, efficiencyFormula: EfficiencyFormula = EfficiencyFormula(),
-    health: (any HealthReporter)? = nil, faults: (any BrokerFaultInjector)? = nil, logger: Logger
+    health: (any HealthReporter)? = nil, faults: (any BrokerFaultInjector)? = nil,
+    reportSupplements: AnnualReportSupplements = AnnualReportSupplements(), logger: Logger
 ) -> some ApplicationProtocol {
     let router = buildRouter(database: database, gateway: gateway, appender: appender, registry: registry, resolver: resolver,
-                             efficiencyFormula: efficiencyFormula, health: health, faults: faults)
+                             efficiencyFormula: efficiencyFormula, health: health, faults: faults, reportSupplements: reportSupplements)
     return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "chancery"), logger: logger)
 }
 
@@ -28,7 +31,7 @@ public func buildApplication(
 public func buildRouter(
     database: PostgresClient, gateway: Gateway?, appender: (any EventAppender)?, registry: PrometheusCollectorRegistry,
     resolver: any PrincipalResolver, efficiencyFormula: EfficiencyFormula = EfficiencyFormula(), health: (any HealthReporter)? = nil,
-    faults: (any BrokerFaultInjector)? = nil
+    faults: (any BrokerFaultInjector)? = nil, reportSupplements: AnnualReportSupplements = AnnualReportSupplements()
 ) -> Router<ChanceryRequestContext> {
     let router = Router(context: ChanceryRequestContext.self)
     router.add(middleware: ProblemMiddleware())
@@ -44,5 +47,7 @@ public func buildRouter(
     MetricsController(database: database, formula: efficiencyFormula).addRoutes(to: v1)
     StreamsController(database: database).addRoutes(to: v1)
     if let faults { FaultsController(injector: faults).addRoutes(to: v1) }
+    ReportsController(database: database, supplements: reportSupplements).addRoutes(to: v1)
+    ReportPagesController(database: database, formula: efficiencyFormula, supplements: reportSupplements).addRoutes(to: router)
     return router
 }

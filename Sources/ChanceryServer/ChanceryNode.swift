@@ -4,6 +4,7 @@ import ChanceryHTTP
 import ChanceryKafka
 import ChanceryPostgres
 import ChanceryProjections
+import ChanceryReports
 import ChanceryRuntime
 import ChancerySupervision
 import Foundation
@@ -46,6 +47,8 @@ public struct NodeConfiguration: Sendable {
     public var tokensFile: String?
     /// The efficiency index formula and grade thresholds of `/v1/metrics/ranking`.
     public var efficiencyFormula = EfficiencyFormula()
+    /// The annual report supplements (`--report-supplements`), served by the report routes.
+    public var reportSupplements = AnnualReportSupplements()
     /// The supervisor's card thresholds per item and case type, and the deadline of an urge that names none (`urgeLimit`,
     /// used by the supervisor and the projector alike).
     public var supervisionPolicy = SupervisionPolicy.standard
@@ -285,7 +288,8 @@ public final class ChanceryNode: Sendable {
                 host: configuration.httpHost, port: configuration.httpPort, database: database, gateway: gateway,
                 appender: gateway.map(DoorAppender.init), registry: registry, resolver: tokens, efficiencyFormula: configuration.efficiencyFormula,
                 health: NodeHealth(gateway: gateway, consumers: statuses, maxLagSeconds: configuration.maxLagSeconds),
-                faults: configuration.faultInjection ? broker.map(EmbeddedBrokerFaults.init) : nil, logger: logger))
+                faults: configuration.faultInjection ? broker.map(EmbeddedBrokerFaults.init) : nil,
+                reportSupplements: configuration.reportSupplements, logger: logger))
         }
         // Last in the group, so the first to hear a graceful shutdown (a group stops its services in reverse order).
         services.append(DrainService(gateway: gateway, database: database, consumers: drained, journaled: journaled,

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ChanceryDomain
 import ChanceryGateway
+import ChanceryReports
 import ChanceryServer
 import Foundation
 import ChanceryProjections
@@ -48,6 +49,9 @@ struct ServerCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("efficiency-formula"), help: "A JSON file with the efficiency index weights and grade thresholds (see README, \"Supervision\").")
     var efficiencyFormula: String?
+
+    @Option(name: .customLong("report-supplements"), help: "A directory of annual report supplements, <region>-<year>.json (schemas/annual-report-supplement.schema.json; see README, \"Reports\"), read at start.")
+    var reportSupplements: String?
 
     @Option(name: .customLong("supervision-policy"), help: "A JSON file with the yellow-card thresholds and step limits per item and case type, and the urge limit (urgeLimit, working days) for urges without a deadline, used by the supervisor and the projector (see README, \"Supervision\").")
     var supervisionPolicy: String?
@@ -146,6 +150,13 @@ struct ServerCommand: AsyncParsableCommand {
                 config.efficiencyFormula = try JSONDecoder().decode(EfficiencyFormula.self, from: Data(contentsOf: URL(fileURLWithPath: efficiencyFormula)))
             } catch {
                 throw ValidationError("--efficiency-formula \(efficiencyFormula): \(error)")
+            }
+        }
+        if let reportSupplements {
+            do {
+                config.reportSupplements = try AnnualReportSupplements.load(directory: URL(fileURLWithPath: reportSupplements, isDirectory: true))
+            } catch {
+                throw ValidationError("--report-supplements \(reportSupplements): \(error)")
             }
         }
         if roles != "all" {
