@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PG_PORT ?= 54329
 HTTP_PORT ?= 8080
 
-.PHONY: run test chaos web-checks deps build bench clean pg-start pg-stop calendars
+.PHONY: run test chaos web-checks screenshots deps build bench clean pg-start pg-stop calendars
 
 ## make run: install what is missing, start PostgreSQL, build, run the server on the embedded broker,
 ## load the reference scenario and the Burlington permits, print the figures, stay in the foreground.
@@ -24,6 +24,11 @@ chaos: deps
 ## scripts/webchecks/ (API fuzzing, headless Chromium). `make web-checks WEB_CHECKS=schemathesis` runs one.
 web-checks: deps
 	bash infra/web-checks.sh $(WEB_CHECKS)
+
+## make screenshots: the web checks with SCREENSHOTS=1: each check that shows pages saves PNGs into
+## .data/web-checks/screenshots/ (headless Chromium). `make screenshots WEB_CHECKS=reports` runs one.
+screenshots: deps
+	SCREENSHOTS=1 bash infra/web-checks.sh $(WEB_CHECKS)
 
 ## make bench: the same set-up, a throwaway PostgreSQL, the benchmarks of Benchmarks/ in release mode, cleanup.
 ## Pass options to package-benchmark with BENCH_ARGS, e.g. make bench BENCH_ARGS="--filter 'Domain.*'".

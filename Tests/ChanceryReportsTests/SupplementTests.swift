@@ -31,3 +31,15 @@ import Testing
         }
     }
 }
+
+/// The example of the README and of `--report-supplements` decodes, and its file name matches its region and year.
+@Suite struct SupplementExampleTests {
+    @Test func exampleDirectoryLoads() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let supplements = try AnnualReportSupplements.load(directory: root.appendingPathComponent("examples/reports"))
+        let s = try #require(supplements.supplement(region: "430405", year: 2025))
+        #expect(s.authority == "珠晖区人民政府")
+        #expect(s.overview?.contains("471") == true)
+        #expect(s.feesCollected == nil)
+    }
+}
