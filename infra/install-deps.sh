@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what Chancery needs on Debian 12 and is missing: the C libraries it links (librdkafka, libpq),
-# the PostgreSQL server, kcat (to look at the embedded broker) and curl. Run as root.
+# the PostgreSQL server, kcat (to look at the embedded broker) and curl; headless Chromium and the Noto CJK fonts for
+# the web checks' pages and screenshots (`make screenshots`: the reports in Chinese). Run as root.
 set -euo pipefail
 need=()
-for pkg in librdkafka-dev libpq-dev postgresql kcat curl pkg-config; do
+for pkg in librdkafka-dev libpq-dev postgresql kcat curl pkg-config chromium fonts-noto-cjk; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -66,7 +66,7 @@ public struct ReportPagesController: Sendable {
         return try await annual(region: region, year: year, request.uri.queryParameters, path: "/reports/annual/\(region)/\(year)?")
     }
 
-    private func annual(region: String, year: Int, _ q: Request.URI.QueryParameters, path: String) async throws -> Response {
+    private func annual(region: String, year: Int, _ q: FlatDictionary<Substring, Substring>, path: String) async throws -> Response {
         let (format, language) = try Self.formatAndLanguage(q)
         let report = try await Self.mapped {
             try await AnnualReportBuilder(database: database).build(region: region, year: year, supplement: supplements.supplement(region: region, year: year))
@@ -108,7 +108,7 @@ public struct ReportPagesController: Sendable {
         return links
     }
 
-    static func formatAndLanguage(_ q: Request.URI.QueryParameters) throws -> (ReportFormat, ReportLanguage) {
+    static func formatAndLanguage(_ q: FlatDictionary<Substring, Substring>) throws -> (ReportFormat, ReportLanguage) {
         let format = try q["format"].map { text in
             guard let f = ReportFormat(parameter: String(text)) else { throw invalid("format must be one of html, md, csv, json") }
             return f

@@ -153,7 +153,7 @@ public struct AnnualReportBuilder: Sendable {
         for row in rows {
             let r = try row.decode(String.self, at: 0)
             var calendar = Calendar(identifier: .gregorian)
-            calendar.timeZone = TimeZone(identifier: RegionTime.zone(of: r)) ?? .gmt
+            calendar.timeZone = TimeZone(identifier: RegionTime.zone(of: r)) ?? TimeZone(identifier: "UTC")!
             let lo = calendar.component(.year, from: try row.decode(Date.self, at: 1))
             let hi = calendar.component(.year, from: try row.decode(Date.self, at: 2))
             years[r, default: []].formUnion(lo...hi)

@@ -69,8 +69,8 @@ public struct AnnualReportSupplement: Sendable, Hashable, Codable {
             ("normativeDocuments/repealed", s.normativeDocuments?.repealed), ("normativeDocuments/inForce", s.normativeDocuments?.inForce),
             ("licensingDecisions", s.licensingDecisions), ("punishmentDecisions", s.punishmentDecisions), ("coercionDecisions", s.coercionDecisions),
         ]
-        if let (member, _) = counts.first(where: { ($0.1 ?? 0) < 0 }) {
-            throw ReportError.invalidSupplement("\(name): /\(member) must be a count ≥ 0")
+        if let bad = counts.first(where: { ($0.1 ?? 0) < 0 }) {
+            throw ReportError.invalidSupplement("\(name): /\(bad.0) must be a count ≥ 0")
         }
         if let fees = s.feesCollected, !(fees >= 0) || !fees.isFinite {
             throw ReportError.invalidSupplement("\(name): /feesCollected must be an amount ≥ 0 in 万元")

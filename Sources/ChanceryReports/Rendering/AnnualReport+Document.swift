@@ -41,8 +41,11 @@ extension AnnualReport {
                                                                          (t("行政规范性文件", "Administrative normative documents"), p.normativeDocuments)]
         let counts = [t("本年制发件数", "Issued this year"), t("本年废止件数", "Repealed this year"), t("现行有效件数", "In force")]
         var body: [ReportRow] = [ReportRow([.column(article("一", "1"), columns: 4)]),
-                                 ReportRow([.column(content)] + counts.map { .column($0) })]
-        body += documents.map { ReportRow([.row($0.0)] + [$0.1.issued, $0.1.repealed, $0.1.inForce].map { .data(Figure.count($0)) }) }
+                                 ReportRow([ReportCell.column(content)] + counts.map { ReportCell.column($0) })]
+        for (label, c) in documents {
+            let figures: [ReportCell] = [c.issued, c.repealed, c.inForce].map { ReportCell.data(Figure.count($0)) }
+            body.append(ReportRow([ReportCell.row(label)] + figures))
+        }
         body += [ReportRow([.column(article("五", "5"), columns: 4)]), ReportRow([.column(content), .column(decisions, columns: 3)]),
                  ReportRow([.row(t("行政许可", "Administrative licensing")), .data(Figure.count(p.licensingDecisions), columns: 3)]),
                  ReportRow([.column(article("六", "6"), columns: 4)]), ReportRow([.column(content), .column(decisions, columns: 3)]),
@@ -76,9 +79,9 @@ extension AnnualReport {
                        .column(ApplicantColumn.total.label(language), rows: 2)]),
             ReportRow(ApplicantColumn.organisations.map { .column($0.label(language)) }),
         ]
-        func figures(_ row: RequestRow) -> [ReportCell] { ApplicantColumn.all.map { .data(String(requests.value(row, $0))) } }
-        var body: [ReportRow] = [ReportRow([.row(RequestRow.new.label(language), columns: 3)] + figures(.new)),
-                                 ReportRow([.row(RequestRow.carriedOver.label(language), columns: 3)] + figures(.carriedOver))]
+        func figures(_ row: RequestRow) -> [ReportCell] { ApplicantColumn.all.map { ReportCell.data(String(requests.value(row, $0))) } }
+        var body: [ReportRow] = [ReportRow([ReportCell.row(RequestRow.new.label(language), columns: 3)] + figures(.new)),
+                                 ReportRow([ReportCell.row(RequestRow.carriedOver.label(language), columns: 3)] + figures(.carriedOver))]
         var previousGroup: RequestRowGroup?
         for (i, row) in RequestRow.results.enumerated() {
             var cells: [ReportCell] = []
@@ -95,7 +98,7 @@ extension AnnualReport {
             previousGroup = row.group
             body.append(ReportRow(cells + figures(row), total: row == .handledTotal))
         }
-        body.append(ReportRow([.row(RequestRow.carriedForward.label(language), columns: 3)] + figures(.carriedForward)))
+        body.append(ReportRow([ReportCell.row(RequestRow.carriedForward.label(language), columns: 3)] + figures(.carriedForward)))
         let columns = [t("项目", "Item")] + ApplicantColumn.all.map { $0.isOrganisation ? "\(organisations): \($0.label(language))" : $0.label(language) }
         let rows = RequestRow.all.map { row -> [String] in
             var label = row.label(language)
@@ -114,11 +117,12 @@ extension AnnualReport {
         let direct = t("未经复议直接起诉", "Sued without reconsideration"), after = t("复议后起诉", "Sued after reconsideration")
         let head = [
             ReportRow([.column(reconsideration, columns: 5), .column(t("行政诉讼", "Administrative litigation"), columns: 10)]),
-            ReportRow(outcomeLabels.map { .column($0, rows: 2) } + [.column(direct, columns: 5), .column(after, columns: 5)]),
-            ReportRow((outcomeLabels + outcomeLabels).map { .column($0) }),
+            ReportRow(outcomeLabels.map { ReportCell.column($0, rows: 2) } + [ReportCell.column(direct, columns: 5), ReportCell.column(after, columns: 5)]),
+            ReportRow((outcomeLabels + outcomeLabels).map { ReportCell.column($0) }),
         ]
         let c = challenges
-        let body = [ReportRow((c.reconsideration.figures + c.litigationDirect.figures + c.litigationAfterReconsideration.figures).map { .data(String($0)) })]
+        let figures: [Int] = c.reconsideration.figures + c.litigationDirect.figures + c.litigationAfterReconsideration.figures
+        let body = [ReportRow(figures.map { ReportCell.data(String($0)) })]
         let litigation = t("行政诉讼", "Administrative litigation")
         let rows = [[reconsideration] + c.reconsideration.figures.map(String.init),
                     ["\(litigation) \(direct)"] + c.litigationDirect.figures.map(String.init),

@@ -67,9 +67,9 @@ extension Circular {
         totalsValues[0] = ""
         let rows = departments.map(values) + [totalsValues]
         let body = rows.enumerated().map { i, v in
-            ReportRow([.data(v[0]), .row(v[1])] + v.dropFirst(2).map { .data($0) }, total: i == rows.count - 1)
+            ReportRow([ReportCell.data(v[0]), ReportCell.row(v[1])] + v.dropFirst(2).map { ReportCell.data($0) }, total: i == rows.count - 1)
         }
-        return ReportTable(caption: t("部门效能排名", "Departments ranked"), head: [ReportRow(columns.map { .column($0) })], body: body,
+        return ReportTable(caption: t("部门效能排名", "Departments ranked"), head: [ReportRow(columns.map { ReportCell.column($0) })], body: body,
                            columns: columns, rows: rows)
     }
 
@@ -85,7 +85,7 @@ extension Circular {
             return [c.caseNumber, department, c.itemName.map { "\($0)（\(c.itemCode)）" } ?? c.itemCode, c.acceptedOn?.description ?? Figure.unknown,
                     c.deadline?.description ?? Figure.unknown, c.concludedOn?.description ?? Figure.unknown, Figure.count(c.workingDaysUsed), state]
         }
-        let body = rows.map { v in ReportRow([.row(v[0])] + v.dropFirst().map { .data($0) }) }
-        return ReportTable(caption: t("超期办件", "Overdue cases"), head: [ReportRow(columns.map { .column($0) })], body: body, columns: columns, rows: rows)
+        let body = rows.map { v in ReportRow([ReportCell.row(v[0])] + v.dropFirst().map { ReportCell.data($0) }) }
+        return ReportTable(caption: t("超期办件", "Overdue cases"), head: [ReportRow(columns.map { ReportCell.column($0) })], body: body, columns: columns, rows: rows)
     }
 }

@@ -71,7 +71,10 @@ struct CircularReportCommand: AsyncParsableCommand {
                 throw ValidationError("--efficiency-formula \(efficiencyFormula): \(error)")
             }
         }
-        let circular = try await database.withClient(label: "chancery.report") { try await CircularBuilder(database: $0, formula: formula).build(region: region, month: month) }
+        let chosen = formula
+        let circular = try await database.withClient(label: "chancery.report") {
+            try await CircularBuilder(database: $0, formula: chosen).build(region: region, month: month)
+        }
         try output.emit(try ReportRenderer.shared().render(circular, as: format, language: language))
     }
 }
