@@ -196,7 +196,7 @@ let package = Package(
         ),
         .testTarget(name: "ChanceryDomainTests", dependencies: ["ChanceryDomain"], exclude: ["corpus"], swiftSettings: swiftSettings),
         .testTarget(name: "ChanceryScenarioTests", dependencies: ["ChanceryScenario", "ChanceryDomain"], swiftSettings: swiftSettings),
-        .testTarget(name: "ChanceryReportsTests", dependencies: ["ChanceryReports"], swiftSettings: swiftSettings),
+        .testTarget(name: "ChanceryReportsTests", dependencies: ["ChanceryReports", "ChanceryDomain"], swiftSettings: swiftSettings),
         .testTarget(name: "ChanceryImportTests", dependencies: ["ChanceryImport", "ChanceryDomain"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ChanceryIntegrationTests",

@@ -2,6 +2,7 @@ import ChanceryDomain
 import ChanceryPostgres
 import ChanceryReports
 import ChanceryScenario
+import ChanceryServer
 import Foundation
 import Hummingbird
 import HummingbirdTesting

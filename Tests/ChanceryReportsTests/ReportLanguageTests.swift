@@ -1,3 +1,4 @@
+import ChanceryDomain
 import Testing
 @testable import ChanceryReports
 

@@ -46,7 +46,7 @@ public struct ReportPagesController: Sendable {
         guard let text = q["month"].map(String.init), let month = ReportMonth(text) else {
             throw Self.invalid("month must be YYYY-MM, e.g. 2025-06")
         }
-        let (format, language) = try Self.formatAndLanguage(q)
+        let (format, language) = try Self.formatAndLanguage(request)
         let report = try await Self.mapped { try await CircularBuilder(database: database, formula: formula).build(region: region, month: month) }
         let path = "/dashboard/reports/circular?region=\(region)&month=\(month)"
         return try Self.respond(try ReportRenderer.shared().render(report, as: format, language: language, links: Self.links(path, language)), format)
@@ -57,17 +57,17 @@ public struct ReportPagesController: Sendable {
         let q = request.uri.queryParameters
         let region = try Self.region(q["region"].map(String.init))
         let year = try Self.year(q["year"].map(String.init))
-        return try await annual(region: region, year: year, q, path: "/dashboard/reports/annual?region=\(region)&year=\(year)")
+        return try await annual(region: region, year: year, request, path: "/dashboard/reports/annual?region=\(region)&year=\(year)")
     }
 
     @Sendable func publicAnnual(request: Request, context: Context) async throws -> Response {
         let region = try Self.region(context.parameters.get("region"))
         let year = try Self.year(context.parameters.get("year"))
-        return try await annual(region: region, year: year, request.uri.queryParameters, path: "/reports/annual/\(region)/\(year)?")
+        return try await annual(region: region, year: year, request, path: "/reports/annual/\(region)/\(year)?")
     }
 
-    private func annual(region: String, year: Int, _ q: FlatDictionary<Substring, Substring>, path: String) async throws -> Response {
-        let (format, language) = try Self.formatAndLanguage(q)
+    private func annual(region: String, year: Int, _ request: Request, path: String) async throws -> Response {
+        let (format, language) = try Self.formatAndLanguage(request)
         let report = try await Self.mapped {
             try await AnnualReportBuilder(database: database).build(region: region, year: year, supplement: supplements.supplement(region: region, year: year))
         }
@@ -108,7 +108,8 @@ public struct ReportPagesController: Sendable {
         return links
     }
 
-    static func formatAndLanguage(_ q: FlatDictionary<Substring, Substring>) throws -> (ReportFormat, ReportLanguage) {
+    static func formatAndLanguage(_ request: Request) throws -> (ReportFormat, ReportLanguage) {
+        let q = request.uri.queryParameters
         let format = try q["format"].map { text in
             guard let f = ReportFormat(parameter: String(text)) else { throw invalid("format must be one of html, md, csv, json") }
             return f
