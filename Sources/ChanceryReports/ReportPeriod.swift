@@ -2,7 +2,9 @@ import ChanceryDomain
 
 /// A calendar month `YYYY-MM` (the period of a circular, 通报).
 public struct ReportMonth: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// Four-digit year.
     public let year: Int
+    /// Month 1–12.
     public let month: Int
 
     /// Parses `YYYY-MM` (four digits, a hyphen, two digits, month 01–12, year 1900–9999); nil otherwise.

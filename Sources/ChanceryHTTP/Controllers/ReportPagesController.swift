@@ -26,6 +26,7 @@ public struct ReportPagesController: Sendable {
     let formula: EfficiencyFormula
     let supplements: AnnualReportSupplements
 
+    /// Pages over `database`; `formula` grades the circular; `supplements` complete the annual reports.
     public init(database: PostgresClient, formula: EfficiencyFormula = EfficiencyFormula(), supplements: AnnualReportSupplements = AnnualReportSupplements()) {
         self.database = database
         self.formula = formula

@@ -11,11 +11,13 @@ public struct ReportsController: Sendable {
     let database: PostgresClient
     let supplements: AnnualReportSupplements
 
+    /// The listing over `database` and the supplements' years.
     public init(database: PostgresClient, supplements: AnnualReportSupplements = AnnualReportSupplements()) {
         self.database = database
         self.supplements = supplements
     }
 
+    /// Mounts `GET reports/annual` on the `v1` group.
     public func addRoutes(to group: RouterGroup<Context>) {
         group.get("reports/annual", use: availableYears)
     }

@@ -52,15 +52,19 @@ public struct AnnualReport: Sendable, Hashable, Codable {
 public struct ReportNote: Sendable, Hashable, Codable {
     /// Stable id, e.g. `supplement-absent`, `reason-not-derivable`.
     public var code: String
+    /// The note in Chinese.
     public var zh: String
+    /// The note in English.
     public var en: String
 
+    /// A note with its stable code and both texts.
     public init(code: String, zh: String, en: String) {
         self.code = code
         self.zh = zh
         self.en = en
     }
 
+    /// The note in `language`.
     public func text(_ language: ReportLanguage) -> String { language == .chinese ? zh : en }
 }
 
@@ -68,10 +72,14 @@ public struct ReportNote: Sendable, Hashable, Codable {
 public struct ProactiveDisclosure: Sendable, Hashable, Codable {
     /// Documents issued, repealed and in force this year (本年制发件数, 本年废止件数, 现行有效件数).
     public struct DocumentCounts: Sendable, Hashable, Codable {
+        /// 本年制发件数; nil when unknown.
         public var issued: Int?
+        /// 本年废止件数; nil when unknown.
         public var repealed: Int?
+        /// 现行有效件数; nil when unknown.
         public var inForce: Int?
 
+        /// Counts, nil for unknown.
         public init(issued: Int? = nil, repealed: Int? = nil, inForce: Int? = nil) {
             self.issued = issued
             self.repealed = repealed
@@ -120,10 +128,13 @@ public struct ProactiveDisclosure: Sendable, Hashable, Codable {
 public struct RequestTable: Sendable, Hashable, Codable {
     /// One row of figures: column id → count.
     public struct Line: Sendable, Hashable, Codable {
+        /// The row of the format.
         public var row: RequestRow
+        /// Applicant column id (``ApplicantColumn/id``) → count.
         public var values: [String: Int]
 
         enum CodingKeys: String, CodingKey { case row, values }
+        /// A row of figures.
         public init(row: RequestRow, values: [String: Int]) {
             self.row = row
             self.values = values
@@ -156,12 +167,18 @@ public struct RequestTable: Sendable, Hashable, Codable {
 public struct Challenges: Sendable, Hashable, Codable {
     /// 结果维持, 结果纠正, 其他结果, 尚未审结, 总计.
     public struct Outcomes: Sendable, Hashable, Codable {
+        /// 结果维持.
         public var upheld: Int
+        /// 结果纠正.
         public var corrected: Int
+        /// 其他结果.
         public var other: Int
+        /// 尚未审结 (undecided at the year's end).
         public var pending: Int
+        /// 总计: the sum of the four.
         public var total: Int { upheld + corrected + other + pending }
 
+        /// Counts by outcome.
         public init(upheld: Int = 0, corrected: Int = 0, other: Int = 0, pending: Int = 0) {
             self.upheld = upheld
             self.corrected = corrected
@@ -193,6 +210,7 @@ public struct Challenges: Sendable, Hashable, Codable {
     /// 行政诉讼 — 复议后起诉.
     public var litigationAfterReconsideration: Outcomes
 
+    /// The three groups of section 四.
     public init(reconsideration: Outcomes = .init(), litigationDirect: Outcomes = .init(), litigationAfterReconsideration: Outcomes = .init()) {
         self.reconsideration = reconsideration
         self.litigationDirect = litigationDirect

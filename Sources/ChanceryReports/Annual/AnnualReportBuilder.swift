@@ -11,6 +11,7 @@ import Foundation
 public struct AnnualReportBuilder: Sendable {
     let database: PostgresClient
 
+    /// A builder over the read models of `database`.
     public init(database: PostgresClient) {
         self.database = database
     }

@@ -12,7 +12,9 @@ import Foundation
 ///   "regulations":{"issued":0,"repealed":0,"inForce":0},"normativeDocuments":{…},"licensingDecisions":0,
 ///   "punishmentDecisions":0,"coercionDecisions":0,"feesCollected":0.0,"organisationKinds":{"request/…":"commercial-enterprise"}}`.
 public struct AnnualReportSupplement: Sendable, Hashable, Codable {
+    /// Division code; must be the report's.
     public var region: String
+    /// The year; must be the report's.
     public var year: Int
     /// The reporting organ, e.g. 珠晖区人民政府.
     public var authority: String?
@@ -93,8 +95,10 @@ public struct AnnualReportSupplement: Sendable, Hashable, Codable {
 
 /// The supplements of a directory (`<region>-<year>.json`), read once when the server starts (no file I/O per request).
 public struct AnnualReportSupplements: Sendable {
+    /// `<region>-<year>` → supplement.
     public private(set) var byKey: [String: AnnualReportSupplement]
 
+    /// Supplements given in memory (the first of a region and year wins).
     public init(_ supplements: [AnnualReportSupplement] = []) {
         byKey = Dictionary(supplements.map { ("\($0.region)-\($0.year)", $0) }, uniquingKeysWith: { a, _ in a })
     }

@@ -2,18 +2,22 @@ import ChanceryDomain
 
 /// What the events say about the challenges of one disclosure reply: its reconsideration (行政复议) and lawsuit (行政诉讼).
 public struct ChallengeFact: Sendable, Hashable {
+    /// The request's stream id.
     public var subject: String
     /// Day of `ReconsiderationFiled`, if any.
     public var reconsiderationFiledOn: CivilDate?
     /// Day and `outcome` (`upheld`, `corrected`, `other`) of `ReconsiderationDecided`, if any.
     public var reconsiderationDecidedOn: CivilDate?
+    /// `ReconsiderationDecided.outcome`.
     public var reconsiderationOutcome: String?
     /// Day of `LitigationFiled`, if any.
     public var litigationFiledOn: CivilDate?
     /// Day and `outcome` of `LitigationDecided`, if any.
     public var litigationDecidedOn: CivilDate?
+    /// `LitigationDecided.outcome`.
     public var litigationOutcome: String?
 
+    /// The facts of one request's challenges.
     public init(subject: String, reconsiderationFiledOn: CivilDate? = nil, reconsiderationDecidedOn: CivilDate? = nil,
                 reconsiderationOutcome: String? = nil, litigationFiledOn: CivilDate? = nil, litigationDecidedOn: CivilDate? = nil,
                 litigationOutcome: String? = nil) {
@@ -32,6 +36,7 @@ public struct ChallengeFact: Sendable, Hashable {
 /// lawsuit is 复议后起诉 when the reply's reconsideration was filed on or before the day the lawsuit was, else
 /// 未经复议直接起诉.
 public enum ChallengeTally {
+    /// Section 四 of `year` from the challenges of every request of the region.
     public static func tally(year: Int, facts: [ChallengeFact]) -> Challenges {
         let first = CivilDate(year: year, month: 1, day: 1), last = CivilDate(year: year, month: 12, day: 31)
         func count(_ into: inout Challenges.Outcomes, filed: CivilDate?, decided: CivilDate?, outcome: String?) {

@@ -15,6 +15,7 @@ public struct DisclosureRequestFact: Sendable, Hashable {
     /// `DisclosureRequestAnswered.reasonCode`, when sent.
     public var reasonCode: String?
 
+    /// The facts of one request.
     public init(subject: String, requesterKind: String, receivedOn: CivilDate, answeredOn: CivilDate? = nil, outcome: String? = nil,
                 reasonCode: String? = nil) {
         self.subject = subject

@@ -11,7 +11,9 @@ import ChanceryDomain
 /// JSON shape (``ReportFormat/json``): `{"region","month":"YYYY-MM","formula":{…},"departments":[DepartmentLine],
 /// "totals":DepartmentLine,"overdueCases":[OverdueCase],"notes":[…]}`.
 public struct Circular: Sendable, Hashable, Codable {
+    /// Division code.
     public var region: String
+    /// The month reported on.
     public var month: ReportMonth
     /// The efficiency formula that ranked the departments.
     public var formula: EfficiencyFormula
@@ -21,11 +23,13 @@ public struct Circular: Sendable, Hashable, Codable {
     public var totals: DepartmentLine
     /// Cases concluded late in the month, then cases still open at the month's end with a red card.
     public var overdueCases: [OverdueCase]
+    /// Where the figures come from.
     public var notes: [ReportNote]
 }
 
 /// One department's month (rates are fractions rounded to 4 decimals, nil without a denominator).
 public struct DepartmentLine: Sendable, Hashable, Codable {
+    /// Department code (`total` for the totals line, empty for letters held by no department).
     public var departmentCode: String
     /// From the item catalogue (nil for a department without items, e.g. one holding letters only).
     public var departmentName: String?
@@ -78,11 +82,16 @@ public struct DepartmentLine: Sendable, Hashable, Codable {
 
 /// A case named in the circular as overdue (超期).
 public struct OverdueCase: Sendable, Hashable, Codable {
+    /// The case's stream id.
     public var subject: String
+    /// Case number (办件编号).
     public var caseNumber: String
+    /// Department code (`total` for the totals line, empty for letters held by no department).
     public var departmentCode: String
     public var itemCode: String
+    /// Item name from the catalogue.
     public var itemName: String?
+    /// Day of acceptance.
     public var acceptedOn: CivilDate?
     /// The last day within the promised limit.
     public var deadline: CivilDate?
@@ -90,6 +99,7 @@ public struct OverdueCase: Sendable, Hashable, Codable {
     public var concludedOn: CivilDate?
     /// Working days used at conclusion (nil while open).
     public var workingDaysUsed: Int?
+    /// Promised limit (承诺办结时限).
     public var promisedLimit: Int?
     /// `concluded-late` (concluded in the month after its deadline) or `open-overdue` (open at the month's end with a
     /// red card raised by then).

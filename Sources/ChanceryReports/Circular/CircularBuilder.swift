@@ -12,6 +12,7 @@ public struct CircularBuilder: Sendable {
     let database: PostgresClient
     let formula: EfficiencyFormula
 
+    /// A builder over `database`; `formula` grades the departments (the server's `--efficiency-formula`).
     public init(database: PostgresClient, formula: EfficiencyFormula = EfficiencyFormula()) {
         self.database = database
         self.formula = formula

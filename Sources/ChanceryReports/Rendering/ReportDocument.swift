@@ -9,12 +9,15 @@ import Foundation
 public struct ReportDocument: Sendable, Hashable {
     /// BCP 47 language of the text (`zh-CN`, `en`).
     public var languageTag: String
+    /// The title (h1).
     public var title: String
     /// A line under the title (period, region), if any.
     public var subtitle: String?
+    /// The sections in order.
     public var sections: [ReportSection]
     /// Heading of the notes (说明 / Notes).
     public var notesHeading: String
+    /// The notes, in the document's language.
     public var notes: [String]
     /// Whether the HTML page prints in landscape (wide tables).
     public var landscape: Bool
@@ -26,11 +29,14 @@ public struct ReportDocument: Sendable, Hashable {
 
 /// A link of the HTML page's navigation.
 public struct ReportLink: Sendable, Hashable {
+    /// The link's text.
     public var label: String
+    /// The target (a path with its query).
     public var href: String
     /// BCP 47 language of the page linked to, when it differs.
     public var hreflang: String?
 
+    /// A link.
     public init(label: String, href: String, hreflang: String? = nil) {
         self.label = label
         self.href = href
@@ -40,10 +46,14 @@ public struct ReportLink: Sendable, Hashable {
 
 /// A section: heading, paragraphs, tables.
 public struct ReportSection: Sendable, Hashable {
+    /// The heading (h2).
     public var heading: String
+    /// Paragraphs of text.
     public var paragraphs: [String]
+    /// Tables, after the paragraphs.
     public var tables: [ReportTable]
 
+    /// A section.
     public init(heading: String, paragraphs: [String] = [], tables: [ReportTable] = []) {
         self.heading = heading
         self.paragraphs = paragraphs
@@ -53,6 +63,7 @@ public struct ReportSection: Sendable, Hashable {
 
 /// A table, printed and flat.
 public struct ReportTable: Sendable, Hashable {
+    /// The caption.
     public var caption: String
     /// Header rows as printed (merged cells).
     public var head: [ReportRow]
@@ -66,10 +77,12 @@ public struct ReportTable: Sendable, Hashable {
 
 /// A row of a printed table.
 public struct ReportRow: Sendable, Hashable {
+    /// The cells, left to right.
     public var cells: [ReportCell]
     /// Whether it is a totals row (bold).
     public var total: Bool
 
+    /// A row.
     public init(_ cells: [ReportCell], total: Bool = false) {
         self.cells = cells
         self.total = total
@@ -78,6 +91,7 @@ public struct ReportRow: Sendable, Hashable {
 
 /// A cell of a printed table.
 public struct ReportCell: Sendable, Hashable {
+    /// The text shown (escaped by the renderer).
     public var text: String
     /// A header cell (`th`): column headers and row labels.
     public var header: Bool
@@ -89,14 +103,18 @@ public struct ReportCell: Sendable, Hashable {
     /// Right-aligned figures.
     public var numeric: Bool
 
-    /// A data cell.
+    /// A data cell (right-aligned when it is a figure: a number, a percentage or "—").
     public static func data(_ text: String) -> ReportCell {
-        ReportCell(text: text, header: false, scope: nil, colspan: nil, rowspan: nil, numeric: true)
+        ReportCell(text: text, header: false, scope: nil, colspan: nil, rowspan: nil, numeric: isFigure(text))
     }
 
     /// A data cell spanning `columns`.
     public static func data(_ text: String, columns: Int) -> ReportCell {
-        ReportCell(text: text, header: false, scope: nil, colspan: columns > 1 ? columns : nil, rowspan: nil, numeric: true)
+        ReportCell(text: text, header: false, scope: nil, colspan: columns > 1 ? columns : nil, rowspan: nil, numeric: isFigure(text))
+    }
+
+    static func isFigure(_ text: String) -> Bool {
+        text == Figure.unknown || Double(text.hasSuffix("%") ? String(text.dropLast()) : text) != nil
     }
 
     /// A column header.
