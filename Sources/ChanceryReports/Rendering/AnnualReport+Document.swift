@@ -4,8 +4,13 @@ extension AnnualReport {
         let zh = language == .chinese
         func t(_ chinese: String, _ english: String) -> String { zh ? chinese : english }
         let missing = t("（补充材料未提供）", "(not given by the supplement)")
-        let who = authority ?? (zh ? "行政区划\(region)" : "Region \(region)")
-        let title = zh ? "\(who)\(year)年政府信息公开工作年度报告" : "\(who): annual report on government information disclosure, \(year)"
+        let title: String
+        switch (authority, zh) {
+        case (let who?, true): title = "\(who)\(year)年政府信息公开工作年度报告"
+        case (nil, true): title = "\(year)年政府信息公开工作年度报告（行政区划\(region)）"
+        case (let who?, false): title = "\(who): annual report on government information disclosure, \(year)"
+        case (nil, false): title = "Annual report on government information disclosure, \(year) (region \(region))"
+        }
         return ReportDocument(
             languageTag: zh ? "zh-CN" : "en",
             title: title,
