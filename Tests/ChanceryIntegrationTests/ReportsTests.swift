@@ -145,6 +145,18 @@ struct ReportsTests {
             #expect(circular.status == .ok && String(buffer: circular.body).contains("## 二、部门效能排名"))
             #expect(try await client.read("/dashboard/reports/circular?region=430424&month=2025-6").status == .badRequest)
             #expect(try await client.read("/dashboard/reports/annual?region=430424&year=2025&lang=en").status == .ok)
+            // Data that break table 三's identity (a reply dated before its receipt, across the year's end) are refused, naming the cell.
+            _ = try await cluster.node.database.execute(
+                """
+                INSERT INTO disclosure.requests (subject, region, department_code, requester_name, requester_kind, description, received_at, received_on,
+                                                 answered_at, outcome)
+                VALUES ('request/430405/broken', '430405', 'rsj', '张三', 'citizen', 'x', '2026-01-02T10:00:00+08:00', '2026-01-02',
+                        '2025-12-30T10:00:00+08:00', 'disclosed')
+                """)
+            let broken = try await client.read("/reports/annual/430405/2025", token: nil)
+            #expect(broken.status == .unprocessableContent)
+            let detail = broken.json["detail"]?.stringValue ?? ""
+            #expect(detail.contains("自然人") && detail.contains("（七）总计"), "\(detail)")
         }
     }
 

@@ -79,7 +79,8 @@ public struct AnnualReportBuilder: Sendable {
         return try rows.first?.decode(Bool.self, at: 0) ?? false
     }
 
-    /// Every request of `region` received by `last`, with its reply's reason code.
+    /// Every request of `region` received or answered by `last`, with its reply's reason code (a reply dated before its
+    /// receipt is kept, so that table 三's identity check sees it).
     func requestFacts(region: String, through last: CivilDate, zone: String) async throws -> [DisclosureRequestFact] {
         let rows = try await database.query(
             """
@@ -88,7 +89,8 @@ public struct AnnualReportBuilder: Sendable {
                    (SELECT e.event -> 'data' ->> 'reasonCode' FROM audit.events e
                     WHERE e.subject = r.subject AND e.type = 'gov.disclosure.request.answered' ORDER BY e.sequence DESC LIMIT 1)
             FROM disclosure.requests r
-            WHERE r.region = $1 AND coalesce(r.received_on, (r.received_at AT TIME ZONE $3)::date) <= $2::date
+            WHERE r.region = $1 AND (coalesce(r.received_on, (r.received_at AT TIME ZONE $3)::date) <= $2::date
+                                     OR (r.answered_at AT TIME ZONE $3)::date <= $2::date)
             ORDER BY r.subject
             """, [region, last.description, zone])
         return try rows.map { row in

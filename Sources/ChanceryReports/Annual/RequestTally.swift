@@ -46,7 +46,7 @@ public struct RequestTally: Sendable {
     public var notes: [ReportNote]
 
     /// - Parameters:
-    ///   - facts: every request of the region received by the year's end (others are ignored).
+    ///   - facts: every request of the region received or answered by the year's end (others count nowhere).
     ///   - organisationKinds: subject → organisation column id, from the supplement.
     /// - Throws: ``ReportError/identityBroken(column:row:detail:)`` naming the column and the row when the figures do
     ///   not satisfy 一 + 二 = 三(七) + 四 (a reply dated before its receipt, across the year's boundary).
