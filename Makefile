@@ -25,8 +25,9 @@ chaos: deps
 web-checks: deps
 	bash infra/web-checks.sh $(WEB_CHECKS)
 
-## make screenshots: the web checks with SCREENSHOTS=1: each check that shows pages saves PNGs into
-## .data/web-checks/screenshots/ (headless Chromium). `make screenshots WEB_CHECKS=reports` runs one.
+## make screenshots: the web checks with SCREENSHOTS=1: each check that takes screenshots (the dashboard's: one PNG per
+## page) saves them in .data/web-checks/screenshots/. `make screenshots WEB_CHECKS=dashboard` runs one check
+## (`reports`: the annual report and the circular).
 screenshots: deps
 	SCREENSHOTS=1 bash infra/web-checks.sh $(WEB_CHECKS)
 

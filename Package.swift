@@ -140,11 +140,24 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The supervision office's dashboard (server-rendered HTML under /dashboard, mustache templates as resources).
+        .target(
+            name: "ChanceryDashboard",
+            dependencies: [
+                "ChanceryDomain", "ChanceryGateway", "ChanceryPostgres", "ChanceryHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            resources: [.copy("Templates"), .copy("Assets")],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "ChanceryServer",
             dependencies: [
                 "ChanceryDomain", "ChanceryKafka", "ChanceryPostgres", "ChanceryRuntime", "ChanceryGateway",
-                "ChanceryProjections", "ChancerySupervision", "ChanceryHTTP", "ChanceryReports",
+                "ChanceryProjections", "ChancerySupervision", "ChanceryHTTP", "ChanceryDashboard", "ChanceryReports",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -169,6 +182,7 @@ let package = Package(
             dependencies: [
                 "ChanceryDomain", "ChanceryKafka", "ChanceryPostgres", "ChanceryRuntime", "ChanceryGateway",
                 "ChanceryProjections", "ChancerySupervision", "ChanceryHTTP", "ChanceryScenario", "ChanceryImport", "ChanceryServer",
+                "ChanceryDashboard",
                 "ChanceryReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -197,12 +211,18 @@ let package = Package(
         .testTarget(name: "ChanceryDomainTests", dependencies: ["ChanceryDomain"], exclude: ["corpus"], swiftSettings: swiftSettings),
         .testTarget(name: "ChanceryScenarioTests", dependencies: ["ChanceryScenario", "ChanceryDomain"], swiftSettings: swiftSettings),
         .testTarget(name: "ChanceryReportsTests", dependencies: ["ChanceryReports", "ChanceryDomain"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ChanceryDashboardTests",
+            dependencies: ["ChanceryDashboard", "ChanceryDomain", "ChanceryHTTP"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "ChanceryImportTests", dependencies: ["ChanceryImport", "ChanceryDomain"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ChanceryIntegrationTests",
             dependencies: [
                 "ChanceryDomain", "ChanceryKafka", "ChanceryPostgres", "ChanceryRuntime", "ChanceryGateway",
                 "ChanceryProjections", "ChancerySupervision", "ChanceryHTTP", "ChanceryScenario", "ChanceryImport", "ChanceryServer",
+                "ChanceryDashboard",
                 "ChanceryReports",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

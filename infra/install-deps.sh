@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
 # Installs what Chancery needs on Debian 12 and is missing: the C libraries it links (librdkafka, libpq),
-# the PostgreSQL server, kcat (to look at the embedded broker) and curl; headless Chromium and the Noto CJK fonts for
-# the web checks' pages and screenshots (`make screenshots`: the reports in Chinese). Run as root.
+# the PostgreSQL server, kcat (to look at the embedded broker) and curl. Run as root.
 set -euo pipefail
 need=()
-for pkg in librdkafka-dev libpq-dev postgresql kcat curl pkg-config chromium fonts-noto-cjk; do
+for pkg in librdkafka-dev libpq-dev postgresql kcat curl pkg-config; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -35,6 +34,22 @@ fi
 if ! python3 -c 'import chinese_calendar, holidays' >/dev/null 2>&1; then
   python3 -m pip install -q -r scripts/requirements-calendars.txt 2>/dev/null \
     || python3 -m pip install -q --break-system-packages -r scripts/requirements-calendars.txt
+fi
+# The dashboard's charts (Chart.js, served from /usr/share/javascript/chart.js) and its web check (headless Chromium with
+# its driver, CJK fonts for the screenshots, Selenium pinned in scripts/requirements-web-checks.txt).
+web=()
+for pkg in libjs-chart.js chromium chromium-driver fonts-noto-cjk; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || web+=("$pkg")
+done
+if [ ${#web[@]} -gt 0 ]; then
+  echo "installing: ${web[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${web[@]}" >/dev/null
+fi
+if ! python3 -c 'import selenium' >/dev/null 2>&1; then
+  python3 -m pip install -q -r scripts/requirements-web-checks.txt 2>/dev/null \
+    || python3 -m pip install -q --break-system-packages -r scripts/requirements-web-checks.txt
 fi
 if ! command -v swift >/dev/null 2>&1; then
   echo "swift is not on PATH: Chancery needs Swift 6 (https://www.swift.org/install/linux/)" >&2

@@ -67,6 +67,8 @@ Chancery is running. Look at:
                       curl -H "Authorization: Bearer $analyst" "http://127.0.0.1:$http_port/v1/metrics/cases?region=430424&groupBy=caseType&period=quarter"
                       curl -H "Authorization: Bearer $analyst" "http://127.0.0.1:$http_port/v1/metrics/ranking?region=430424&quarter=2025-Q3"
              http://127.0.0.1:$http_port/health   http://127.0.0.1:$http_port/metrics
+  Dashboard  http://127.0.0.1:$http_port/dashboard   (English: ?lang=en) — log in with the analyst token:
+             $analyst
              (tokens: .data/run/analyst.token, .data/run/loader.token; more with: $bin tokens add --help)
   Kafka      kcat -L -b $(cat .data/run/bootstrap)        (embedded broker, seeded from the journal audit.journal at start)
              kcat -C -b $(cat .data/run/bootstrap) -t gov.supervision -e

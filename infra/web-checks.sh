@@ -12,7 +12,7 @@
 #   CHANCERY_BIN                 the chancery executable
 #   WEB_CHECKS_OUT               a folder for artefacts (screenshots, reports); kept in .data/web-checks
 #   WEB_CHECKS_SHORT=1           under make test: bounded example counts
-#   SCREENSHOTS=1                under make screenshots: save PNGs of the pages into $WEB_CHECKS_OUT/screenshots/
+#   SCREENSHOTS=1                under make screenshots: checks that take screenshots save PNGs in $WEB_CHECKS_OUT/screenshots/
 # Environment: CHANCERY_BIN (default: swift build, then its bin path), WEB_PG_PORT (54365), WEB_HTTP_PORT (18365),
 # WEB_CHECKS_SHORT (1 under make test).
 set -euo pipefail

@@ -16,14 +16,16 @@ import Prometheus
 ///   - resolver: resolves bearer tokens to principals (access control on every non-public route).
 ///   - efficiencyFormula: the formula of `/v1/metrics/ranking` and of the circular's grades.
 ///   - reportSupplements: the annual report supplements (`--report-supplements`), read at start.
+///   - mounts: routes of other modules (the dashboard under `/dashboard`), added after the API's.
 public func buildApplication(
     host: String, port: Int, database: PostgresClient, gateway: Gateway?, appender: (any EventAppender)?,
     registry: PrometheusCollectorRegistry, resolver: any PrincipalResolver, efficiencyFormula: EfficiencyFormula = EfficiencyFormula(),
     health: (any HealthReporter)? = nil, faults: (any BrokerFaultInjector)? = nil,
-    reportSupplements: AnnualReportSupplements = AnnualReportSupplements(), logger: Logger
+    reportSupplements: AnnualReportSupplements = AnnualReportSupplements(), mounts: [any RouteMount] = [], logger: Logger
 ) -> some ApplicationProtocol {
     let router = buildRouter(database: database, gateway: gateway, appender: appender, registry: registry, resolver: resolver,
-                             efficiencyFormula: efficiencyFormula, health: health, faults: faults, reportSupplements: reportSupplements)
+                             efficiencyFormula: efficiencyFormula, health: health, faults: faults, reportSupplements: reportSupplements,
+                             mounts: mounts)
     return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "chancery"), logger: logger)
 }
 
@@ -31,7 +33,8 @@ public func buildApplication(
 public func buildRouter(
     database: PostgresClient, gateway: Gateway?, appender: (any EventAppender)?, registry: PrometheusCollectorRegistry,
     resolver: any PrincipalResolver, efficiencyFormula: EfficiencyFormula = EfficiencyFormula(), health: (any HealthReporter)? = nil,
-    faults: (any BrokerFaultInjector)? = nil, reportSupplements: AnnualReportSupplements = AnnualReportSupplements()
+    faults: (any BrokerFaultInjector)? = nil, reportSupplements: AnnualReportSupplements = AnnualReportSupplements(),
+    mounts: [any RouteMount] = []
 ) -> Router<ChanceryRequestContext> {
     let router = Router(context: ChanceryRequestContext.self)
     router.add(middleware: ProblemMiddleware())
@@ -49,5 +52,6 @@ public func buildRouter(
     if let faults { FaultsController(injector: faults).addRoutes(to: v1) }
     ReportsController(database: database, supplements: reportSupplements).addRoutes(to: v1)
     ReportPagesController(database: database, formula: efficiencyFormula, supplements: reportSupplements).addRoutes(to: router)
+    for mount in mounts { mount.addRoutes(to: router) }
     return router
 }

@@ -2,158 +2,237 @@ import ChanceryDomain
 import ChanceryPostgres
 import Foundation
 
-/// Projects case events into `approval.cases` and `approval.daily_counts`, evolving each case's
-/// ``CaseClock`` (working days in the region's calendar) and its latest urge (督办, ``UrgeProjection``).
+/// Projects the case events of a batch into `approval.cases` and `approval.daily_counts`.
+///
+/// Each case is folded in memory by the domain's one fold (``CaseFile/evolve(_:_:on:calendar:rules:)``): the files of
+/// the batch's cases are read in one query, every event of the batch is folded in order, and each changed case is
+/// written once with one statement for all of them (rows as one JSON array, `jsonb_to_recordset`); the daily counts
+/// are summed in memory and written with one statement. The file itself is stored in `approval.cases.case_file`; a
+/// row written by a version before the file existed (`case_file` null) is folded again from its events in
+/// `audit.events` up to its `last_sequence`.
 struct CaseProjection {
     let calendars: RegionCalendars
-    /// The configured limit of a bad rating's rectification (差评整改).
-    let limits: InteractionLimits
-    /// Working days an urge without its own deadline gives the department (``SupervisionPolicy/urgeLimit``).
-    let urgeLimit: WorkingDays
+    let rules: CaseFile.Rules
 
-    /// The case actions that meet an urge (``Urge``): a completed step, the decision, the conclusion.
+    /// One case's row as the batch changes it: the file, and the times of the events that set a timestamp column.
+    private struct Row {
+        var subject: String
+        var region: String
+        var caseNumber: String?
+        var applicantName: String?
+        var file: CaseFile
+        var lastSequence: Int64
+        /// Column → the event's `time` (RFC 3339), for the columns this batch sets; `submitted_at` always (the row's
+        /// insert needs it even when it exists).
+        var times: [String: String] = [:]
+    }
 
-    func apply(_ name: String, _ event: CloudEvent, on db: PostgresConnection) async throws {
-        let d = event.data
-        let (calendar, day) = try calendars.calendarAndDay(of: event)
-        let seq = event.sequence ?? 0
-        let urges = UrgeProjection(table: "approval.cases", urgeLimit: urgeLimit)
-        switch name {
-        case "CaseSubmitted":
-            try await db.execute(
-                """
-                INSERT INTO approval.cases (subject, region, case_number, item_code, department_code, status, applicant_name, submitted_at, last_sequence)
-                VALUES ($1, $2, $3, $4, $5, 'submitted', $6, $7::timestamptz, $8) ON CONFLICT DO NOTHING
-                """, [event.subject, event.region, d["caseNumber"]?.stringValue, d["itemCode"]?.stringValue,
-                      d["departmentCode"]?.stringValue, d["applicantName"]?.stringValue, event.time, seq])
-            try await count("submitted", event, day, on: db)
-        case "CaseAccepted":
-            let limit = WorkingDays(Int(d["promisedLimit"]?.integerValue ?? 0))
-            let clock = CaseClock(acceptedOn: day, promisedLimit: limit,
-                                  promisedLimitUnit: d["promisedLimitUnit"]?.stringValue.flatMap(LimitUnit.init(rawValue:)) ?? .workingDays,
-                                  statutoryLimit: d["statutoryLimit"]?.integerValue.map { WorkingDays(Int($0)) })
-            try await db.execute(
-                """
-                UPDATE approval.cases SET status = 'accepted', accepted_at = $2::timestamptz, accepted_on = $3::date, case_type = $4,
-                       promised_limit = $5, statutory_limit = $6, deadline = $7::date, working_days_used = 0, clock = $8::jsonb, last_sequence = $9,
-                       promised_limit_unit = $10, statutory_deadline = $11::date
-                WHERE subject = $1
-                """, [event.subject, event.time, day.description, d["caseType"]?.stringValue, Int64(limit.count),
-                      d["statutoryLimit"]?.integerValue, calendar.flatMap { clock.deadline(.promised, calendar: $0)?.description },
-                      try jsonText(clock), seq, clock.promisedLimitUnit.rawValue, calendar.flatMap { clock.deadline(.statutory, calendar: $0)?.description }])
-            try await count("accepted", event, day, on: db)
-        case "CaseRefused":
-            try await db.execute(
-                "UPDATE approval.cases SET status = 'refused', refused_at = $2::timestamptz, refused_on = $5::date, refusal_reason = $4, last_sequence = $3 WHERE subject = $1",
-                [event.subject, event.time, seq, d["reason"]?.stringValue, day.description])
-            try await count("refused", event, day, on: db)
-        case "SupplementRequested", "SupplementReceived":
-            guard var clock = try await loadClock(event.subject, on: db) else { return }
-            if name == "SupplementRequested" { clock.pause(on: day) } else { clock.resume(on: day) }
-            let status = name == "SupplementRequested" ? "supplementing" : "accepted"
-            try await updateClock(clock, status: status, event, day, calendar, on: db)
-        case "StepCompleted":
-            try await db.execute(
-                """
-                UPDATE approval.cases SET last_sequence = $2,
-                       review_completed_at = CASE WHEN $3 = 'review' THEN coalesce(review_completed_at, $4::timestamptz) ELSE review_completed_at END,
-                       \(UrgeProjection.meets("$5"))
-                WHERE subject = $1
-                """, [event.subject, seq, d["step"]?.stringValue, event.time, day.description])
-        case "SpecialProcedureStarted":
-            try await db.execute(
-                "UPDATE approval.cases SET special_procedure_kind = $2, special_procedures = special_procedures + 1, last_sequence = $3 WHERE subject = $1",
-                [event.subject, d["specialProcedureKind"]?.stringValue, seq])
-            guard var clock = try await loadClock(event.subject, on: db) else { return }
-            clock.startSpecialProcedure(d["specialProcedureKind"]?.stringValue.flatMap(SpecialProcedureKind.init(rawValue:)) ?? .other, on: day)
-            try await updateClock(clock, status: nil, event, day, calendar, on: db)
-        case "SpecialProcedureEnded":
-            try await db.execute("UPDATE approval.cases SET special_procedure_kind = NULL, last_sequence = $2 WHERE subject = $1", [event.subject, seq])
-            guard var clock = try await loadClock(event.subject, on: db) else { return }
-            clock.endSpecialProcedure(on: day)
-            try await updateClock(clock, status: nil, event, day, calendar, on: db)
-        case "CaseReportedUpward":
-            try await db.execute("UPDATE approval.cases SET status = 'reported-upward', reported_upward_at = $2::timestamptz, last_sequence = $3 WHERE subject = $1",
-                                 [event.subject, event.time, seq])
-        case "CaseReturnedFromUpward":
-            try await db.execute("UPDATE approval.cases SET status = 'accepted', returned_from_upward_at = $2::timestamptz, last_sequence = $3 WHERE subject = $1",
-                                 [event.subject, event.time, seq])
-        case "CaseUrged":
-            try await db.execute("UPDATE approval.cases SET urges = urges + 1, last_sequence = $2 WHERE subject = $1", [event.subject, seq])
-            try await urges.urged(event, on: day, calendar: calendar, on: db)
-        case "CaseWithdrawn":
-            try await db.execute("UPDATE approval.cases SET status = 'withdrawn', withdrawn_at = $2::timestamptz, last_sequence = $3 WHERE subject = $1",
-                                 [event.subject, event.time, seq])
-        case "CaseDelivered":
-            try await db.execute("UPDATE approval.cases SET status = 'delivered', delivered_at = $2::timestamptz, last_sequence = $3 WHERE subject = $1",
-                                 [event.subject, event.time, seq])
-        case "CaseRated":
-            let code = d["satisfactionCode"]?.integerValue
-            // A bad rating (4–5) must be rectified within the configured limit, counted from the rating's day.
-            let rectificationDeadline = (code ?? 0) >= 4
-                ? calendar.map { InteractionClock(kind: .rectification, startedOn: day, limits: limits).deadline(calendar: $0).description } : nil
-            try await db.execute(
-                "UPDATE approval.cases SET satisfaction_code = $2, rated_at = $3::timestamptz, rectification_deadline = $5::date, last_sequence = $4 WHERE subject = $1",
-                [event.subject, code, event.time, seq, rectificationDeadline])
-        case "BadRatingRectified":
-            try await db.execute(
-                """
-                UPDATE approval.cases SET rectified_at = $2::timestamptz, follow_up_satisfaction_code = $3, last_sequence = $4,
-                       rectified_in_time = $5::date <= rectification_deadline
-                WHERE subject = $1
-                """, [event.subject, event.time, d["followUpSatisfactionCode"]?.integerValue, seq, day.description])
-        case "CaseDecided":
-            try await db.execute(
-                "UPDATE approval.cases SET status = 'decided', decided_at = $2::timestamptz, decision = $3, last_sequence = $4, \(UrgeProjection.meets("$5")) WHERE subject = $1",
-                [event.subject, event.time, d["decision"]?.stringValue, seq, day.description])
-        case "CaseConcluded":
-            let clock = try await loadClock(event.subject, on: db)
-            var used: Int64?
-            var outcome: String?
-            if let clock, let calendar {
-                let u = clock.daysUsed(.promised, through: day, calendar: calendar)
-                used = Int64(u)
-                outcome = CaseOutcome.classify(used: WorkingDays(u), limit: clock.promisedLimit, acceptedOn: clock.acceptedOn, concludedOn: day).rawValue
+    /// Projects `events` (case events in log order, each with its typed value).
+    func apply(_ events: [(event: CloudEvent, caseEvent: CaseEvent)], on db: PostgresConnection) async throws {
+        guard !events.isEmpty else { return }
+        var rows = try await load(Set(events.map(\.event.subject)), on: db)
+        var counts: [CountKey: [String: Int]] = [:]
+        var changed: Set<String> = []
+        for (event, caseEvent) in events {
+            let (calendar, day) = try calendars.calendarAndDay(of: event)
+            let existing = rows[event.subject]
+            guard CaseFile.allows(caseEvent, after: existing?.file),
+                  let file = CaseFile.evolve(existing?.file, caseEvent, on: day, calendar: calendar, rules: rules) else { continue }
+            var row: Row
+            if let existing {
+                row = existing
+                row.file = file
+            } else {
+                guard case .submitted(let caseNumber, _, _, let applicantName) = caseEvent else { continue }
+                row = Row(subject: event.subject, region: event.region, caseNumber: caseNumber, applicantName: applicantName, file: file, lastSequence: 0)
             }
-            try await db.execute(
-                """
-                UPDATE approval.cases SET status = 'concluded', concluded_at = $2::timestamptz, concluded_on = $3::date,
-                       working_days_used = $4, outcome = $5, last_sequence = $6, \(UrgeProjection.meets("$3")) WHERE subject = $1
-                """, [event.subject, event.time, day.description, used, outcome, seq])
-            try await count("concluded", event, day, on: db)
-        default:
-            break
+            row.lastSequence = event.sequence ?? row.lastSequence
+            if let column = Self.timeColumn(caseEvent), column != "review_completed_at" || row.times[column] == nil {
+                row.times[column] = event.time
+            }
+            if let column = Self.countColumn(caseEvent) {
+                let key = CountKey(region: row.region, departmentCode: file.lifecycle.departmentCode, itemCode: file.lifecycle.itemCode, day: day)
+                counts[key, default: [:]][column, default: 0] += 1
+            }
+            rows[event.subject] = row
+            changed.insert(event.subject)
+        }
+        try await write(changed.sorted().compactMap { rows[$0] }, on: db)
+        try await write(counts, on: db)
+    }
+
+    /// The timestamp column an event sets (its `time`); `review_completed_at` keeps the first review.
+    private static func timeColumn(_ event: CaseEvent) -> String? {
+        switch event {
+        case .submitted: "submitted_at"
+        case .accepted: "accepted_at"
+        case .refused: "refused_at"
+        case .stepCompleted(let step): step == .review ? "review_completed_at" : nil
+        case .reportedUpward: "reported_upward_at"
+        case .returnedFromUpward: "returned_from_upward_at"
+        case .decided: "decided_at"
+        case .concluded: "concluded_at"
+        case .delivered: "delivered_at"
+        case .withdrawn: "withdrawn_at"
+        case .urged: "urged_at"
+        case .rated: "rated_at"
+        case .badRatingRectified: "rectified_at"
+        case .supplementRequested, .supplementReceived, .specialProcedureStarted, .specialProcedureEnded: nil
         }
     }
 
-    /// Stores `clock` with its promised and statutory deadlines and the days used through `day`.
-    private func updateClock(_ clock: CaseClock, status: String?, _ event: CloudEvent, _ day: CivilDate, _ calendar: WorkingDayCalendar?,
-                             on db: PostgresConnection) async throws {
-        try await db.execute(
-            """
-            UPDATE approval.cases SET status = coalesce($2, status), clock = $3::jsonb, deadline = $4::date, working_days_used = $5,
-                   statutory_deadline = $6::date, last_sequence = $7
-            WHERE subject = $1
-            """, [event.subject, status, try jsonText(clock), calendar.flatMap { clock.deadline(.promised, calendar: $0)?.description },
-                  calendar.map { Int64(clock.daysUsed(.promised, through: day, calendar: $0)) },
-                  calendar.flatMap { clock.deadline(.statutory, calendar: $0)?.description }, event.sequence ?? 0])
+    /// The column of `approval.daily_counts` an event adds one to.
+    private static func countColumn(_ event: CaseEvent) -> String? {
+        switch event {
+        case .submitted: "submitted"
+        case .accepted: "accepted"
+        case .refused: "refused"
+        case .concluded: "concluded"
+        default: nil
+        }
     }
 
-    private func loadClock(_ subject: String, on db: PostgresConnection) async throws -> CaseClock? {
-        let rows = try await db.query("SELECT clock::text FROM approval.cases WHERE subject = $1", [subject])
-        guard let text = try rows.first?.decode(String?.self, at: 0) else { return nil }
-        return try JSONDecoder().decode(CaseClock.self, from: Data(text.utf8))
+    private struct CountKey: Hashable {
+        var region: String
+        var departmentCode: String
+        var itemCode: String
+        var day: CivilDate
     }
 
+    /// The rows of `subjects` that exist, with their files (folded again from `audit.events` where none is stored).
+    private func load(_ subjects: Set<String>, on db: PostgresConnection) async throws -> [String: Row] {
+        var rows: [String: Row] = [:]
+        var legacy: [String: (region: String, caseNumber: String?, applicantName: String?, lastSequence: Int64, submittedAt: String)] = [:]
+        let result = try await db.query(
+            "SELECT subject, region, case_number, applicant_name, last_sequence, case_file::text, submitted_at::text FROM approval.cases WHERE subject = ANY($1)",
+            [Array(subjects)])
+        let decoder = JSONDecoder()
+        for r in result {
+            let subject = try r.decode(String.self, at: 0), region = try r.decode(String.self, at: 1)
+            let caseNumber = try r.decode(String?.self, at: 2), applicantName = try r.decode(String?.self, at: 3)
+            let lastSequence = try r.decode(Int64.self, at: 4), submittedAt = try r.decode(String.self, at: 6)
+            if let text = try r.decode(String?.self, at: 5) {
+                let file = try decoder.decode(CaseFile.self, from: Data(text.utf8))
+                rows[subject] = Row(subject: subject, region: region, caseNumber: caseNumber, applicantName: applicantName, file: file,
+                                    lastSequence: lastSequence, times: ["submitted_at": submittedAt])
+            } else {
+                legacy[subject] = (region, caseNumber, applicantName, lastSequence, submittedAt)
+            }
+        }
+        guard !legacy.isEmpty else { return rows }
+        let logged = try await db.query(
+            """
+            SELECT e.subject, e.event::text FROM audit.events e JOIN approval.cases c USING (subject)
+            WHERE e.subject = ANY($1) AND e.sequence <= c.last_sequence ORDER BY e.subject, e.sequence
+            """, [Array(legacy.keys)])
+        var files: [String: CaseFile] = [:]
+        for r in logged {
+            let subject = try r.decode(String.self, at: 0)
+            let event = UpcasterRegistry.standard.upcast(try decoder.decode(CloudEvent.self, from: Data(try r.decode(String.self, at: 1).utf8)))
+            guard let caseEvent = CaseEvent(event) else { continue }
+            let (calendar, day) = try calendars.calendarAndDay(of: event)
+            files[subject] = CaseFile.evolve(files[subject], caseEvent, on: day, calendar: calendar, rules: rules)
+        }
+        for (subject, l) in legacy {
+            guard let file = files[subject] else { continue }
+            rows[subject] = Row(subject: subject, region: l.region, caseNumber: l.caseNumber, applicantName: l.applicantName, file: file,
+                                lastSequence: l.lastSequence, times: ["submitted_at": l.submittedAt])
+        }
+        return rows
+    }
 
-    /// Adds one to `column` of the case's department × item × day row.
-    private func count(_ column: String, _ event: CloudEvent, _ day: CivilDate, on db: PostgresConnection) async throws {
-        precondition(["submitted", "accepted", "refused", "concluded"].contains(column))
+    /// One JSON object per row, the columns of `approval.cases` by name (null where unknown).
+    private func record(_ row: Row) throws -> [String: JSONValue] {
+        let f = row.file
+        let calendar = calendars.calendar(for: row.region)
+        func text(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
+        func int(_ value: Int?) -> JSONValue { value.map { JSONValue.integer(Int64($0)) } ?? .null }
+        func date(_ value: CivilDate?) -> JSONValue { text(value?.description) }
+        var record: [String: JSONValue] = [
+            "subject": .string(row.subject), "region": .string(row.region), "case_number": text(row.caseNumber),
+            "applicant_name": text(row.applicantName), "item_code": .string(f.lifecycle.itemCode),
+            "department_code": .string(f.lifecycle.departmentCode), "status": .string(f.lifecycle.status.rawValue),
+            "case_type": text(f.caseType?.rawValue), "accepted_on": date(f.clock?.acceptedOn), "decision": text(f.decision),
+            "concluded_on": date(f.concludedOn), "promised_limit": int(f.clock?.promisedLimit.count),
+            "statutory_limit": int(f.clock?.statutoryLimit?.count),
+            "deadline": date(calendar.flatMap { f.clock?.deadline(.promised, calendar: $0) }),
+            "statutory_deadline": date(calendar.flatMap { f.clock?.deadline(.statutory, calendar: $0) }),
+            "working_days_used": int(f.daysUsed), "outcome": text(f.outcome?.rawValue),
+            "clock": try f.clock.map { try JSONValue.string(jsonText($0)) } ?? .null,
+            "last_sequence": .integer(row.lastSequence), "refusal_reason": text(f.refusalReason), "refused_on": date(f.refusedOn),
+            "special_procedure_kind": text(f.lifecycle.specialProcedure), "special_procedures": int(f.clock?.specialProcedures.count ?? 0),
+            "urges": int(f.lifecycle.urgeCount), "satisfaction_code": int(f.lifecycle.satisfactionCode),
+            "follow_up_satisfaction_code": int(f.followUpSatisfactionCode), "promised_limit_unit": text(f.clock?.promisedLimitUnit.rawValue),
+            "rectification_deadline": date(calendar.flatMap { c in f.rectification.map { $0.deadline(calendar: c) } }),
+            "rectified_in_time": calendar.flatMap { f.rectifiedInTime(calendar: $0) }.map(JSONValue.bool) ?? .null,
+            "urged_on": date(f.urgedOn), "urge_deadline": date(f.urge?.deadline),
+            "urge_met": f.urgedOn == nil ? .null : .bool(f.urgeMet),
+            "case_file": .string(try jsonText(f)),
+        ]
+        for column in Self.timeColumns { record[column] = text(row.times[column]) }
+        return record
+    }
+
+    /// The timestamp columns, written when this batch set them (else kept).
+    private static let timeColumns = ["submitted_at", "accepted_at", "refused_at", "review_completed_at", "reported_upward_at",
+                                      "returned_from_upward_at", "decided_at", "concluded_at", "delivered_at", "withdrawn_at", "urged_at",
+                                      "rated_at", "rectified_at"]
+
+    /// The columns every write sets from the file.
+    private static let fileColumns: [(name: String, type: String)] = [
+        ("item_code", "text"), ("department_code", "text"), ("status", "text"), ("case_type", "text"), ("accepted_on", "date"),
+        ("decision", "text"), ("concluded_on", "date"), ("promised_limit", "integer"), ("statutory_limit", "integer"), ("deadline", "date"),
+        ("statutory_deadline", "date"), ("working_days_used", "integer"), ("outcome", "text"), ("clock", "jsonb"), ("last_sequence", "bigint"),
+        ("refusal_reason", "text"), ("refused_on", "date"), ("special_procedure_kind", "text"), ("special_procedures", "integer"),
+        ("urges", "integer"), ("satisfaction_code", "smallint"), ("follow_up_satisfaction_code", "smallint"), ("promised_limit_unit", "text"),
+        ("rectification_deadline", "date"), ("rectified_in_time", "boolean"), ("urged_on", "date"), ("urge_deadline", "date"),
+        ("urge_met", "boolean"), ("case_file", "jsonb"),
+    ]
+
+    /// The upsert of every changed row in one statement.
+    private static let upsertSQL: String = {
+        let keys: [(name: String, type: String)] = [("subject", "text"), ("region", "text"), ("case_number", "text"), ("applicant_name", "text")]
+        let all = keys + fileColumns + timeColumns.map { ($0, "timestamptz") }
+        // `clock` and `case_file` travel as JSON text inside the JSON document.
+        let recordType = all.map { "\($0.name) \($0.type == "jsonb" ? "text" : $0.type)" }.joined(separator: ", ")
+        let select = all.map { $0.type == "jsonb" ? "\($0.name)::jsonb" : $0.name }.joined(separator: ", ")
+        let updates = fileColumns.map { "\($0.name) = EXCLUDED.\($0.name)" }
+            + timeColumns.map { column in
+                column == "review_completed_at" ? "\(column) = coalesce(approval.cases.\(column), EXCLUDED.\(column))"
+                    : "\(column) = coalesce(EXCLUDED.\(column), approval.cases.\(column))"
+            }
+        return """
+            INSERT INTO approval.cases (\(all.map(\.name).joined(separator: ", ")))
+            SELECT \(select) FROM jsonb_to_recordset($1::jsonb) AS r(\(recordType))
+            ON CONFLICT (subject) DO UPDATE SET \(updates.joined(separator: ", "))
+            """
+    }()
+
+    private func write(_ rows: [Row], on db: PostgresConnection) async throws {
+        guard !rows.isEmpty else { return }
+        let document = JSONValue.array(try rows.map { .object(try record($0)) })
+        try await db.execute(Self.upsertSQL, [try jsonText(document)])
+    }
+
+    /// Adds the batch's counts to `approval.daily_counts` in one statement.
+    private func write(_ counts: [CountKey: [String: Int]], on db: PostgresConnection) async throws {
+        guard !counts.isEmpty else { return }
+        let document = JSONValue.array(counts.sorted { ($0.key.region, $0.key.departmentCode, $0.key.itemCode, $0.key.day.description)
+            < ($1.key.region, $1.key.departmentCode, $1.key.itemCode, $1.key.day.description) }.map { key, columns in
+            .object(["region": .string(key.region), "department_code": .string(key.departmentCode), "item_code": .string(key.itemCode),
+                     "day": .string(key.day.description), "submitted": .integer(Int64(columns["submitted"] ?? 0)),
+                     "accepted": .integer(Int64(columns["accepted"] ?? 0)), "refused": .integer(Int64(columns["refused"] ?? 0)),
+                     "concluded": .integer(Int64(columns["concluded"] ?? 0))])
+        })
         try await db.execute(
             """
-            INSERT INTO approval.daily_counts (region, department_code, item_code, day, \(column))
-            SELECT region, department_code, item_code, $2::date, 1 FROM approval.cases WHERE subject = $1
-            ON CONFLICT (region, department_code, item_code, day) DO UPDATE SET \(column) = approval.daily_counts.\(column) + 1
-            """, [event.subject, day.description])
+            INSERT INTO approval.daily_counts (region, department_code, item_code, day, submitted, accepted, refused, concluded)
+            SELECT region, department_code, item_code, day, submitted, accepted, refused, concluded
+            FROM jsonb_to_recordset($1::jsonb) AS r(region text, department_code text, item_code text, day date, submitted integer,
+                                                     accepted integer, refused integer, concluded integer)
+            ON CONFLICT (region, department_code, item_code, day) DO UPDATE SET
+                submitted = approval.daily_counts.submitted + EXCLUDED.submitted, accepted = approval.daily_counts.accepted + EXCLUDED.accepted,
+                refused = approval.daily_counts.refused + EXCLUDED.refused, concluded = approval.daily_counts.concluded + EXCLUDED.concluded
+            """, [try jsonText(document)])
     }
 }

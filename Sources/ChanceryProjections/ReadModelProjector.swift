@@ -36,12 +36,25 @@ public struct ReadModelProjector: ReadModelHandler {
         guard !events.isEmpty else { return [] }
         var heads = try await loadHeads(Set(events.map(\.event.subject)), on: db)
         try await insertLog(events, on: db)
+        var caseEvents: [(event: CloudEvent, caseEvent: CaseEvent)] = []
+        var alertEvents: [CloudEvent] = []
         for consumed in events {
             let event = consumed.event
             let head = heads[event.subject] ?? StreamHead(stream: event.subject)
             heads[event.subject] = head.advanced(by: event)
-            try await project(UpcasterRegistry.standard.upcast(event), on: db)
+            let upcast = UpcasterRegistry.standard.upcast(event)
+            // Case events are decoded once here and folded per case for the whole batch (``CaseProjection``).
+            if let caseEvent = CaseEvent(upcast) {
+                caseEvents.append((upcast, caseEvent))
+            } else if AlertProjection.projects(upcast) {
+                alertEvents.append(upcast)
+            } else {
+                try await project(upcast, on: db)
+            }
         }
+        try await AlertProjection().apply(alertEvents, on: db)
+        try await CaseProjection(calendars: calendars, rules: CaseFile.Rules(urgeLimit: urgeLimit, interactionLimits: interactionLimits))
+            .apply(caseEvents, on: db)
         let encoder = JSONEncoder()
         let sorted = heads.values.sorted { $0.stream < $1.stream }
         try await db.execute(
@@ -115,10 +128,6 @@ public struct ReadModelProjector: ReadModelHandler {
         case "ItemRetired":
             try await db.execute("UPDATE catalog.items SET retired_at = $2::timestamptz, retirement_kind = $3 WHERE subject = $1",
                                  [event.subject, event.time, s("retirementKind")])
-        case "CaseSubmitted", "CaseAccepted", "CaseRefused", "SupplementRequested", "SupplementReceived", "StepCompleted",
-             "SpecialProcedureStarted", "SpecialProcedureEnded", "CaseReportedUpward", "CaseReturnedFromUpward", "CaseDecided",
-             "CaseConcluded", "CaseDelivered", "CaseWithdrawn", "CaseUrged", "CaseRated", "BadRatingRectified":
-            try await CaseProjection(calendars: calendars, limits: interactionLimits, urgeLimit: urgeLimit).apply(name, event, on: db)
         case "LetterReceived", "LetterAccepted", "LetterTransferred", "LetterEscalated", "LetterUrged", "LetterReturned",
              "LetterExtensionGranted", "LetterReplied", "ConsultationReceived", "ConsultationAnswered", "ComplaintReceived", "ComplaintAnswered":
             try await InteractionProjection(calendars: calendars, limits: interactionLimits, urgeLimit: urgeLimit).apply(name, event, on: db)
@@ -144,17 +153,6 @@ public struct ReadModelProjector: ReadModelHandler {
              "ThirdPartyConsulted", "DisclosureRequestAnswered", "ReconsiderationFiled", "ReconsiderationDecided", "LitigationFiled",
              "LitigationDecided":
             try await DisclosureRequestProjection(calendars: calendars).apply(name, event, on: db)
-        case "DeadlineBreached", "DeadlineWarningRaised", "IrregularityFlagged":
-            try await db.execute(
-                """
-                INSERT INTO supervision.alerts (subject, id, region, case_subject, department_code, item_code, card, deadline, raised_at,
-                                                alert_type, irregularity_kind, step)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8::date, $9::timestamptz, $10, $11, $12) ON CONFLICT DO NOTHING
-                """, [event.subject, event.id, event.region, s("caseSubject"), s("departmentCode"), s("itemCode"), s("card"), s("deadline"), event.time,
-                      name, s("irregularityKind"), s("step")])
-        case "AlertResolved":
-            try await db.execute("UPDATE supervision.alerts SET resolved_at = $2::timestamptz, resolution = $3 WHERE subject = $1",
-                                 [event.subject, event.time, s("resolution")])
         default:
             break
         }

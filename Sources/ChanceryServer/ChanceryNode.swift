@@ -1,3 +1,4 @@
+import ChanceryDashboard
 import ChanceryDomain
 import ChanceryGateway
 import ChanceryHTTP
@@ -49,6 +50,8 @@ public struct NodeConfiguration: Sendable {
     public var efficiencyFormula = EfficiencyFormula()
     /// The annual report supplements (`--report-supplements`), served by the report routes.
     public var reportSupplements = AnnualReportSupplements()
+    /// The dashboard's targets, disclosure thresholds and Chart.js path (`/dashboard`, README "Dashboard").
+    public var dashboard = DashboardConfiguration()
     /// The supervisor's card thresholds per item and case type, and the deadline of an urge that names none (`urgeLimit`,
     /// used by the supervisor and the projector alike).
     public var supervisionPolicy = SupervisionPolicy.standard
@@ -289,7 +292,10 @@ public final class ChanceryNode: Sendable {
                 appender: gateway.map(DoorAppender.init), registry: registry, resolver: tokens, efficiencyFormula: configuration.efficiencyFormula,
                 health: NodeHealth(gateway: gateway, consumers: statuses, maxLagSeconds: configuration.maxLagSeconds),
                 faults: configuration.faultInjection ? broker.map(EmbeddedBrokerFaults.init) : nil,
-                reportSupplements: configuration.reportSupplements, logger: logger))
+                reportSupplements: configuration.reportSupplements,
+                mounts: [try DashboardController(database: database, resolver: tokens, formula: configuration.efficiencyFormula,
+                                                 configuration: configuration.dashboard)],
+                logger: logger))
         }
         // Last in the group, so the first to hear a graceful shutdown (a group stops its services in reverse order).
         services.append(DrainService(gateway: gateway, database: database, consumers: drained, journaled: journaled,

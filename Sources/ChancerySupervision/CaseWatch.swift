@@ -14,39 +14,26 @@ import ChanceryDomain
 struct CaseWatch: Sendable {
     var subject: String
     var region: String
-    var departmentCode: String
-    var itemCode: String
-    var caseType: CaseType?
-    var status: String
-    var clock: CaseClock?
-    var concludedOn: CivilDate?
-    var used: Int?
-    var outcome: CaseOutcome?
+    /// The case as the domain folds it (``CaseFile``) — the same fold as the projector's.
+    var file: CaseFile
     var yellowAlertID: String?
     var redAlertID: String?
     var irregularityAlertIDs: [String] = []
-    var reviewCompleted = false
-    /// Whether the case reports its steps at all (any StepCompleted): a system that reports none (a legacy
-    /// import) or an immediate case (即办件, no review by design) cannot skip the review step.
-    var stepsReported = false
-    var supplements = 0
-    /// The latest urge (督办) — its own deadline or the policy's — and whether the department acted in its window.
-    var urge: Urge?
-    var urgeMet = false
     var resolvedOn: CivilDate?
     var lastSequence: Int64
-    /// The days the handling steps were completed (StepCompleted), by ``CaseStep`` raw value.
-    var stepsCompleted: [String: CivilDate] = [:]
     /// Red cards raised for steps past their own limits (`step/<step>/<case>`).
     var stepAlertIDs: [String] = []
-    /// The rectification clock of a bad rating (差评, CaseRated level 4 or 5), and the day it was rectified.
-    var rectification: InteractionClock?
-    var rectifiedOn: CivilDate?
 
-    /// Statuses in which the clock runs toward a card.
-    static let running: Set<String> = ["accepted", "supplementing", "special-procedure", "reported-upward", "decided"]
-
-    var isRunning: Bool { Self.running.contains(status) && concludedOn == nil }
+    var departmentCode: String { file.lifecycle.departmentCode }
+    var itemCode: String { file.lifecycle.itemCode }
+    var caseType: CaseType? { file.caseType }
+    var clock: CaseClock? { file.clock }
+    var urge: Urge? { file.urge }
+    var urgeMet: Bool { file.urgeMet }
+    var stepsCompleted: [String: CivilDate] { file.stepsCompleted }
+    var rectification: InteractionClock? { file.rectification }
+    var rectifiedOn: CivilDate? { file.rectifiedOn }
+    var isRunning: Bool { file.isRunning }
 
     /// Alerts due on `day` not raised yet: the escalation of a missed urge, the yellow and red cards and the step
     /// cards of a running case, and an unrectified bad rating.
@@ -157,97 +144,50 @@ struct CaseWatch: Sendable {
         }
     }
 
-    /// Folds the case event `event` (glossary name `name`, dated `day` in the region) in; returns the alerts it causes.
-    ///
-    /// - Parameter limits: the rectification limit of a bad rating comes from here.
+    /// Folds the case event `caseEvent` (``CaseFile/evolve(_:_:on:calendar:rules:)``, dated `day` in the region) in; returns
+    /// the alerts it causes: those that fell due before it, the irregularities it shows, and the resolutions of the
+    /// case's cards when it leaves supervision.
     mutating func observe(
-        _ event: CloudEvent, name: String, day: CivilDate, calendar: WorkingDayCalendar, policy: SupervisionPolicy, limits: InteractionLimits
+        _ event: CloudEvent, _ caseEvent: CaseEvent, day: CivilDate, calendar: WorkingDayCalendar, policy: SupervisionPolicy, rules: CaseFile.Rules
     ) -> [CloudEvent] {
         var alerts = dueAlerts(on: day, calendar: calendar, policy: policy)
         record(alerts)
         lastSequence = event.sequence ?? lastSequence
-        let d = event.data
+        guard CaseFile.allows(caseEvent, after: file), let next = CaseFile.evolve(file, caseEvent, on: day, calendar: calendar, rules: rules) else {
+            return alerts
+        }
+        let before = file
+        file = next
         func flag(_ irregularity: Irregularity, _ description: String) {
             let alert = self.irregularity(irregularity, description, time: event.time)
             if !irregularityAlertIDs.contains(alert.id) { alerts.append(alert); record([alert]) }
         }
-        switch name {
-        case "CaseAccepted":
-            status = "accepted"
-            caseType = d["caseType"]?.stringValue.flatMap(CaseType.init(rawValue:))
-            clock = CaseClock(acceptedOn: day, promisedLimit: WorkingDays(Int(d["promisedLimit"]?.integerValue ?? 0)),
-                              promisedLimitUnit: d["promisedLimitUnit"]?.stringValue.flatMap(LimitUnit.init(rawValue:)) ?? .workingDays,
-                              statutoryLimit: d["statutoryLimit"]?.integerValue.map { WorkingDays(Int($0)) })
-        case "CaseRefused":
-            status = "refused"
-            for i in IrregularityRules.check([.refused(reason: d["reason"]?.stringValue)]) {
+        switch caseEvent {
+        case .refused(let reason):
+            for i in IrregularityRules.check([.refused(reason: reason)]) {
                 flag(i, "refused at intake without a reason (行政许可法 第三十二条)")
             }
-        case "SupplementRequested":
-            status = "supplementing"
-            supplements += 1
-            clock?.pause(on: day)
-            if supplements >= 2 { flag(.repeatedSupplement, "materials requested a second time (一次性告知)") }
-        case "SupplementReceived":
-            status = "accepted"
-            clock?.resume(on: day)
-        case "SpecialProcedureStarted":
-            status = "special-procedure"
-            clock?.startSpecialProcedure(d["specialProcedureKind"]?.stringValue.flatMap(SpecialProcedureKind.init(rawValue:)) ?? .other, on: day)
-        case "SpecialProcedureEnded":
-            status = "accepted"
-            clock?.endSpecialProcedure(on: day)
-        case "CaseReportedUpward":
-            status = "reported-upward"
-        case "CaseReturnedFromUpward":
-            status = "accepted"
-        case "StepCompleted":
-            stepsReported = true
-            if let step = d["step"]?.stringValue.flatMap(CaseStep.init(rawValue:)), stepsCompleted[step.rawValue] == nil {
-                stepsCompleted[step.rawValue] = day
-            }
-            if d["step"]?.stringValue == CaseStep.review.rawValue { reviewCompleted = true }
-        case "CaseUrged":
-            // An urge without its own deadline gets the policy's (``SupervisionPolicy/urgeLimit``).
-            urge = d["deadline"]?.stringValue.flatMap({ CivilDate($0) }).map { Urge(urgedOn: day, deadline: $0) }
-                ?? Urge(urgedOn: day, limit: policy.urgeLimit, calendar: calendar)
-            urgeMet = false
-        case "CaseDecided":
-            status = "decided"
+        case .supplementRequested:
+            if file.supplements >= 2 { flag(.repeatedSupplement, "materials requested a second time (一次性告知)") }
+        case .decided(let decision, let reason):
             // Only a case that reports its steps and has a review step by design can skip it.
-            let reviewExpected = stepsReported && caseType != .immediate
-            var facts: [CaseConductFact] = reviewCompleted || !reviewExpected ? [.stepCompleted(.review)] : []
-            facts.append(.decided(approved: d["decision"]?.stringValue == "approved", reason: d["reason"]?.stringValue))
+            let reviewExpected = before.stepsReported && file.caseType != .immediate
+            var facts: [CaseConductFact] = before.reviewCompleted || !reviewExpected ? [.stepCompleted(.review)] : []
+            facts.append(.decided(approved: decision == "approved", reason: reason))
             for i in IrregularityRules.check(facts) {
                 flag(i, i == .decisionWithoutReview ? "decided without the review step (审核)" : "disapproved without a reason (行政许可法 第三十八条)")
             }
-        case "CaseConcluded":
-            status = "concluded"
-            concludedOn = day
-            if let clock {
-                let u = clock.daysUsed(.promised, through: day, calendar: calendar)
-                used = u
-                outcome = CaseOutcome.classify(used: WorkingDays(u), limit: clock.promisedLimit, acceptedOn: clock.acceptedOn, concludedOn: day)
-            }
-        case "CaseDelivered":
-            status = "delivered"
-        case "CaseWithdrawn":
-            status = "withdrawn"
-        case "CaseRated":
-            // A bad rating (4 or 5, GLOSSARY.md "service rating") must be rectified within the configured limit.
-            if (d["satisfactionCode"]?.integerValue ?? 0) >= 4, rectification == nil {
-                rectification = InteractionClock(kind: .rectification, startedOn: day, limits: limits)
-            }
-        case "BadRatingRectified":
-            if rectifiedOn == nil { rectifiedOn = day }
         default:
             break
         }
-        // A completed step, a decision or the conclusion within the window meets the urge (``Urge``).
-        if ["StepCompleted", "CaseDecided", "CaseConcluded"].contains(name), let urge, urge.isMet(byActionOn: day) { urgeMet = true }
-        if ["CaseConcluded", "CaseRefused", "CaseWithdrawn"].contains(name), resolvedOn == nil {
+        let leaves: String? = switch caseEvent {
+        case .concluded: "the case concluded (办结)"
+        case .refused: "the case was refused at intake"
+        case .withdrawn: "the case was withdrawn"
+        default: nil
+        }
+        if let why = leaves, resolvedOn == nil {
             resolvedOn = day
-            let why = name == "CaseConcluded" ? "the case concluded (办结)" : name == "CaseRefused" ? "the case was refused at intake" : "the case was withdrawn"
             // Deadline and step cards end with the case; an irregularity stays open for the supervision office to close.
             for id in [yellowAlertID, redAlertID].compactMap({ $0 }) + stepAlertIDs {
                 guard let alertSubject = SupervisionAlerts.subject(ofAlertID: id, region: region) else { continue }

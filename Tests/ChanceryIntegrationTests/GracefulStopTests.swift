@@ -37,7 +37,7 @@ struct GracefulStopTests {
         let token = try Self.run(Self.executable.path, ["tokens", "add", "--database-url", db.url, "--role", "admin", "--quiet"])
             .out.trimmingCharacters(in: .whitespacesAndNewlines)
         let log = workDir.appendingPathComponent("server.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let server = Process()
         server.executableURL = Self.executable
         server.arguments = ["server", "--database-url", db.url, "--http-port", String(port), "--partitions", "3"]

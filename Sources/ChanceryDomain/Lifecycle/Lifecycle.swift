@@ -30,8 +30,9 @@ public enum Lifecycle {
             guard case .item(let s)? = state else { return ItemLifecycle.evolve(nil, name, data).map(AggregateState.item) ?? state }
             return ItemLifecycle.evolve(s, name, data).map(AggregateState.item) ?? state
         case "case":
-            guard case .case(let s)? = state else { return CaseLifecycle.evolve(nil, name, data).map(AggregateState.case) ?? state }
-            return CaseLifecycle.evolve(s, name, data).map(AggregateState.case) ?? state
+            guard let e = CaseEvent(name: name, data: data) else { return state }
+            guard case .case(let s)? = state else { return CaseLifecycle.evolve(nil, e).map(AggregateState.case) ?? state }
+            return CaseLifecycle.evolve(s, e).map(AggregateState.case) ?? state
         case "document":
             guard case .document(let s)? = state else { return DocumentLifecycle.evolve(nil, name, data).map(AggregateState.document) ?? state }
             return DocumentLifecycle.evolve(s, name, data).map(AggregateState.document) ?? state
@@ -64,8 +65,8 @@ public enum Lifecycle {
         switch (eventType.streamKind, state) {
         case ("item", .item(let s)): return ItemLifecycle.violatedRule(name, data, given: s)
         case ("item", nil): return ItemLifecycle.violatedRule(name, data, given: nil)
-        case ("case", .case(let s)): return CaseLifecycle.violatedRule(name, data, given: s)
-        case ("case", nil): return CaseLifecycle.violatedRule(name, data, given: nil)
+        case ("case", .case(let s)): return caseRule(name, data, given: s)
+        case ("case", nil): return caseRule(name, data, given: nil)
         case ("document", .document(let s)): return DocumentLifecycle.violatedRule(name, data, given: s)
         case ("document", nil): return DocumentLifecycle.violatedRule(name, data, given: nil)
         case ("request", .request(let s)): return DisclosureRequestLifecycle.violatedRule(name, data, given: s)
@@ -78,6 +79,12 @@ public enum Lifecycle {
         case ("alert", nil): return AlertLifecycle.violatedRule(name, data, given: nil)
         default: return "\(name) does not apply to this kind of stream"
         }
+    }
+
+    /// The rule a case event breaks (decoded once into a ``CaseEvent``).
+    private static func caseRule(_ name: String, _ data: JSONValue, given state: CaseState?) -> String? {
+        guard let event = CaseEvent(name: name, data: data) else { return "\(name) does not apply to a case" }
+        return CaseLifecycle.violatedRule(event, given: state)
     }
 
     /// The message for an event that must start its stream, sent to an existing one.

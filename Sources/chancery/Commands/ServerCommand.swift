@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChanceryDashboard
 import ChanceryDomain
 import ChanceryGateway
 import ChanceryReports
@@ -52,6 +53,9 @@ struct ServerCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("report-supplements"), help: "A directory of annual report supplements, <region>-<year>.json (schemas/annual-report-supplement.schema.json; see README, \"Reports\"), read at start.")
     var reportSupplements: String?
+
+    @Option(name: .customLong("dashboard-config"), help: "A JSON file with the dashboard's targets and thresholds: {\"replyInTimeTarget\": 1.0, \"satisfactionTarget\": 0.8, \"emptyCategoryAtMost\": 0, \"weakCategoryBelow\": 5, \"alertsRefreshSeconds\": 60, \"chartScriptPath\": \"/usr/share/javascript/chart.js/chart.min.js\", \"alwaysSecureCookie\": false} (every member optional; README, \"Dashboard\").")
+    var dashboardConfig: String?
 
     @Option(name: .customLong("supervision-policy"), help: "A JSON file with the yellow-card thresholds and step limits per item and case type, and the urge limit (urgeLimit, working days) for urges without a deadline, used by the supervisor and the projector (see README, \"Supervision\").")
     var supervisionPolicy: String?
@@ -144,6 +148,13 @@ struct ServerCommand: AsyncParsableCommand {
         if let liveSupervision {
             guard liveSupervision >= 1 else { throw ValidationError("--live-supervision must be at least 1 second") }
             config.liveSupervisionInterval = .seconds(liveSupervision)
+        }
+        if let dashboardConfig {
+            do {
+                config.dashboard = try DashboardConfiguration.load(contentsOf: URL(fileURLWithPath: dashboardConfig))
+            } catch {
+                throw ValidationError("--dashboard-config \(dashboardConfig): \(error)")
+            }
         }
         if let efficiencyFormula {
             do {

@@ -19,29 +19,32 @@
 /// | `CaseRated` | concluded or delivered; once |
 /// | `BadRatingRectified` | after a bad rating (4–5); once |
 public enum CaseLifecycle {
-    static func violatedRule(_ name: String, _ data: JSONValue, given state: CaseState?) -> String? {
+    /// The rule `event` breaks after `state` (nil: the stream does not exist yet), or nil when it is legal.
+    static func violatedRule(_ event: CaseEvent, given state: CaseState?) -> String? {
+        let name = event.name
         guard let s = state else {
-            return name == "CaseSubmitted" ? nil : Lifecycle.needsStream(name)
+            if case .submitted = event { return nil }
+            return Lifecycle.needsStream(name)
         }
         let status = s.status.rawValue
         switch s.status {
         case .refused:
-            if name == "CaseSubmitted" { return Lifecycle.startsStream(name) }
+            if case .submitted = event { return Lifecycle.startsStream(name) }
             return "a refused case is closed: nothing follows CaseRefused (不予受理 is final)"
         case .withdrawn:
-            if name == "CaseSubmitted" { return Lifecycle.startsStream(name) }
+            if case .submitted = event { return Lifecycle.startsStream(name) }
             return "a withdrawn case is closed: nothing follows CaseWithdrawn"
         default:
             break
         }
-        switch name {
-        case "CaseSubmitted":
+        switch event {
+        case .submitted:
             return Lifecycle.startsStream(name)
-        case "CaseAccepted":
+        case .accepted:
             return s.status == .submitted ? nil : "a case is accepted only once, right after submission (it is \(status)); no acceptance after refusal"
-        case "CaseRefused":
+        case .refused:
             return s.status == .submitted ? nil : "a case is refused at intake only before acceptance (it is \(status))"
-        case "SupplementRequested":
+        case .supplementRequested:
             guard s.status == .accepted else {
                 return "a supplement is requested only on an accepted case that is not already waiting for one (it is \(status))"
             }
@@ -49,76 +52,79 @@ public enum CaseLifecycle {
                 return "no supplement request while a special procedure (\(running)) is running; end it first"
             }
             return nil
-        case "SupplementReceived":
+        case .supplementReceived:
             return s.status == .supplementing ? nil : "no supplement received without a request (the case is \(status))"
-        case "SpecialProcedureStarted":
+        case .specialProcedureStarted:
             if let running = s.specialProcedure {
                 return "a special procedure (\(running)) is already running; no second one starts before it ends"
             }
             return s.status == .accepted ? nil : "a special procedure starts only while the case is being handled (it is \(status))"
-        case "SpecialProcedureEnded":
+        case .specialProcedureEnded(let kind):
             guard let running = s.specialProcedure else { return "no special procedure is running, so none can end" }
-            if let kind = data["specialProcedureKind"]?.stringValue, kind != running {
-                return "the running special procedure is \(running), not \(kind)"
+            if let kind, kind.rawValue != running {
+                return "the running special procedure is \(running), not \(kind.rawValue)"
             }
             return nil
-        case "StepCompleted":
+        case .stepCompleted:
             return s.status == .accepted ? nil : "a step is completed only while the case is being handled (it is \(status))"
-        case "CaseReportedUpward":
+        case .reportedUpward:
             guard s.status == .accepted else { return "a case is reported upward only while it is being handled (it is \(status))" }
             if let running = s.specialProcedure { return "a case is not reported upward while a special procedure (\(running)) is running" }
             return nil
-        case "CaseReturnedFromUpward":
+        case .returnedFromUpward:
             return s.status == .reportedUpward ? nil : "a case returns from upward only after it was reported upward (it is \(status))"
-        case "CaseDecided":
+        case .decided:
             guard s.status == .accepted else {
                 return "a case is decided once, while handled and not waiting for a supplement or a higher level (it is \(status))"
             }
             if let running = s.specialProcedure { return "a case is not decided while a special procedure (\(running)) is running" }
             return nil
-        case "CaseConcluded":
+        case .concluded:
             return s.status == .decided ? nil : "no conclusion before a decision (the case is \(status))"
-        case "CaseDelivered":
+        case .delivered:
             return s.status == .concluded ? nil : "a case is delivered once, after it is concluded (it is \(status))"
-        case "CaseWithdrawn":
+        case .withdrawn:
             return s.isOpen ? nil : "a case is withdrawn only before its conclusion (it is \(status))"
-        case "CaseUrged":
+        case .urged:
             return s.isOpen ? nil : "only an open case is urged (it is \(status))"
-        case "CaseRated":
+        case .rated:
             guard s.status == .concluded || s.status == .delivered else { return "a case is rated only after its conclusion (it is \(status))" }
             return s.satisfactionCode == nil ? nil : "a case is rated once"
-        case "BadRatingRectified":
+        case .badRatingRectified:
             guard let code = s.satisfactionCode, code >= 4 else {
                 return "only a bad rating (satisfactionCode 4 or 5) is rectified; " + (s.satisfactionCode.map { "this case was rated \($0)" } ?? "this case is not rated")
             }
             return s.rectified ? "a bad rating is rectified once" : nil
-        default:
-            return "\(name) does not apply to a case"
         }
     }
 
-    static func evolve(_ state: CaseState?, _ name: String, _ data: JSONValue) -> CaseState? {
-        if name == "CaseSubmitted" {
-            return CaseState(status: .submitted, itemCode: data["itemCode"]?.stringValue ?? "", departmentCode: data["departmentCode"]?.stringValue ?? "")
+    /// The lifecycle position after `event` — the one fold of a case's lifecycle: the gateway's stream heads, the
+    /// projector's `approval.cases.status` and the supervisor (through ``CaseFile``) all take it from here. A special
+    /// procedure does not change the status (the case stays `accepted`); it is ``CaseState/specialProcedure``.
+    /// Returns nil for a stream that does not start with CaseSubmitted.
+    public static func evolve(_ state: CaseState?, _ event: CaseEvent) -> CaseState? {
+        if case .submitted(_, let itemCode, let departmentCode, _) = event {
+            return CaseState(status: .submitted, itemCode: itemCode, departmentCode: departmentCode)
         }
         guard var s = state else { return nil }
-        switch name {
-        case "CaseAccepted", "SupplementReceived", "CaseReturnedFromUpward": s.status = .accepted
-        case "CaseRefused": s.status = .refused
-        case "SupplementRequested": s.status = .supplementing
-        case "SpecialProcedureStarted": s.specialProcedure = data["specialProcedureKind"]?.stringValue ?? "other"
-        case "SpecialProcedureEnded": s.specialProcedure = nil
-        case "CaseReportedUpward": s.status = .reportedUpward
-        case "CaseDecided": s.status = .decided
-        case "CaseConcluded": s.status = .concluded
-        case "CaseDelivered": s.status = .delivered
-        case "CaseWithdrawn":
+        switch event {
+        case .submitted: break
+        case .accepted, .supplementReceived, .returnedFromUpward: s.status = .accepted
+        case .refused: s.status = .refused
+        case .supplementRequested: s.status = .supplementing
+        case .specialProcedureStarted(let kind): s.specialProcedure = kind.rawValue
+        case .specialProcedureEnded: s.specialProcedure = nil
+        case .reportedUpward: s.status = .reportedUpward
+        case .decided: s.status = .decided
+        case .concluded: s.status = .concluded
+        case .delivered: s.status = .delivered
+        case .withdrawn:
             s.status = .withdrawn
             s.specialProcedure = nil
-        case "CaseUrged": s.urgeCount += 1
-        case "CaseRated": s.satisfactionCode = data["satisfactionCode"]?.integerValue.map { Int($0) }
-        case "BadRatingRectified": s.rectified = true
-        default: break
+        case .urged: s.urgeCount += 1
+        case .rated(let code): s.satisfactionCode = code
+        case .badRatingRectified: s.rectified = true
+        case .stepCompleted: break
         }
         return s
     }

@@ -1,0 +1,51 @@
+import ChanceryDomain
+import ChanceryPostgres
+
+/// Projects the supervision alerts of a batch into `supervision.alerts`: every raised card and irregularity of the
+/// batch in one INSERT, then every resolution in one UPDATE (an alert is resolved only after it was raised, in this
+/// batch or an earlier one; ``AlertLifecycle``). Rows travel as one JSON array (`jsonb_to_recordset`).
+struct AlertProjection {
+    /// Whether `event` is an alert event this projection writes (``AlertEvent``).
+    static func projects(_ event: CloudEvent) -> Bool { AlertEvent(event) != nil }
+
+    func apply(_ events: [CloudEvent], on db: PostgresConnection) async throws {
+        var raised: [JSONValue] = []
+        var resolved: [JSONValue] = []
+        for event in events {
+            func text(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
+            switch AlertEvent(event) {
+            case .raised(let a):
+                raised.append(.object([
+                    "subject": .string(event.subject), "id": .string(event.id), "region": .string(event.region),
+                    "case_subject": text(a.caseSubject), "department_code": text(a.departmentCode), "item_code": text(a.itemCode),
+                    "card": text(a.card), "deadline": text(a.deadline.flatMap { CivilDate($0) }?.description), "raised_at": .string(event.time),
+                    "alert_type": .string(a.typeName), "irregularity_kind": text(a.irregularityKind), "step": text(a.step),
+                ]))
+            case .resolved(let resolution):
+                resolved.append(.object(["subject": .string(event.subject), "resolved_at": .string(event.time), "resolution": text(resolution)]))
+            case nil:
+                continue
+            }
+        }
+        if !raised.isEmpty {
+            try await db.execute(
+                """
+                INSERT INTO supervision.alerts (subject, id, region, case_subject, department_code, item_code, card, deadline, raised_at,
+                                                alert_type, irregularity_kind, step)
+                SELECT subject, id, region, case_subject, department_code, item_code, card, deadline, raised_at, alert_type, irregularity_kind, step
+                FROM jsonb_to_recordset($1::jsonb) AS r(subject text, id text, region text, case_subject text, department_code text,
+                                                         item_code text, card text, deadline date, raised_at timestamptz, alert_type text,
+                                                         irregularity_kind text, step text)
+                ON CONFLICT DO NOTHING
+                """, [try jsonText(JSONValue.array(raised))])
+        }
+        if !resolved.isEmpty {
+            try await db.execute(
+                """
+                UPDATE supervision.alerts a SET resolved_at = r.resolved_at, resolution = r.resolution
+                FROM jsonb_to_recordset($1::jsonb) AS r(subject text, resolved_at timestamptz, resolution text)
+                WHERE a.subject = r.subject
+                """, [try jsonText(JSONValue.array(resolved))])
+        }
+    }
+}
