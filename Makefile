@@ -26,8 +26,8 @@ web-checks: deps
 	bash infra/web-checks.sh $(WEB_CHECKS)
 
 ## make screenshots: the web checks with SCREENSHOTS=1: each check that honours it saves PNGs into
-## .data/web-checks/screenshots/ (the dashboard: one per page; the portal: every public page, desktop and phone widths).
-## `make screenshots WEB_CHECKS=dashboard` runs one check.
+## .data/web-checks/screenshots/ (the dashboard: one per page; the portal: every public page, desktop and phone widths;
+## reports: the annual report and the circular). `make screenshots WEB_CHECKS=dashboard` runs one check.
 screenshots: deps
 	SCREENSHOTS=1 bash infra/web-checks.sh $(WEB_CHECKS)
 

@@ -131,10 +131,21 @@ let package = Package(
             resources: [.copy("Resources/templates"), .copy("Resources/content"), .copy("Resources/static")],
             swiftSettings: swiftSettings
         ),
+        // The monthly circular (通报) and the statutory annual report on government information disclosure: report
+        // models computed from the read models, rendered as HTML, Markdown, CSV and JSON (templates as resources).
+        .target(
+            name: "ChanceryReports",
+            dependencies: [
+                "ChanceryDomain", "ChanceryPostgres",
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            resources: [.copy("Templates")],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "ChanceryHTTP",
             dependencies: [
-                "ChanceryDomain", "ChanceryGateway", "ChanceryPostgres", "ChancerySupervision", "ChanceryPortal",
+                "ChanceryDomain", "ChanceryGateway", "ChanceryPostgres", "ChancerySupervision", "ChanceryPortal", "ChanceryReports",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -162,7 +173,7 @@ let package = Package(
             name: "ChanceryServer",
             dependencies: [
                 "ChanceryDomain", "ChanceryKafka", "ChanceryPostgres", "ChanceryRuntime", "ChanceryGateway",
-                "ChanceryProjections", "ChancerySupervision", "ChanceryHTTP", "ChanceryDashboard",
+                "ChanceryProjections", "ChancerySupervision", "ChanceryHTTP", "ChanceryDashboard", "ChanceryReports",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -188,6 +199,7 @@ let package = Package(
                 "ChanceryDomain", "ChanceryKafka", "ChanceryPostgres", "ChanceryRuntime", "ChanceryGateway",
                 "ChanceryProjections", "ChancerySupervision", "ChanceryHTTP", "ChanceryScenario", "ChanceryImport", "ChanceryServer",
                 "ChanceryDashboard",
+                "ChanceryReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -214,6 +226,7 @@ let package = Package(
         ),
         .testTarget(name: "ChanceryDomainTests", dependencies: ["ChanceryDomain"], exclude: ["corpus"], swiftSettings: swiftSettings),
         .testTarget(name: "ChanceryScenarioTests", dependencies: ["ChanceryScenario", "ChanceryDomain"], swiftSettings: swiftSettings),
+        .testTarget(name: "ChanceryReportsTests", dependencies: ["ChanceryReports", "ChanceryDomain"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ChanceryDashboardTests",
             dependencies: ["ChanceryDashboard", "ChanceryDomain", "ChanceryHTTP"],
@@ -227,6 +240,7 @@ let package = Package(
                 "ChanceryDomain", "ChanceryKafka", "ChanceryPostgres", "ChanceryRuntime", "ChanceryGateway",
                 "ChanceryProjections", "ChancerySupervision", "ChanceryHTTP", "ChanceryScenario", "ChanceryImport", "ChanceryServer",
                 "ChanceryDashboard",
+                "ChanceryReports",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

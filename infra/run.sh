@@ -17,7 +17,8 @@ bin=$(swift build --show-bin-path)/chancery
 
 rm -f .data/run/bootstrap
 "$bin" server --database-url "$db_url" --http-port "$http_port" --bootstrap-file .data/run/bootstrap \
-  --supervision-policy examples/config/supervision-policy.json --checkpoint-key .data/checkpoint.key 2>.data/run/server.log &
+  --supervision-policy examples/config/supervision-policy.json --report-supplements examples/reports \
+  --checkpoint-key .data/checkpoint.key 2>.data/run/server.log &
 server=$!
 stop() {
   trap - TERM EXIT

@@ -49,7 +49,7 @@ bash infra/postgres/pg-local.sh start "$work/pg" "$pg_port" >/dev/null
 db_url="postgresql://postgres@127.0.0.1:$pg_port/chancery"
 export CHANCERY_DATABASE_URL=$db_url CHANCERY_URL="http://127.0.0.1:$http_port"
 "$CHANCERY_BIN" server --database-url "$db_url" --http-port "$http_port" --bootstrap-file "$work/bootstrap" \
-  --supervision-policy examples/config/supervision-policy.json --checkpoint-key "$work/checkpoint.key" 2>"$work/server.log" &
+  --supervision-policy examples/config/supervision-policy.json --report-supplements examples/reports --checkpoint-key "$work/checkpoint.key" 2>"$work/server.log" &
 server=$!
 for _ in $(seq 1 120); do
   curl -fsS "$CHANCERY_URL/health" >/dev/null 2>&1 && break

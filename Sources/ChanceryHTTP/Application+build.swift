@@ -2,6 +2,7 @@ import ChanceryDomain
 import ChanceryGateway
 import ChanceryPortal
 import ChanceryPostgres
+import ChanceryReports
 import Hummingbird
 import Logging
 import Prometheus
@@ -14,15 +15,18 @@ import Prometheus
 ///   - port: TCP port.
 ///   - appender: the gateway (or another appender); nil serves reads only.
 ///   - resolver: resolves bearer tokens to principals (access control on every non-public route).
-///   - efficiencyFormula: the formula of `/v1/metrics/ranking`.
+///   - efficiencyFormula: the formula of `/v1/metrics/ranking` and of the circular's grades.
+///   - reportSupplements: the annual report supplements (`--report-supplements`), read at start.
 ///   - mounts: routes of other modules (the dashboard under `/dashboard`), added after the API's.
 public func buildApplication(
     host: String, port: Int, database: PostgresClient, gateway: Gateway?, appender: (any EventAppender)?,
     registry: PrometheusCollectorRegistry, resolver: any PrincipalResolver, efficiencyFormula: EfficiencyFormula = EfficiencyFormula(),
-    health: (any HealthReporter)? = nil, faults: (any BrokerFaultInjector)? = nil, mounts: [any RouteMount] = [], logger: Logger
+    health: (any HealthReporter)? = nil, faults: (any BrokerFaultInjector)? = nil,
+    reportSupplements: AnnualReportSupplements = AnnualReportSupplements(), mounts: [any RouteMount] = [], logger: Logger
 ) -> some ApplicationProtocol {
     let router = buildRouter(database: database, gateway: gateway, appender: appender, registry: registry, resolver: resolver,
-                             efficiencyFormula: efficiencyFormula, health: health, faults: faults, mounts: mounts)
+                             efficiencyFormula: efficiencyFormula, health: health, faults: faults, reportSupplements: reportSupplements,
+                             mounts: mounts)
     return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "chancery"), logger: logger)
 }
 
@@ -30,7 +34,8 @@ public func buildApplication(
 public func buildRouter(
     database: PostgresClient, gateway: Gateway?, appender: (any EventAppender)?, registry: PrometheusCollectorRegistry,
     resolver: any PrincipalResolver, efficiencyFormula: EfficiencyFormula = EfficiencyFormula(), health: (any HealthReporter)? = nil,
-    faults: (any BrokerFaultInjector)? = nil, mounts: [any RouteMount] = []
+    faults: (any BrokerFaultInjector)? = nil, reportSupplements: AnnualReportSupplements = AnnualReportSupplements(),
+    mounts: [any RouteMount] = []
 ) -> Router<ChanceryRequestContext> {
     let router = Router(context: ChanceryRequestContext.self)
     router.add(middleware: ProblemMiddleware())
@@ -46,6 +51,8 @@ public func buildRouter(
     MetricsController(database: database, formula: efficiencyFormula).addRoutes(to: v1)
     StreamsController(database: database).addRoutes(to: v1)
     if let faults { FaultsController(injector: faults).addRoutes(to: v1) }
+    ReportsController(database: database, supplements: reportSupplements).addRoutes(to: v1)
+    ReportPagesController(database: database, formula: efficiencyFormula, supplements: reportSupplements).addRoutes(to: router)
     for mount in mounts { mount.addRoutes(to: router) }
     // The public portal (issue 13): no token; its forms append through the same appender as the events door.
     do {

@@ -5,6 +5,7 @@ import ChanceryHTTP
 import ChanceryKafka
 import ChanceryPostgres
 import ChanceryProjections
+import ChanceryReports
 import ChanceryRuntime
 import ChancerySupervision
 import Foundation
@@ -47,6 +48,8 @@ public struct NodeConfiguration: Sendable {
     public var tokensFile: String?
     /// The efficiency index formula and grade thresholds of `/v1/metrics/ranking`.
     public var efficiencyFormula = EfficiencyFormula()
+    /// The annual report supplements (`--report-supplements`), served by the report routes.
+    public var reportSupplements = AnnualReportSupplements()
     /// The dashboard's targets, disclosure thresholds and Chart.js path (`/dashboard`, README "Dashboard").
     public var dashboard = DashboardConfiguration()
     /// The supervisor's card thresholds per item and case type, and the deadline of an urge that names none (`urgeLimit`,
@@ -289,6 +292,7 @@ public final class ChanceryNode: Sendable {
                 appender: gateway.map(DoorAppender.init), registry: registry, resolver: tokens, efficiencyFormula: configuration.efficiencyFormula,
                 health: NodeHealth(gateway: gateway, consumers: statuses, maxLagSeconds: configuration.maxLagSeconds),
                 faults: configuration.faultInjection ? broker.map(EmbeddedBrokerFaults.init) : nil,
+                reportSupplements: configuration.reportSupplements,
                 mounts: [try DashboardController(database: database, resolver: tokens, formula: configuration.efficiencyFormula,
                                                  configuration: configuration.dashboard)],
                 logger: logger))

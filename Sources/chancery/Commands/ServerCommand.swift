@@ -2,6 +2,7 @@ import ArgumentParser
 import ChanceryDashboard
 import ChanceryDomain
 import ChanceryGateway
+import ChanceryReports
 import ChanceryServer
 import Foundation
 import ChanceryProjections
@@ -49,6 +50,9 @@ struct ServerCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("efficiency-formula"), help: "A JSON file with the efficiency index weights and grade thresholds (see README, \"Supervision\").")
     var efficiencyFormula: String?
+
+    @Option(name: .customLong("report-supplements"), help: "A directory of annual report supplements, <region>-<year>.json (schemas/annual-report-supplement.schema.json; see README, \"Reports\"), read at start.")
+    var reportSupplements: String?
 
     @Option(name: .customLong("dashboard-config"), help: "A JSON file with the dashboard's targets and thresholds: {\"replyInTimeTarget\": 1.0, \"satisfactionTarget\": 0.8, \"emptyCategoryAtMost\": 0, \"weakCategoryBelow\": 5, \"alertsRefreshSeconds\": 60, \"chartScriptPath\": \"/usr/share/javascript/chart.js/chart.min.js\", \"alwaysSecureCookie\": false} (every member optional; README, \"Dashboard\").")
     var dashboardConfig: String?
@@ -157,6 +161,13 @@ struct ServerCommand: AsyncParsableCommand {
                 config.efficiencyFormula = try JSONDecoder().decode(EfficiencyFormula.self, from: Data(contentsOf: URL(fileURLWithPath: efficiencyFormula)))
             } catch {
                 throw ValidationError("--efficiency-formula \(efficiencyFormula): \(error)")
+            }
+        }
+        if let reportSupplements {
+            do {
+                config.reportSupplements = try AnnualReportSupplements.load(directory: URL(fileURLWithPath: reportSupplements, isDirectory: true))
+            } catch {
+                throw ValidationError("--report-supplements \(reportSupplements): \(error)")
             }
         }
         if roles != "all" {
