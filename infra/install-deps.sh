@@ -35,6 +35,11 @@ if ! python3 -c 'import chinese_calendar, holidays' >/dev/null 2>&1; then
   python3 -m pip install -q -r scripts/requirements-calendars.txt 2>/dev/null \
     || python3 -m pip install -q --break-system-packages -r scripts/requirements-calendars.txt
 fi
+# The web checks (infra/web-checks.sh, scripts/webchecks/*.py) fuzz the API with schemathesis (pinned).
+if ! python3 -c 'import schemathesis' >/dev/null 2>&1; then
+  python3 -m pip install -q -r scripts/requirements-web-checks.txt 2>/dev/null \
+    || python3 -m pip install -q --break-system-packages -r scripts/requirements-web-checks.txt
+fi
 if ! command -v swift >/dev/null 2>&1; then
   echo "swift is not on PATH: Chancery needs Swift 6 (https://www.swift.org/install/linux/)" >&2
   exit 1

@@ -6,7 +6,7 @@ import Logging
 import Prometheus
 
 /// Builds Chancery's HTTP application: the events door (when a gateway runs in this process), the read
-/// API, health and metrics, all errors as problem+json.
+/// API, health and metrics, all errors as problem+json, JSON answers with an `ETag` (``ETagMiddleware``).
 ///
 /// - Parameters:
 ///   - host: address to bind, e.g. `127.0.0.1`.
@@ -33,6 +33,7 @@ public func buildRouter(
     let router = Router(context: ChanceryRequestContext.self)
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: BearerTokenAuthenticator(resolver: resolver))
+    router.add(middleware: ETagMiddleware())
     HealthController(database: database, gateway: gateway, registry: registry, reporter: health).addRoutes(to: router)
     let v1 = router.group("v1")
     if let appender {
