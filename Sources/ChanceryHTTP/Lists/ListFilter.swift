@@ -20,9 +20,14 @@ struct ListFilter: Sendable {
         case onOrBefore(column: String)
         /// `true`: `condition`; `false`: not `condition` (a boolean SQL expression that is never null).
         case flag(condition: String)
-        /// Case-insensitive substring of `column` (1 to 200 characters).
+        /// Case-insensitive substring of `column` (1 to ``ListFilter/maxSearchCharacters`` characters).
         case contains(column: String)
     }
+
+    /// Most Unicode scalar values (JSON Schema's characters) in a filter value (`maxLength` in schemas/openapi.yaml).
+    static let maxCharacters = 256
+    /// Most characters in a text search (`q`).
+    static let maxSearchCharacters = 200
 
     /// The query parameter.
     var name: String
@@ -45,8 +50,8 @@ struct ListFilter: Sendable {
     func apply(_ text: Substring?, to conditions: inout SQLConditions) throws {
         guard let text else { return }
         let value = String(text)
-        guard !value.utf8.contains(0), value.utf8.count <= StorageLimits.maxIdentifierBytes else {
-            throw Self.invalid(name, "must be at most \(StorageLimits.maxIdentifierBytes) bytes of UTF-8 without NUL")
+        guard !value.utf8.contains(0), value.unicodeScalars.count <= Self.maxCharacters else {
+            throw Self.invalid(name, "must have at most \(Self.maxCharacters) characters and no NUL")
         }
         switch kind {
         case .equals(let column):
@@ -70,7 +75,9 @@ struct ListFilter: Sendable {
             default: throw Self.invalid(name, "must be true or false, not '\(value)'")
             }
         case .contains(let column):
-            guard (1...200).contains(value.count) else { throw Self.invalid(name, "must have 1 to 200 characters") }
+            guard (1...Self.maxSearchCharacters).contains(value.unicodeScalars.count) else {
+                throw Self.invalid(name, "must have 1 to \(Self.maxSearchCharacters) characters")
+            }
             conditions.add({ "strpos(lower(\(column)), lower(\($0)::text)) > 0" }, value: value)
         }
     }
