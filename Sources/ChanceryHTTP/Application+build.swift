@@ -45,5 +45,7 @@ public func buildRouter(
     MetricsController(database: database, formula: efficiencyFormula).addRoutes(to: v1)
     StreamsController(database: database).addRoutes(to: v1)
     if let faults { FaultsController(injector: faults).addRoutes(to: v1) }
+    // Last, with every route known: a served path asked with another method is 405 with Allow, not 404.
+    router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes.map { (path: $0.path.description, method: $0.method) }))
     return router
 }
