@@ -1,5 +1,15 @@
+import ChanceryDomain
+import ChanceryGateway
+import ChanceryHTTP
 import ChanceryPostgres
+import ChanceryServer
 import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import Prometheus
 import Testing
 
 /// The Grafana dashboards of infra/grafana/dashboards/ (issue 12): valid JSON with the fields Grafana needs, every

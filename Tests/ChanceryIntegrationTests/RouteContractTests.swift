@@ -1,10 +1,14 @@
+import ChanceryDomain
 import ChanceryGateway
 import ChanceryHTTP
 import ChanceryPostgres
+import ChanceryServer
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdTesting
 import Logging
+import NIOCore
 import Prometheus
 import Testing
 

@@ -1,5 +1,9 @@
 import ChanceryDomain
+import ChanceryPostgres
+import Foundation
+import HTTPTypes
 import Hummingbird
+import NIOCore
 
 /// Path parameters, percent-decoded (RFC 3986 §2.1).
 ///

@@ -1,5 +1,9 @@
-import Foundation
 import ChanceryDomain
+import ChanceryPostgres
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
 
 /// RFC 4180 CSV rendering of list rows: UTF-8, CRLF line ends, a header row, every field that holds a comma, a
 /// double quote, CR or LF quoted with inner quotes doubled. `null` is an empty field, strings as they are, numbers and

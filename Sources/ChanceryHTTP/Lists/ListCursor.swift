@@ -1,4 +1,9 @@
+import ChanceryDomain
+import ChanceryPostgres
 import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
 
 /// The opaque keyset cursor of a paged list (`next` in an answer, `after` in the following request).
 ///

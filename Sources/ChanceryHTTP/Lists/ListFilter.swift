@@ -1,6 +1,9 @@
 import ChanceryDomain
 import ChanceryPostgres
+import Foundation
+import HTTPTypes
 import Hummingbird
+import NIOCore
 
 /// One filter of a list endpoint: the query parameter and the SQL condition it adds when present.
 ///

@@ -1,4 +1,6 @@
 import ChanceryDomain
+import ChanceryPostgres
+import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore

@@ -1,5 +1,9 @@
+import ChanceryDomain
+import ChanceryPostgres
+import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
 
 /// 405 Method Not Allowed with an `Allow` header (RFC 9110 §15.5.6) for a path the router serves with other methods,
 /// instead of Hummingbird's 404: `DELETE /v1/items` is 405 `method-not-allowed` with `Allow: GET`. Paths the router
