@@ -72,6 +72,10 @@ struct ReadListTests {
                 #expect(Self.subjects(whole).count == Self.all.count)
                 #expect(whole.json["next"] == .null)
 
+                // Any base64url text names a place in the order (here: after L-1); other text is 400.
+                let foreign = try await client.read("/v1/cases?after=" + Data("case/430424/L-1".utf8).base64EncodedString()
+                    .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "=", with: ""))
+                #expect(Self.subjects(foreign).first == "case/430424/L-2", "\(foreign.json)")
                 let bad = try await client.read("/v1/cases?after=case%2F430424%2FL-1")
                 #expect(bad.status == .badRequest)
                 #expect(bad.headers[.contentType] == "application/problem+json")

@@ -16,7 +16,7 @@ import NIOCore
 /// every JSON answer carries an `ETag` (``ETagMiddleware``), so `If-None-Match` gets 304 when nothing changed.
 ///
 /// - `GET /v1/items?region=&department=&kind=&caseType=&q=&limit=&after=` — catalogued items (retired ones left
-///   out), by region and item code; without `limit` the whole list (`next` null).
+///   out), by stream id `item/<region>/<code>` (region, then item code); without `limit` the whole list (`next` null).
 /// - `GET /v1/cases?region=&department=&item=&status=&caseType=&outcome=&overdue=&acceptedFrom=&acceptedTo=&concludedFrom=&concludedTo=&q=&limit=&after=`
 ///   — cases by subject (`limit` default 50): `{"cases": […], "next": "<cursor>"|null}`.
 /// - `GET /v1/cases/{region}/{number}` — one case with its timeline; both path parameters percent-decoded.
@@ -70,7 +70,7 @@ public struct ReadController: Sendable {
                                          "fiscal-information", "emergency-management", "statistics", "personnel", "other"]
     }
 
-    /// `GET /v1/items`: `catalog.items` without retired items, by region and item code.
+    /// `GET /v1/items`: `catalog.items` without retired items, by stream id (region, then item code).
     static let itemList = ListSpec(
         from: "catalog.items", fixed: ["retired_at IS NULL"],
         columns: [
@@ -80,7 +80,7 @@ public struct ReadController: Sendable {
             .init(name: "promisedLimit", sql: "promised_limit"), .init(name: "caseType", sql: "case_type"),
             .init(name: "confirmedAt", sql: "confirmed_at"),
         ],
-        keys: ["region", "item_code"],
+        key: "subject",
         filters: [.region(), .equals("department", "department_code"), .oneOf("kind", "item_kind", Values.itemKind),
                   .oneOf("caseType", "case_type", Values.caseType), .contains("q", "item_name")],
         defaultLimit: nil)
@@ -96,7 +96,7 @@ public struct ReadController: Sendable {
             .init(name: "concludedOn", sql: "concluded_on"), .init(name: "promisedLimit", sql: "promised_limit"),
             .init(name: "deadline", sql: "deadline"), .init(name: "workingDaysUsed", sql: "working_days_used"), .init(name: "outcome", sql: "outcome"),
         ],
-        keys: ["subject"],
+        key: "subject",
         filters: [
             .region(), .equals("department", "department_code"), .equals("item", "item_code"),
             .oneOf("status", "status", Values.caseStatus), .oneOf("caseType", "case_type", Values.caseType),
@@ -116,7 +116,7 @@ public struct ReadController: Sendable {
             .init(name: "documentNumber", sql: "document_number"), .init(name: "publishedAt", sql: "published_at"),
             .init(name: "reportedAt", sql: "reported_at"),
         ],
-        keys: ["subject"],
+        key: "subject",
         filters: [
             .region(), .oneOf("category", "category", Values.disclosureCategory), .equals("department", "department_code"),
             .onOrAfter("publishedFrom", regionDay("published_at")), .onOrBefore("publishedTo", regionDay("published_at")),
@@ -292,11 +292,11 @@ public struct ReadController: Sendable {
     }
 }
 
-/// `YYYY-MM` → `YYYY-MM-01`, or nil.
+/// `YYYY-MM` → `YYYY-MM-01`, or nil (also for year 0000, which PostgreSQL's dates do not have).
 func ISO8601Month(_ text: String) -> String? {
     let parts = text.split(separator: "-", omittingEmptySubsequences: false)
     guard parts.count == 2, parts[0].count == 4, parts[1].count == 2,
-          parts.allSatisfy({ $0.utf8.allSatisfy { $0 >= 48 && $0 <= 57 } }),
+          parts.allSatisfy({ $0.utf8.allSatisfy { $0 >= 48 && $0 <= 57 } }), parts[0] != "0000",
           let m = Int(parts[1]), (1...12).contains(m) else { return nil }
     return "\(text)-01"
 }

@@ -7,38 +7,65 @@ import NIOCore
 
 /// The opaque keyset cursor of a paged list (`next` in an answer, `after` in the following request).
 ///
-/// It holds the sort key of the last row of a page — one string per key column, e.g. the subject for cases and
-/// documents, the region and the item code for items — as base64url (RFC 4648 §5, no padding) of a JSON array of
-/// strings. Clients pass it back as it is; its content is not part of the contract and may change.
+/// It holds the sort key of the last row of a page (the subject for cases and documents, `item/<region>/<item code>`
+/// for items) as base64url (RFC 4648 §5, no padding) of its UTF-8. Clients pass it back as they got it; its content is
+/// not part of the contract. Any well-formed base64url text (`^([A-Za-z0-9_-]{4})*([A-Za-z0-9_-]{2,3})?$`, at most
+/// ``maxLength`` characters) is a cursor: it names a place in the sort order, and the page holds the rows after it
+/// (bytes that are not UTF-8 are read as U+FFFD, NUL is dropped), so only malformed text is refused.
 struct ListCursor: Sendable, Equatable {
-    /// The key values of the last row, in the list's sort order.
-    var keys: [String]
+    /// The sort key of the last row.
+    var key: String
+
+    /// Most characters of a cursor.
+    static let maxLength = 4096
 
     /// The cursor as sent in `next`.
     var token: String {
-        let data = (try? JSONEncoder().encode(keys)) ?? Data("[]".utf8)
-        return data.base64EncodedString()
+        Data(key.utf8).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
     }
 
-    init(keys: [String]) {
-        self.keys = keys
+    init(key: String) {
+        self.key = key
     }
 
     /// Decodes `after`.
-    /// - Parameter count: how many key values the list's cursor holds.
-    /// - Throws: a 400 `invalid-parameter` problem naming `parameter` when the text is not a cursor of this list.
-    init(token text: Substring, count: Int, parameter: String = "after") throws {
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        base64 += String(repeating: "=", count: (4 - base64.utf8.count % 4) % 4)
-        guard text.utf8.count <= 8192, text.utf8.allSatisfy({ $0 < 0x80 }), let data = Data(base64Encoded: base64),
-              let keys = try? JSONDecoder().decode([String].self, from: data), keys.count == count,
-              keys.allSatisfy({ !$0.utf8.contains(0) })
-        else {
+    /// - Throws: a 400 `invalid-parameter` problem naming `parameter` when the text is not base64url of a valid length.
+    init(token text: Substring, parameter: String = "after") throws {
+        guard let bytes = Self.decodeBase64URL(text) else {
             throw Problem(.badRequest, code: "invalid-parameter", title: "Invalid parameter",
-                          detail: "\(parameter) must be the `next` of a previous page of this list, not '\(text.prefix(100))'")
+                          detail: "\(parameter) must be the `next` of a previous page (base64url text of at most \(Self.maxLength) characters), not '\(text.prefix(100))'")
         }
-        self.keys = keys
+        self.key = String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: "\0", with: "")
+    }
+
+    /// The bytes of unpadded base64url text (RFC 4648 §5; the unused low bits of the last character are ignored), or
+    /// nil for another character, a length of 4n + 1, an empty text or one over ``maxLength``.
+    static func decodeBase64URL(_ text: Substring) -> [UInt8]? {
+        let utf8 = Array(text.utf8)
+        guard !utf8.isEmpty, utf8.count <= maxLength, utf8.count % 4 != 1 else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(utf8.count * 3 / 4)
+        var buffer: UInt32 = 0
+        var bits = 0
+        for c in utf8 {
+            let v: UInt32
+            switch c {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): v = UInt32(c - UInt8(ascii: "A"))
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): v = UInt32(c - UInt8(ascii: "a")) + 26
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): v = UInt32(c - UInt8(ascii: "0")) + 52
+            case UInt8(ascii: "-"): v = 62
+            case UInt8(ascii: "_"): v = 63
+            default: return nil
+            }
+            buffer = (buffer << 6) | v
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                out.append(UInt8((buffer >> UInt32(bits)) & 0xFF))
+            }
+        }
+        return out
     }
 }

@@ -25,8 +25,8 @@ struct ListSpec: Sendable {
     var fixed: [String] = []
     /// The columns, in the order of the JSON members and the CSV fields.
     var columns: [Column]
-    /// SQL expressions of the sort key (text, unique together); the cursor holds their values.
-    var keys: [String]
+    /// SQL expression of the sort key (text, unique); the cursor holds its value.
+    var key: String
     /// The filters, by query parameter.
     var filters: [ListFilter]
     /// The page size without `limit`; nil: the whole list unless `limit` is given.
@@ -60,22 +60,35 @@ struct ListSpec: Sendable {
 
     /// The cursor `after`, checked.
     func cursor(_ request: Request) throws -> ListCursor? {
-        try request.uri.queryParameters["after"].map { try ListCursor(token: $0, count: keys.count) }
+        try request.uri.queryParameters["after"].map { try ListCursor(token: $0) }
     }
 
     /// The rows after `cursor` (at most `limit`; all without), as JSON object texts with their sort keys.
-    func rows(_ conditions: SQLConditions, after cursor: ListCursor?, limit: Int?, database: PostgresClient) async throws -> [(json: String, keys: [String])] {
+    func rows(_ conditions: SQLConditions, after cursor: ListCursor?, limit: Int?, database: PostgresClient) async throws -> [(json: String, key: String)] {
+        try await query(conditions, after: cursor, limit: limit, database: database,
+                        select: "json_build_object(" + columns.map { "'\($0.name)', \($0.sql)" }.joined(separator: ", ") + ")::text")
+    }
+
+    /// The CSV fields of the rows after `cursor` (at most `limit`), each column as the text of its JSON value (`to_json`;
+    /// null for SQL NULL), with their sort keys.
+    func csvRows(_ conditions: SQLConditions, after cursor: ListCursor?, limit: Int, database: PostgresClient) async throws -> [(fields: [String?], key: String)] {
+        let select = columns.map { "to_json(\($0.sql)) #>> '{}'" }.joined(separator: ", ")
         var c = conditions
-        if let cursor {
-            let placeholders = cursor.keys.map { c.placeholder($0) }
-            c.clauses.append("(\(keys.joined(separator: ", "))) > (\(placeholders.joined(separator: ", ")))")
+        if let cursor { c.clauses.append("\(key) > \(c.placeholder(cursor.key))") }
+        let sql = "SELECT \(select), (\(key))::text FROM \(from) \(c.whereClause) ORDER BY \(key) LIMIT \(c.placeholder(Int64(limit)))"
+        return try await database.query(sql, c.parameters).map { row in
+            (try (0..<columns.count).map { try row.decode(String?.self, at: $0) }, try row.decode(String.self, at: columns.count))
         }
-        let object = "json_build_object(" + columns.map { "'\($0.name)', \($0.sql)" }.joined(separator: ", ") + ")::text"
-        var sql = "SELECT \(object), \(keys.map { "(\($0))::text" }.joined(separator: ", ")) FROM \(from) \(c.whereClause) ORDER BY \(keys.joined(separator: ", "))"
+    }
+
+    private func query(_ conditions: SQLConditions, after cursor: ListCursor?, limit: Int?, database: PostgresClient,
+                       select: String) async throws -> [(json: String, key: String)] {
+        var c = conditions
+        if let cursor { c.clauses.append("\(key) > \(c.placeholder(cursor.key))") }
+        var sql = "SELECT \(select), (\(key))::text FROM \(from) \(c.whereClause) ORDER BY \(key)"
         if let limit { sql += " LIMIT \(c.placeholder(Int64(limit)))" }
-        let result = try await database.query(sql, c.parameters)
-        return try result.map { row in
-            (try row.decode(String.self, at: 0), try (1...keys.count).map { try row.decode(String.self, at: $0) })
+        return try await database.query(sql, c.parameters).map { row in
+            (try row.decode(String.self, at: 0), try row.decode(String.self, at: 1))
         }
     }
 
@@ -87,7 +100,7 @@ struct ListSpec: Sendable {
         // One row more than the page tells whether another page follows.
         let rows = try await rows(conditions, after: cursor, limit: limit.map { $0 + 1 }, database: database)
         let shown = limit.map { Array(rows.prefix($0)) } ?? rows
-        let next = (limit.map { rows.count > $0 } ?? false) ? shown.last.map { ListCursor(keys: $0.keys) } : nil
+        let next = (limit.map { rows.count > $0 } ?? false) ? shown.last.map { ListCursor(key: $0.key) } : nil
         return ("[" + shown.map(\.json).joined(separator: ",") + "]", next)
     }
 
@@ -101,32 +114,27 @@ struct ListSpec: Sendable {
     /// a bad parameter is still a 400 problem; a failure later ends the body early (the error is logged).
     func csv(_ request: Request, database: PostgresClient, logger: Logger) async throws -> Response {
         let conditions = try conditions(request)
-        let first = try await rows(conditions, after: nil, limit: Self.csvChunk, database: database)
+        let first = try await csvRows(conditions, after: nil, limit: Self.csvChunk, database: database)
         let spec = self
+        let path = request.uri.path
         let body = ResponseBody { writer in
             try await writer.write(ByteBuffer(string: CSVText.record(spec.columns.map(\.name))))
             var chunk = first
             while true {
                 var text = ""
-                for row in chunk { text += spec.csvRecord(row.json) }
+                for row in chunk { text += CSVText.record(row.fields.map { $0 ?? "" }) }
                 if !text.isEmpty { try await writer.write(ByteBuffer(string: text)) }
                 guard chunk.count == Self.csvChunk, let last = chunk.last else { break }
                 do {
-                    chunk = try await spec.rows(conditions, after: ListCursor(keys: last.keys), limit: Self.csvChunk, database: database)
+                    chunk = try await spec.csvRows(conditions, after: ListCursor(key: last.key), limit: Self.csvChunk, database: database)
                 } catch {
-                    logger.error("CSV export of \(request.uri.path) ended early: \(error)")
+                    logger.error("CSV export of \(path) ended early: \(error)")
                     throw error
                 }
             }
             try await writer.finish(nil)
         }
         return Response(status: .ok, headers: [.contentType: CSVText.contentType, .contentDisposition: "inline"], body: body)
-    }
-
-    /// One CSV record of a row given as a JSON object text.
-    func csvRecord(_ json: String) -> String {
-        let value = (try? JSONDecoder().decode(JSONValue.self, from: Data(json.utf8))) ?? .null
-        return CSVText.record(columns.map { CSVText.field(value[$0.name]) })
     }
 
     /// Whether the client asks for CSV: an `Accept` media range `text/csv` (parameters ignored) without `q=0`.
