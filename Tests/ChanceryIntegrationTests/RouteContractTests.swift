@@ -54,11 +54,14 @@ struct RouteContractTests {
 
     /// `METHOD /path` for every route of the router, `:name` written `{name}` and a catch-all `**` as `{subject}` (the
     /// one catch-all route, `/v1/streams/**`, takes a stream id).
-    static func routedOperations() -> Set<String> {
-        let router = buildRouter(
+    static func router() -> Router<ChanceryRequestContext> {
+        buildRouter(
             database: PostgresClient(url: "postgresql://nobody@127.0.0.1:1/none", logger: Logger(label: "routes")), gateway: nil,
             appender: UnusedAppender(), registry: PrometheusCollectorRegistry(), resolver: TestTokens.resolver, faults: UnusedInjector())
-        return Set(router.routes.map { route in
+    }
+
+    static func routedOperations() -> Set<String> {
+        Set(router().routes.map { route in
             let path = route.path.description.split(separator: "/").map { component -> String in
                 if component == "**" { return "{subject}" }
                 if component.hasPrefix(":") { return "{\(component.dropFirst())}" }
@@ -77,5 +80,27 @@ struct RouteContractTests {
         #expect(documented.subtracting(routed).isEmpty, "documented but not routed: \(documented.subtracting(routed).sorted())")
         #expect(routed.contains("GET /v1/cases/{region}/{number}"))
         #expect(routed.contains("POST /v1/admin/faults"))
+    }
+
+    @Test("a served path asked with another method is 405 with Allow; an unknown path stays 404")
+    func methodNotAllowed() async throws {
+        try await Application(router: Self.router()).test(.router) { client in
+            let delete = try await client.execute(uri: "/v1/items?region=430424", method: .delete)
+            #expect(delete.status == .methodNotAllowed)
+            #expect(delete.headers[.allow] == "GET")
+            #expect(delete.headers[.contentType] == "application/problem+json")
+            #expect(delete.json["type"] == "/problems/method-not-allowed")
+            let put = try await client.execute(uri: "/v1/cases/430424/%E8%A1%A1%E4%B8%9C-1", method: .put)
+            #expect(put.status == .methodNotAllowed)
+            #expect(put.headers[.allow] == "GET")
+            let stream = try await client.execute(uri: "/v1/streams/case/430424/a/b", method: .post)
+            #expect(stream.status == .methodNotAllowed)
+            let events = try await client.execute(uri: "/v1/events", method: .get)
+            #expect(events.status == .methodNotAllowed)
+            #expect(events.headers[.allow] == "POST")
+            let unknown = try await client.execute(uri: "/v1/nothing", method: .delete)
+            #expect(unknown.status == .notFound)
+            #expect(unknown.headers[.allow] == nil)
+        }
     }
 }
