@@ -52,7 +52,7 @@ struct RouteContractTests {
         return operations
     }
 
-    /// `METHOD /path` for every route of the router, `:name` written `{name}` and a catch-all `**` as `{subject}` (the
+    /// `METHOD /path` for every route of the router (Hummingbird writes a capture `{name}`), a catch-all `**` as `{subject}` (the
     /// one catch-all route, `/v1/streams/**`, takes a stream id).
     static func router() -> Router<ChanceryRequestContext> {
         buildRouter(

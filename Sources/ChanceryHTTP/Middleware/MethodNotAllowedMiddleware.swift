@@ -13,7 +13,7 @@ import NIOCore
 /// router's own routes: the router puts every middleware in front of its not-found responder, which is where a request
 /// whose path matches but whose method does not ends up.
 public struct MethodNotAllowedMiddleware<Context: RequestContext>: RouterMiddleware {
-    /// Each route's path components (`v1`, `cases`, `:region`, `**`) and its method.
+    /// Each route's path components (`v1`, `cases`, `{region}`, `**`) and its method.
     let routes: [(components: [Substring], method: HTTPRequest.Method)]
 
     /// - Parameter routes: the router's routes (`Router.routes`).
@@ -36,7 +36,7 @@ public struct MethodNotAllowedMiddleware<Context: RequestContext>: RouterMiddlew
         }
     }
 
-    /// The methods of the routes whose path pattern matches `path` (`:name` one segment, `**` the rest).
+    /// The methods of the routes whose path pattern matches `path` (`{name}` or `:name` one segment, `**` the rest).
     func allowedMethods(path: String) -> Set<HTTPRequest.Method> {
         let segments = path.split(separator: "/")
         var out: Set<HTTPRequest.Method> = []
@@ -50,7 +50,7 @@ public struct MethodNotAllowedMiddleware<Context: RequestContext>: RouterMiddlew
         for (i, component) in pattern.enumerated() {
             if component == "**" { return segments.count > i }
             guard i < segments.count else { return false }
-            if component.hasPrefix(":") || component == "*" { continue }
+            if component.hasPrefix(":") || component.hasPrefix("{") || component == "*" { continue }  // a capture: `{name}` (or `:name`)
             if component != segments[i] { return false }
         }
         return pattern.count == segments.count
