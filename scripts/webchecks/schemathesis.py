@@ -83,7 +83,8 @@ def run(name, arguments, out):
     ]
     started = time.monotonic()
     print(f"schemathesis ({name}): {' '.join(c if 'Bearer' not in c else 'Authorization: Bearer …' for c in command[2:])}", flush=True)
-    result = subprocess.run(command, cwd=ROOT, text=True, capture_output=True)
+    # In the artefacts folder: schemathesis keeps its crash cache (.schemathesis/) in the working directory.
+    result = subprocess.run(command, cwd=out, text=True, capture_output=True)
     (out / f"{name}.log").write_text(result.stdout + result.stderr)
     print(f"schemathesis ({name}): exit {result.returncode} after {time.monotonic() - started:.0f} s", flush=True)
     if result.returncode != 0:
