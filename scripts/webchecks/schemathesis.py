@@ -112,7 +112,7 @@ def main():
     except ImportError:
         print("schemathesis: not installed; run infra/install-deps.sh (scripts/requirements-web-checks.txt)", file=sys.stderr)
         return 2
-    out = pathlib.Path(os.environ.get("WEB_CHECKS_OUT", ROOT / ".data" / "web-checks")) / "schemathesis"
+    out = pathlib.Path(os.environ.get("WEB_CHECKS_OUT", ROOT / ".data" / "web-checks")).resolve() / "schemathesis"
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     document = yaml.safe_load(SCHEMA.read_text())
