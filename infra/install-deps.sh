@@ -47,7 +47,8 @@ if [ ${#web[@]} -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${web[@]}" >/dev/null
 fi
-if ! python3 -c 'import selenium' >/dev/null 2>&1; then
+# The API fuzzing of the web checks: schemathesis (pinned in the same file).
+if ! python3 -c 'import selenium, schemathesis' >/dev/null 2>&1; then
   python3 -m pip install -q -r scripts/requirements-web-checks.txt 2>/dev/null \
     || python3 -m pip install -q --break-system-packages -r scripts/requirements-web-checks.txt
 fi

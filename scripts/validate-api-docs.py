@@ -702,7 +702,7 @@ def dead_letter_headers(report):
 
 
 STATUS = {"badRequest": 400, "unauthorized": 401, "forbidden": 403, "notFound": 404, "conflict": 409,
-          "contentTooLarge": 413, "unsupportedMediaType": 415, "unprocessableContent": 422,
+          "methodNotAllowed": 405, "contentTooLarge": 413, "unsupportedMediaType": 415, "unprocessableContent": 422,
           "internalServerError": 500, "serviceUnavailable": 503, "ok": 200, "created": 201}
 
 
@@ -750,6 +750,8 @@ def check_code_against_openapi(report, spec):
 
     all_statuses = {code for item in paths.values() for op in item.values() if isinstance(op, dict)
                     for code in (op.get("responses") or {})}
+    # Answers of the router itself on any path (405 for a served path asked with another method).
+    all_statuses |= set(spec.get("x-chancery-router-responses") or {})
     for path, source in http.items():
         for status in set(re.findall(r"Problem\(\s*\.(\w+)", source)):
             if status not in STATUS:

@@ -8,7 +8,8 @@ import Logging
 import Prometheus
 
 /// Builds Chancery's HTTP application: the events door (when a gateway runs in this process), the read
-/// API, health and metrics, all errors as problem+json, and the public portal's HTML pages under `/portal`.
+/// API, health and metrics, all errors as problem+json, JSON answers with an `ETag` (``ETagMiddleware``), and the
+/// public portal's HTML pages under `/portal`.
 ///
 /// - Parameters:
 ///   - host: address to bind, e.g. `127.0.0.1`.
@@ -40,6 +41,7 @@ public func buildRouter(
     let router = Router(context: ChanceryRequestContext.self)
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: BearerTokenAuthenticator(resolver: resolver))
+    router.add(middleware: ETagMiddleware())
     HealthController(database: database, gateway: gateway, registry: registry, reporter: health).addRoutes(to: router)
     let v1 = router.group("v1")
     if let appender {
@@ -60,5 +62,7 @@ public func buildRouter(
     } catch {
         fatalError("the public portal cannot start: \(error)")
     }
+    // Last, with every route known: a served path asked with another method is 405 with Allow, not 404.
+    router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes.map { (path: $0.path.description, method: $0.method) }))
     return router
 }

@@ -50,9 +50,30 @@ public enum EventValidator {
         return try validateStorable(json, pointerPrefix: pointerPrefix)
     }
 
+    /// The optional attributes a publisher may send as `null`, meaning absent: CloudEvents JSON format §2.2 ("when
+    /// decoding attributes and a null value is encountered, it MUST be treated as the equivalent of unset or
+    /// omitted"). A required attribute sent as `null` is missing (`missing-attribute`); an attribute Chancery does not
+    /// record, or assigns itself, is refused even as `null`, as `schemas/cloudevent.json#/$defs/submission` says.
+    public static let nullableAttributes: Set<String> = ["datacontenttype", "dataschema", "expectedsequence"]
+
+    /// `json` without the members that CloudEvents JSON format §2.2 reads as absent: the ``nullableAttributes`` and the
+    /// required attributes given as `null` (`data` is not an attribute and keeps a `null`). Anything but an object is
+    /// returned unchanged. The canonical form (``CloudEvent/canonicalBytes()``) is built from the validated attributes,
+    /// so an event sent with `"dataschema": null` hashes as the same event sent without it.
+    public static func withoutNullAttributes(_ json: JSONValue) -> JSONValue {
+        guard case .object(var members) = json else { return json }
+        for (name, value) in members where value == .null && (nullableAttributes.contains(name) || requiredAttributes.contains(name)) {
+            members[name] = nil
+        }
+        return .object(members)
+    }
+
+    /// The attributes every submitted event carries (besides `data`).
+    static let requiredAttributes: Set<String> = ["specversion", "id", "source", "type", "subject", "time", "region"]
+
     /// ``validate(_:pointerPrefix:)`` of an event ``StorageLimits/check(_:pointer:depth:)`` has accepted.
     static func validateStorable(_ json: JSONValue, pointerPrefix: String) throws(EventRejection) -> CloudEvent {
-        guard let object = json.objectValue else {
+        guard let object = withoutNullAttributes(json).objectValue else {
             throw EventRejection(code: "invalid-event", pointer: pointerPrefix, message: "an event must be a JSON object, not \(json.typeName)")
         }
         func p(_ name: String) -> String { "\(pointerPrefix)/\(name)" }

@@ -49,9 +49,10 @@ extension EventValidator {
     /// - Throws: ``EventRejection``; `unstorable-value` first, for a value anywhere in the event that the read
     ///   models cannot store (``StorageLimits``), then `unknown-attribute` for an attribute Chancery would
     ///   otherwise drop, the refusals of ``validate(_:pointerPrefix:)``, and `invalid-attribute` for a malformed
-    ///   `expectedsequence`.
+    ///   `expectedsequence`. An optional attribute sent as `null` is absent (``withoutNullAttributes(_:)``).
     public static func validateSubmission(_ json: JSONValue, pointerPrefix: String = "") throws(EventRejection) -> (CloudEvent, ExpectedVersion) {
         try StorageLimits.check(json, pointer: pointerPrefix)
+        let json = withoutNullAttributes(json)
         if let object = json.objectValue {
             for key in object.keys.sorted() where !knownAttributes.contains(key) {
                 throw EventRejection(code: "unknown-attribute", pointer: "\(pointerPrefix)/\(key)", message: "'\(key)' is not an attribute Chancery records; remove it or put it in data")

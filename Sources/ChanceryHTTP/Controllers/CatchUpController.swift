@@ -88,7 +88,7 @@ public struct CatchUpController: Sendable {
         var watched: [String] = []
         for subject in streams {
             let pointer = "/streams/" + subject.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
-            guard let id = StreamID(subject) else {
+            guard let id = StreamID(subject), !subject.utf8.contains(0) else {
                 throw Problem(.badRequest, code: "invalid-catch-up", title: "Invalid catch-up query",
                               detail: "'\(subject)' is not a stream id <kind>/<region>/<number>", pointer: pointer)
             }

@@ -100,7 +100,7 @@ public struct MetricsQueries: Sendable {
     /// The first day of quarter `YYYY-Qn` as `YYYY-MM-01`, or nil.
     public static func quarterStart(_ text: String) -> String? {
         let parts = text.split(separator: "-")
-        guard parts.count == 2, parts[0].count == 4, parts[0].allSatisfy(\.isASCII), Int(parts[0]) != nil,
+        guard parts.count == 2, parts[0].count == 4, parts[0].allSatisfy(\.isASCII), let year = Int(parts[0]), year >= 1,  // PostgreSQL has no year 0
               parts[1].count == 2, parts[1].first == "Q", let n = Int(parts[1].dropFirst()), (1...4).contains(n) else { return nil }
         let month = (n - 1) * 3 + 1
         return "\(parts[0])-\(month < 10 ? "0" : "")\(month)-01"
@@ -165,8 +165,9 @@ public struct MetricsQueries: Sendable {
               UNION ALL
               SELECT \(cols), \(trunc("concluded_on")), 0, 0, 1, (outcome IN ('early', 'on-time'))::int, (outcome = 'early')::int,
                      (outcome = 'overdue')::int, 0, working_days_used, NULL, 0, 0, 0, (satisfaction_code IS NOT NULL)::int,
-                     (satisfaction_code <= 3)::int, (satisfaction_code >= 4)::int, (satisfaction_code >= 4 AND rectified_at IS NOT NULL)::int,
-                     (satisfaction_code >= 4 AND rectified_in_time)::int, 0, 0
+                     coalesce(satisfaction_code <= 3, false)::int, coalesce(satisfaction_code >= 4, false)::int,
+                     coalesce(satisfaction_code >= 4 AND rectified_at IS NOT NULL, false)::int,
+                     coalesce(satisfaction_code >= 4 AND rectified_in_time, false)::int, 0, 0
               FROM c WHERE concluded_on IS NOT NULL
               UNION ALL
               SELECT \(keys.map { "c.\($0.column)" }.joined(separator: ", ")), \(trunc("a.deadline")), 0, 0, 0, 0, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0,

@@ -130,8 +130,8 @@ public struct CircularBuilder: Sendable {
           FROM c WHERE accepted_on IS NOT NULL
           UNION ALL
           SELECT department_code, date_trunc('month', concluded_on)::date, 0, 1, (outcome IN ('early', 'on-time'))::int, (outcome = 'early')::int,
-                 (outcome = 'overdue')::int, 0, 0, (satisfaction_code IS NOT NULL)::int, (satisfaction_code <= 3)::int, (satisfaction_code >= 4)::int,
-                 (satisfaction_code >= 4 AND rectified_in_time)::int, 0, 0
+                 (outcome = 'overdue')::int, 0, 0, (satisfaction_code IS NOT NULL)::int, coalesce(satisfaction_code <= 3, false)::int,
+                 coalesce(satisfaction_code >= 4, false)::int, coalesce(satisfaction_code >= 4 AND rectified_in_time, false)::int, 0, 0
           FROM c WHERE concluded_on IS NOT NULL
           UNION ALL
           SELECT c.department_code, date_trunc('month', a.deadline)::date, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (a.card = 'yellow')::int, (a.card = 'red')::int
