@@ -74,7 +74,12 @@ struct RouteContractTests {
     @Test("every routed operation is documented and every documented one is routed")
     func sameOperations() throws {
         let documented = try Self.documentedOperations()
-        let routed = Self.routedOperations()
+        // The public portal's HTML pages and forms (README "Public portal") are not API operations: the document
+        // leaves them out, and so does the comparison.
+        let all = Self.routedOperations()
+        let portal = all.filter { $0.contains(" /portal") }
+        #expect(portal.contains("POST /portal/{region}/mailbox"))
+        let routed = all.subtracting(portal)
         #expect(routed.count >= 19, "\(routed.sorted())")
         #expect(routed.subtracting(documented).isEmpty, "routed but not in schemas/openapi.yaml: \(routed.subtracting(documented).sorted())")
         #expect(documented.subtracting(routed).isEmpty, "documented but not routed: \(documented.subtracting(routed).sorted())")
