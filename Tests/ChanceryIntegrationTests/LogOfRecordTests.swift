@@ -155,6 +155,16 @@ struct LogOfRecordTests {
         }
     }
 
+    /// Waits until `gateway` reports that Kafka has not confirmed the transaction in flight for longer than its stall
+    /// bound (a fixed sleep is not enough: on a busy machine the journal write before the transaction can take longer).
+    static func stalled(_ gateway: Gateway) async throws {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while await gateway.healthState.state != "publishing-stalled" {
+            guard ContinuousClock.now < deadline else { throw TestSetupError("the gateway never reported its publish as stalled") }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
     @Test("while Kafka does not confirm an append, new requests get 503 at once; the recorded append is published when it is back")
     func brokerDownRefusesNewWritesAndKeepsRecorded() async throws {
         let cluster = try await TestCluster.start(configure: { $0.publishStallBound = .milliseconds(500) })
@@ -163,7 +173,7 @@ struct LogOfRecordTests {
             broker.setBrokerDown(-1)
             let gateway = cluster.gateway
             let pending = Task { try await gateway.append([SubmittedEvent(event: try EventValidator.validate(Events.submitted("L5")))]) }
-            try await Task.sleep(for: .seconds(2))
+            try await Self.stalled(gateway)
             await #expect(throws: AppendFailure.self) {
                 try await gateway.append([SubmittedEvent(event: try EventValidator.validate(Events.submitted("L6")))])
             }
@@ -208,26 +218,20 @@ struct LogOfRecordTests {
             var acknowledged: Set<String> = []
             var refused = 0
             var refusedWhileStalled = 0
-            var restore: Task<Void, Never>?
             for round in 0..<30 {
-                if round == 10 {
-                    // Down for 3 s: this round's request waits until its recorded group is published; the next rounds
-                    // are refused at once while it waits (the publish-stall bound is 0.8 s).
-                    broker.setBrokerDown(-1)
-                    restore = Task {
-                        try? await Task.sleep(for: .seconds(3))
-                        broker.setBrokerUp(-1)
-                    }
-                }
                 let events = try (round * 10..<(round + 1) * 10).map(letter)
                 if round == 10 {
+                    // The broker goes down: this round's request waits until its recorded group is published; a request
+                    // that arrives once the publish is stalled (bound 0.8 s) is refused at once. Then the broker is back.
+                    broker.setBrokerDown(-1)
                     let waiting = Task { try await gateway.append(events) }
-                    try await Task.sleep(for: .milliseconds(1500))
+                    try await Self.stalled(gateway)
                     do {
                         _ = try await gateway.append(try (900..<910).map(letter))
                     } catch AppendFailure.unavailable {
                         refusedWhileStalled += 1
                     }
+                    broker.setBrokerUp(-1)
                     acknowledged.formUnion(try await waiting.value.events.map(\.id))
                     continue
                 }
@@ -239,7 +243,6 @@ struct LogOfRecordTests {
                     try await Task.sleep(for: .milliseconds(300))
                 }
             }
-            await restore?.value
             // The Kafka door, whose transactions carry consumer offsets, through the same faults.
             let kafka = KafkaConfiguration(bootstrapServers: cluster.node.bootstrapServers)
             broker.pushRequestErrors(apiKey: 25, errors: [15, 16])
