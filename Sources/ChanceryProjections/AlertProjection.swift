@@ -5,15 +5,13 @@ import ChanceryPostgres
 /// batch in one INSERT, then every resolution in one UPDATE (an alert is resolved only after it was raised, in this
 /// batch or an earlier one; ``AlertLifecycle``). Rows travel as one JSON array (`jsonb_to_recordset`).
 struct AlertProjection {
-    /// Whether `event` is an alert event this projection writes (``AlertEvent``).
-    static func projects(_ event: CloudEvent) -> Bool { AlertEvent(event) != nil }
-
-    func apply(_ events: [CloudEvent], on db: PostgresConnection) async throws {
+    /// Projects `events` (alert events in log order, each with its typed value).
+    func apply(_ events: [(event: CloudEvent, alertEvent: AlertEvent)], on db: PostgresConnection) async throws {
         var raised: [JSONValue] = []
         var resolved: [JSONValue] = []
-        for event in events {
+        for (event, alertEvent) in events {
             func text(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
-            switch AlertEvent(event) {
+            switch alertEvent {
             case .raised(let a):
                 raised.append(.object([
                     "subject": .string(event.subject), "id": .string(event.id), "region": .string(event.region),
@@ -23,8 +21,6 @@ struct AlertProjection {
                 ]))
             case .resolved(let resolution):
                 resolved.append(.object(["subject": .string(event.subject), "resolved_at": .string(event.time), "resolution": text(resolution)]))
-            case nil:
-                continue
             }
         }
         if !raised.isEmpty {

@@ -37,19 +37,20 @@ public struct ReadModelProjector: ReadModelHandler {
         var heads = try await loadHeads(Set(events.map(\.event.subject)), on: db)
         try await insertLog(events, on: db)
         var caseEvents: [(event: CloudEvent, caseEvent: CaseEvent)] = []
-        var alertEvents: [CloudEvent] = []
+        var alertEvents: [(event: CloudEvent, alertEvent: AlertEvent)] = []
         for consumed in events {
             let event = consumed.event
             let head = heads[event.subject] ?? StreamHead(stream: event.subject)
             heads[event.subject] = head.advanced(by: event)
             let upcast = UpcasterRegistry.standard.upcast(event)
-            // Case events are decoded once here and folded per case for the whole batch (``CaseProjection``).
-            if let caseEvent = CaseEvent(upcast) {
+            guard let name = EventCatalog.eventType(upcast.type)?.name else { continue }
+            // Case and alert events are decoded once here and written per batch (``CaseProjection``, ``AlertProjection``).
+            if let caseEvent = CaseEvent(name: name, data: upcast.data) {
                 caseEvents.append((upcast, caseEvent))
-            } else if AlertProjection.projects(upcast) {
-                alertEvents.append(upcast)
+            } else if let alertEvent = AlertEvent(name: name, data: upcast.data) {
+                alertEvents.append((upcast, alertEvent))
             } else {
-                try await project(upcast, on: db)
+                try await project(upcast, name: name, on: db)
             }
         }
         try await AlertProjection().apply(alertEvents, on: db)
@@ -99,8 +100,8 @@ public struct ReadModelProjector: ReadModelHandler {
              e.map { String(decoding: $0.jsonBytes(), as: UTF8.self) }])
     }
 
-    private func project(_ event: CloudEvent, on db: PostgresConnection) async throws {
-        guard let name = EventCatalog.eventType(event.type)?.name else { return }
+    /// Projects one event of glossary type `name` that is neither a case nor an alert event.
+    private func project(_ event: CloudEvent, name: String, on db: PostgresConnection) async throws {
         let d = event.data
         func s(_ key: String) -> String? { d[key]?.stringValue }
         func i(_ key: String) -> Int64? { d[key]?.integerValue }
