@@ -136,7 +136,7 @@ let package = Package(
         .target(
             name: "ChanceryReports",
             dependencies: [
-                "ChanceryDomain", "ChanceryPostgres",
+                "ChanceryDomain", "ChanceryPostgres", "ChanceryProjections",
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
             resources: [.copy("Templates")],
@@ -145,7 +145,7 @@ let package = Package(
         .target(
             name: "ChanceryHTTP",
             dependencies: [
-                "ChanceryDomain", "ChanceryGateway", "ChanceryPostgres", "ChancerySupervision", "ChanceryPortal", "ChanceryReports",
+                "ChanceryDomain", "ChanceryGateway", "ChanceryPostgres", "ChanceryProjections", "ChancerySupervision", "ChanceryPortal", "ChanceryReports",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -160,7 +160,7 @@ let package = Package(
         .target(
             name: "ChanceryDashboard",
             dependencies: [
-                "ChanceryDomain", "ChanceryGateway", "ChanceryPostgres", "ChanceryHTTP",
+                "ChanceryDomain", "ChanceryGateway", "ChanceryPostgres", "ChanceryProjections", "ChanceryHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

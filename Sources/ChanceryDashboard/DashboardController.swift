@@ -1,6 +1,7 @@
 import ChanceryDomain
 import ChanceryGateway
 import ChanceryHTTP
+import ChanceryProjections
 import ChanceryPostgres
 import Foundation
 import HTTPTypes

@@ -14,7 +14,7 @@ import Testing
 @Suite("Reports over the reference scenario", .serialized, .timeLimit(.minutes(15)))
 struct ReportsTests {
     static let year = 2025
-    static let month = ReportMonth("2025-06")!
+    static let month = CalendarMonth("2025-06")!
 
     @Test("the annual reports and the circular equal figures computed from the events and the metrics API")
     func reports() async throws {
@@ -279,7 +279,7 @@ struct ReportsTests {
     }
 
     /// Per department: cases accepted and concluded in the month, and ratings of the cases concluded in it.
-    static func expectedCircularCounts(_ events: [CloudEvent], region: String, month: ReportMonth) -> [String: (accepted: Int, concluded: Int, rated: Int)] {
+    static func expectedCircularCounts(_ events: [CloudEvent], region: String, month: CalendarMonth) -> [String: (accepted: Int, concluded: Int, rated: Int)] {
         var department: [String: String] = [:], rated: Set<String> = [], concludedInMonth: Set<String> = []
         var out: [String: (accepted: Int, concluded: Int, rated: Int)] = [:]
         func inMonth(_ e: CloudEvent) -> Bool { let d = localDay(e.time); return d >= month.firstDay && d <= month.lastDay }

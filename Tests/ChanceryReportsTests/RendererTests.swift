@@ -16,7 +16,7 @@ import Testing
     }
 
     static let circular = Circular(
-        region: "430424", month: ReportMonth("2025-06")!, formula: EfficiencyFormula(),
+        region: "430424", month: CalendarMonth("2025-06")!, formula: EfficiencyFormula(),
         departments: [{
             var l = DepartmentLine.blank("zwfw")
             l.departmentName = "政务<服务>中心, \"窗口\""

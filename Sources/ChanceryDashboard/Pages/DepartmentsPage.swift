@@ -1,5 +1,6 @@
 import ChanceryDomain
 import ChanceryHTTP
+import ChanceryProjections
 import Hummingbird
 
 extension DashboardController {

@@ -1,4 +1,5 @@
 import ChanceryHTTP
+import ChanceryProjections
 import Hummingbird
 
 extension DashboardController {

@@ -1,5 +1,6 @@
 import Hummingbird
 import ChanceryHTTP
+import ChanceryProjections
 
 extension DashboardController {
     /// Overview of a region and period: accepted vs concluded by month, on-time and early rates, the overdue backlog,

@@ -1,5 +1,6 @@
 import ChanceryDomain
 import ChanceryPostgres
+import ChanceryProjections
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -102,7 +103,7 @@ public struct MetricsController: Sendable {
     /// - Throws: a 400 problem naming the parameter when `value` is not `YYYY-MM`.
     static func month(_ value: String?, _ name: String) throws -> String? {
         guard let v = value else { return nil }
-        guard let first = ISO8601Month(v) else { throw invalid("\(name) must be YYYY-MM") }
-        return first
+        guard let month = CalendarMonth(v) else { throw invalid("\(name) must be YYYY-MM") }
+        return month.firstDay.description
     }
 }

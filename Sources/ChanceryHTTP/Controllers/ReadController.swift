@@ -234,13 +234,7 @@ public struct ReadController: Sendable {
     @Sendable func departmentMetrics(request: Request, context: Context) async throws -> Response {
         _ = try context.requireAnalyst()
         let q = request.uri.queryParameters
-        func month(_ name: String) throws -> String? {
-            guard let v = q[Substring(name)].map(String.init) else { return nil }
-            guard v.count == 7, let date = ISO8601Month(v) else {
-                throw Problem(.badRequest, code: "invalid-parameter", title: "Invalid parameter", detail: "\(name) must be YYYY-MM", pointer: nil)
-            }
-            return date
-        }
+        func month(_ name: String) throws -> String? { try MetricsController.month(q[Substring(name)].map(String.init), name) }
         // Straight from the supervisor's case clocks, so medians are true medians over the whole period.
         let sql = """
             SELECT coalesce(json_agg(t ORDER BY t.region, t."departmentCode"), '[]')::text FROM (
@@ -291,13 +285,4 @@ public struct ReadController: Sendable {
         }
         return n
     }
-}
-
-/// `YYYY-MM` → `YYYY-MM-01`, or nil (also for year 0000, which PostgreSQL's dates do not have).
-func ISO8601Month(_ text: String) -> String? {
-    let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-    guard parts.count == 2, parts[0].count == 4, parts[1].count == 2,
-          parts.allSatisfy({ $0.utf8.allSatisfy { $0 >= 48 && $0 <= 57 } }), parts[0] != "0000",
-          let m = Int(parts[1]), (1...12).contains(m) else { return nil }
-    return "\(text)-01"
 }

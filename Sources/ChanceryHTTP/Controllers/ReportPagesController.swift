@@ -44,7 +44,7 @@ public struct ReportPagesController: Sendable {
         _ = try context.requireAnalyst()
         let q = request.uri.queryParameters
         let region = try Self.region(q["region"].map(String.init))
-        guard let text = q["month"].map(String.init), let month = ReportMonth(text) else {
+        guard let text = q["month"].map(String.init), let month = CalendarMonth(text) else {
             throw Self.invalid("month must be YYYY-MM, e.g. 2025-06")
         }
         let (format, language) = try Self.formatAndLanguage(request)

@@ -14,7 +14,7 @@ public struct Circular: Sendable, Hashable, Codable {
     /// Division code.
     public var region: String
     /// The month reported on.
-    public var month: ReportMonth
+    public var month: CalendarMonth
     /// The efficiency formula that ranked the departments.
     public var formula: EfficiencyFormula
     /// One line per department with any figure in the month, in ranking order (unranked last).

@@ -1,13 +1,13 @@
 import ChanceryDomain
 import ChanceryPostgres
+import ChanceryProjections
 import Foundation
 
 /// Computes the monthly circular (``Circular``) of a region from the read models.
 ///
-/// The case figures are those of `GET /v1/metrics/cases?groupBy=department&period=month` (the same facts:
-/// `approval.cases`, `supervision.case_clocks`, `supervision.alerts`, `catalog.items`; see MetricsController in
-/// ChanceryHTTP, whose rules are repeated in ``casesSQL``), the letters those of `GET /v1/metrics/interactions`
-/// split by the department holding each letter; the integration tests check both against the API.
+/// The case figures are those of `GET /v1/metrics/cases?groupBy=department&period=month`, from the same query
+/// (``MetricsQueries``); the letters those of `GET /v1/metrics/interactions` split by the department holding each
+/// letter; the integration tests check both against the API.
 public struct CircularBuilder: Sendable {
     let database: PostgresClient
     let formula: EfficiencyFormula
@@ -19,7 +19,7 @@ public struct CircularBuilder: Sendable {
     }
 
     /// - Throws: ``ReportError/noData(_:)`` when the region has no item, case or letter at all; database errors.
-    public func build(region: String, month: ReportMonth) async throws -> Circular {
+    public func build(region: String, month: CalendarMonth) async throws -> Circular {
         let zone = RegionTime.zone(of: region)
         let exists = try await database.query(
             """
@@ -30,17 +30,15 @@ public struct CircularBuilder: Sendable {
             throw ReportError.noData("region \(region) has no item, case or letter in the read models")
         }
         var lines: [String: DepartmentLine] = [:]
-        var totals = DepartmentLine.blank("")
-        for row in try await database.query(Self.casesSQL, [region, month.firstDay.description]) {
-            let code = try row.decode(String?.self, at: 0)
-            var line = code.flatMap { lines[$0] } ?? (code == nil ? totals : .blank(code!))
-            line.accepted = try int(row, 1); line.concluded = try int(row, 2); line.concludedOnTime = try int(row, 3)
-            line.concludedEarly = try int(row, 4); line.overdueConcluded = try int(row, 5); line.onTimeRate = try row.decode(Double?.self, at: 6)
-            line.urged = try int(row, 7); line.urgesMissed = try int(row, 8); line.rated = try int(row, 9); line.satisfied = try int(row, 10)
-            line.satisfactionRate = try row.decode(Double?.self, at: 11); line.badRatings = try int(row, 12)
-            line.badRatingsRectifiedInTime = try int(row, 13); line.yellowCards = try int(row, 14); line.redCards = try int(row, 15)
-            if let code { lines[code] = line } else { totals = line }
+        let first = month.firstDay.description
+        let figures = try await MetricsQueries(database: database).cases(groupBy: .department, period: .month, region: region, from: first, to: first)
+        for row in try JSONDecoder().decode([CaseFigures].self, from: Data(figures.utf8)) {
+            var line = DepartmentLine.blank(row.departmentCode)
+            row.copy(into: &line)
+            lines[row.departmentCode] = line
         }
+        var totals = DepartmentLine.blank("")
+        CaseFigures.sum(lines.values).copy(into: &totals)
         for row in try await database.query(Self.lettersSQL, [region, month.firstDay.description]) {
             let code = try row.decode(String?.self, at: 0)
             let answered = try int(row, 1), late = try int(row, 2)
@@ -86,7 +84,7 @@ public struct CircularBuilder: Sendable {
     private func int(_ row: PostgresRow, _ i: Int) throws -> Int { Int(try row.decode(Int64?.self, at: i) ?? 0) }
 
     /// Cases concluded late in the month, then cases open at its end whose red card was raised by then.
-    func overdueCases(region: String, month: ReportMonth, zone: String) async throws -> [OverdueCase] {
+    func overdueCases(region: String, month: CalendarMonth, zone: String) async throws -> [OverdueCase] {
         let rows = try await database.query(
             """
             SELECT c.subject, c.case_number, c.department_code, c.item_code, i.item_name, c.accepted_on::text, c.deadline::text, c.concluded_on::text,
@@ -111,38 +109,6 @@ public struct CircularBuilder: Sendable {
                         state: try r.decode(String.self, at: 10))
         }
     }
-
-    /// Per department of `$1` and for the month starting `$2` (and a totals row with a null department): the rules of
-    /// MetricsController.casesSQL with `period=month` (see its documentation), restricted to the columns of the circular.
-    static let casesSQL = """
-        WITH c AS (
-          SELECT c.*, k.red_alert_id,
-                 (um.id IS NOT NULL AND (c.urged_at IS NULL OR um.raised_at >= c.urged_at OR c.urge_deadline < c.urged_on)) AS urge_escalated
-          FROM approval.cases c LEFT JOIN supervision.case_clocks k USING (subject)
-               LEFT JOIN (SELECT id, max(raised_at) AS raised_at FROM supervision.alerts
-                          WHERE alert_type = 'IrregularityFlagged' AND id LIKE 'irregularity/urge-missed/%' GROUP BY id) um
-                      ON um.id = 'irregularity/urge-missed/' || c.subject
-          WHERE c.region = $1
-        ), facts AS (
-          SELECT department_code, date_trunc('month', accepted_on)::date AS period, 1 AS accepted, 0 AS concluded, 0 AS on_time, 0 AS early,
-                 0 AS overdue_concluded, (urges > 0)::int AS urged, (urges > 0 AND urge_met IS NOT TRUE AND urge_escalated)::int AS urges_missed,
-                 0 AS rated, 0 AS satisfied, 0 AS bad, 0 AS rectified_in_time, 0 AS yellow, 0 AS red
-          FROM c WHERE accepted_on IS NOT NULL
-          UNION ALL
-          SELECT department_code, date_trunc('month', concluded_on)::date, 0, 1, (outcome IN ('early', 'on-time'))::int, (outcome = 'early')::int,
-                 (outcome = 'overdue')::int, 0, 0, (satisfaction_code IS NOT NULL)::int, coalesce(satisfaction_code <= 3, false)::int,
-                 coalesce(satisfaction_code >= 4, false)::int, coalesce(satisfaction_code >= 4 AND rectified_in_time, false)::int, 0, 0
-          FROM c WHERE concluded_on IS NOT NULL
-          UNION ALL
-          SELECT c.department_code, date_trunc('month', a.deadline)::date, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (a.card = 'yellow')::int, (a.card = 'red')::int
-          FROM supervision.alerts a JOIN c ON c.subject = a.case_subject WHERE a.deadline IS NOT NULL
-        )
-        SELECT department_code, sum(accepted), sum(concluded), sum(on_time), sum(early), sum(overdue_concluded),
-               round(sum(on_time)::numeric / nullif(sum(concluded), 0), 4)::float8, sum(urged), sum(urges_missed), sum(rated), sum(satisfied),
-               round(sum(satisfied)::numeric / nullif(sum(rated), 0), 4)::float8, sum(bad), sum(rectified_in_time), sum(yellow), sum(red)
-        FROM facts WHERE period = $2::date
-        GROUP BY GROUPING SETS ((department_code), ())
-        """
 
     /// Letters of `$1` received in the month starting `$2`, answered and answered late (answered, not in time: the
     /// `answered − answeredInTime` of /v1/metrics/interactions), per department holding them and in total (last column true).

@@ -61,7 +61,7 @@ struct CircularReportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let region = try validatedRegion(region)
-        guard let month = ReportMonth(month) else { throw ValidationError("--month must be YYYY-MM, not '\(self.month)'") }
+        guard let month = CalendarMonth(month) else { throw ValidationError("--month must be YYYY-MM, not '\(self.month)'") }
         let (format, language) = try output.validated()
         var formula = EfficiencyFormula()
         if let efficiencyFormula {

@@ -1,18 +1,17 @@
-import ChanceryDomain
-
-/// A calendar month `YYYY-MM` (the period of a circular, 通报).
-public struct ReportMonth: Sendable, Hashable, Codable, CustomStringConvertible {
+/// A calendar month `YYYY-MM` (ISO 8601): the period of a monthly circular (通报) and of the metrics' month parameters.
+public struct CalendarMonth: Sendable, Hashable, Codable, CustomStringConvertible {
     /// Four-digit year.
     public let year: Int
     /// Month 1–12.
     public let month: Int
 
-    /// Parses `YYYY-MM` (four digits, a hyphen, two digits, month 01–12, year 1900–9999); nil otherwise.
+    /// Parses `YYYY-MM` (four digits, a hyphen, two digits, month 01–12, year 0001–9999: PostgreSQL's dates have no
+    /// year 0); nil otherwise.
     public init?(_ text: String) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 2, parts[0].count == 4, parts[1].count == 2,
               parts.allSatisfy({ $0.utf8.allSatisfy { $0 >= 48 && $0 <= 57 } }),
-              let y = Int(parts[0]), let m = Int(parts[1]), (1900...9999).contains(y), (1...12).contains(m) else { return nil }
+              let y = Int(parts[0]), let m = Int(parts[1]), (1...9999).contains(y), (1...12).contains(m) else { return nil }
         year = y
         month = m
     }
@@ -25,11 +24,11 @@ public struct ReportMonth: Sendable, Hashable, Codable, CustomStringConvertible 
         return next.adding(days: -1)
     }
 
-    public var description: String { "\(year)-\(month < 10 ? "0" : "")\(month)" }
+    public var description: String { String(firstDay.description.prefix(7)) }
 
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
-        guard let m = ReportMonth(text) else {
+        guard let m = CalendarMonth(text) else {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not YYYY-MM: \(text)"))
         }
         self = m
@@ -39,10 +38,4 @@ public struct ReportMonth: Sendable, Hashable, Codable, CustomStringConvertible 
         var c = encoder.singleValueContainer()
         try c.encode(description)
     }
-}
-
-/// Parses a report year: four digits, 1900–9999.
-public func reportYear(_ text: String) -> Int? {
-    guard text.count == 4, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let y = Int(text), (1900...9999).contains(y) else { return nil }
-    return y
 }

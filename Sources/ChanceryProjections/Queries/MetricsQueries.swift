@@ -3,8 +3,8 @@ import ChanceryPostgres
 import Foundation
 
 /// The read queries behind the efficiency metrics (`/v1/metrics/cases`, `/v1/metrics/interactions`,
-/// `/v1/metrics/ranking`; ``MetricsController`` documents every figure), shared by the JSON API and the dashboard so
-/// both show the same numbers. Each query answers PostgreSQL-built JSON text (`json_agg`) of the rows the API serves.
+/// `/v1/metrics/ranking`; ChanceryHTTP's `MetricsController` documents every figure), beside the read models they read
+/// and shared by the JSON API, the dashboard and the monthly circular (ChanceryReports) so all show the same numbers. Each query answers PostgreSQL-built JSON text (`json_agg`) of the rows the API serves.
 ///
 /// Months are given as the first day of the month, `YYYY-MM-01` (``monthStart(_:)``); a nil month leaves that end of
 /// the range open. Errors are the database's (``PostgresError``).
@@ -95,7 +95,7 @@ public struct MetricsQueries: Sendable {
     }
 
     /// The first day of month `text` (`YYYY-MM`) as `YYYY-MM-01`, or nil when it is not `YYYY-MM`.
-    public static func monthStart(_ text: String) -> String? { ISO8601Month(text) }
+    public static func monthStart(_ text: String) -> String? { CalendarMonth(text)?.firstDay.description }
 
     /// The first day of quarter `YYYY-Qn` as `YYYY-MM-01`, or nil.
     public static func quarterStart(_ text: String) -> String? {
