@@ -1,3 +1,4 @@
+import ChanceryDomain
 import ChanceryPostgres
 import Foundation
 
@@ -60,6 +61,9 @@ struct DashboardQueries: Sendable {
             """, [region, department, item]))
     }
 
+    /// The time zone of the row's `region` column, as SQL (``RegionCalendars/timeZoneSQL(regionColumn:)``).
+    static let regionZone = RegionCalendars.shared.timeZoneSQL(regionColumn: "region")
+
     /// One case: `{"case": {…clock columns…}, "clock": CaseClock JSON, "events": […], "alerts": […]}`, or nil.
     func caseDetail(subject: String) async throws -> [String: Any]? {
         let text = try await json("""
@@ -75,8 +79,8 @@ struct DashboardQueries: Sendable {
               'events', (SELECT coalesce(json_agg(json_build_object('sequence', sequence, 'type', type, 'time', time_text) ORDER BY sequence), '[]')
                          FROM audit.events WHERE subject = $1),
               'alerts', (SELECT coalesce(json_agg(json_build_object('id', id, 'type', alert_type, 'card', card, 'deadline', deadline,
-                                  'raisedAt', to_char(raised_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'), 'irregularity', irregularity_kind,
-                                  'resolvedAt', to_char(resolved_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI')) ORDER BY raised_at), '[]')
+                                  'raisedAt', to_char(raised_at AT TIME ZONE \(Self.regionZone), 'YYYY-MM-DD HH24:MI'), 'irregularity', irregularity_kind,
+                                  'resolvedAt', to_char(resolved_at AT TIME ZONE \(Self.regionZone), 'YYYY-MM-DD HH24:MI')) ORDER BY raised_at), '[]')
                          FROM supervision.alerts WHERE case_subject = $1))::text
             """, [subject])
         guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
@@ -99,14 +103,14 @@ struct DashboardQueries: Sendable {
         Rows.decode(try await json("""
             WITH used AS (
               SELECT DISTINCT item_code, department_code FROM approval.cases
-              WHERE region = $1 AND (submitted_at AT TIME ZONE 'Asia/Shanghai')::date >= $2::date
-                AND (submitted_at AT TIME ZONE 'Asia/Shanghai')::date < ($3::date + interval '1 month')::date)
+              WHERE region = $1 AND (submitted_at AT TIME ZONE $4)::date >= $2::date
+                AND (submitted_at AT TIME ZONE $4)::date < ($3::date + interval '1 month')::date)
             SELECT coalesce(json_agg(t ORDER BY t."departmentCode", t."itemCode"), '[]')::text FROM (
               SELECT i.department_code AS "departmentCode", i.department_name AS "departmentName", i.item_code AS "itemCode",
                      i.item_name AS "itemName", EXISTS (SELECT 1 FROM used u WHERE u.department_code = i.department_code) AS "departmentHasCases"
               FROM catalog.items i
               WHERE i.region = $1 AND i.retired_at IS NULL AND NOT EXISTS (SELECT 1 FROM used u WHERE u.item_code = i.item_code)) t
-            """, [region, from, to]))
+            """, [region, from, to, RegionCalendars.shared.timeZoneIdentifier(for: region)]))
     }
 
     /// Per department and kind (letter, consultation, complaint, disclosure-request) received in the period: how many
@@ -131,21 +135,23 @@ struct DashboardQueries: Sendable {
             """, [region, from, to, asOf]))
     }
 
-    /// Today in China's time zone (Asia/Shanghai), `YYYY-MM-DD`: the day a reply deadline is judged against.
-    func today() async throws -> String {
-        let rows = try await database.query("SELECT to_char((now() AT TIME ZONE 'Asia/Shanghai')::date, 'YYYY-MM-DD')", [])
+    /// Today in `region`'s time zone (``RegionCalendars/timeZoneIdentifier(for:)``), `YYYY-MM-DD`: the day a reply
+    /// deadline is judged against.
+    func today(region: String) async throws -> String {
+        let rows = try await database.query("SELECT to_char((now() AT TIME ZONE $1)::date, 'YYYY-MM-DD')",
+                                            [RegionCalendars.shared.timeZoneIdentifier(for: region)])
         return try rows.first?.decode(String.self, at: 0) ?? "1970-01-01"
     }
 
-    /// The newest alerts first (at most 200), times in China's time zone (`YYYY-MM-DD HH:MI`): `card` `yellow`, `red` or `irregularity` (nil: all), `openOnly` leaves out
+    /// The newest alerts first (at most 200), times in each alert's region's time zone (`YYYY-MM-DD HH:MI`): `card` `yellow`, `red` or `irregularity` (nil: all), `openOnly` leaves out
     /// resolved ones.
     func alerts(region: String?, card: String?, department: String?, openOnly: Bool) async throws -> [[String: Any]] {
         Rows.decode(try await json("""
             SELECT coalesce(json_agg(t ORDER BY t."raisedAtUTC" DESC, t.id), '[]')::text FROM (
               SELECT id, region, case_subject AS "caseSubject", department_code AS "departmentCode", item_code AS "itemCode",
                      CASE alert_type WHEN 'DeadlineWarningRaised' THEN 'yellow' WHEN 'DeadlineBreached' THEN 'red' ELSE 'irregularity' END AS card,
-                     deadline, raised_at AS "raisedAtUTC", to_char(raised_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') AS "raisedAt",
-                     irregularity_kind AS irregularity, to_char(resolved_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') AS "resolvedAt"
+                     deadline, raised_at AS "raisedAtUTC", to_char(raised_at AT TIME ZONE \(Self.regionZone), 'YYYY-MM-DD HH24:MI') AS "raisedAt",
+                     irregularity_kind AS irregularity, to_char(resolved_at AT TIME ZONE \(Self.regionZone), 'YYYY-MM-DD HH24:MI') AS "resolvedAt"
               FROM supervision.alerts
               WHERE ($1::text IS NULL OR region = $1) AND ($3::text IS NULL OR department_code = $3) AND (NOT $4 OR resolved_at IS NULL)
                 AND ($2::text IS NULL OR $2 = CASE alert_type WHEN 'DeadlineWarningRaised' THEN 'yellow' WHEN 'DeadlineBreached' THEN 'red' ELSE 'irregularity' END)

@@ -1,3 +1,4 @@
+import ChanceryDomain
 import ChanceryPostgres
 import Foundation
 
@@ -8,9 +9,8 @@ import Foundation
 struct PortalQueries: Sendable {
     let database: PostgresClient
 
-    /// The time zone of a region's civil dates: Asia/Shanghai for a Chinese code (six digits), America/Toronto for
-    /// a Canadian census subdivision (seven digits, Ontario).
-    static func timeZone(_ region: String) -> String { region.count == 7 ? "America/Toronto" : "Asia/Shanghai" }
+    /// The time zone of a region's civil dates (``RegionCalendars/timeZoneIdentifier(for:)``).
+    static func timeZone(_ region: String) -> String { RegionCalendars.shared.timeZoneIdentifier(for: region) }
 
     private func json(_ sql: String, _ parameters: [(any PostgresEncodable)?]) async throws -> Any {
         let rows = try await database.query(sql, parameters)

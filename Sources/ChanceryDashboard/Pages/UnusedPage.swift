@@ -4,11 +4,11 @@ import Hummingbird
 extension DashboardController {
     /// 建而不用 and 不及时回复: catalogued items (and whole departments) of the region without any case submitted in the
     /// period, and departments whose letters, consultations, complaints or disclosure requests received in the period
-    /// went unanswered past their deadline (as of today in China's time zone) or were answered late.
+    /// went unanswered past their deadline (as of today in the region's time zone) or were answered late.
     @Sendable func unused(request: Request, context: Context, filter: DashboardFilter) async throws -> Rendered {
         let t = filter.language.labels
         let items = try await queries.unusedItems(region: filter.region, from: filter.fromDay, to: filter.toDay)
-        let asOf = try await queries.today()
+        let asOf = try await queries.today(region: filter.region)
         let late = try await queries.lateReplies(region: filter.region, from: filter.fromDay, to: filter.toDay, asOf: asOf)
         var departments: [(code: String, name: String, count: Int)] = []
         for row in items where (Rows.value(row, "departmentHasCases") as? Bool) == false {

@@ -47,6 +47,34 @@ public struct RegionCalendars: Sendable {
         ], overrides: overrides)
     }
 
+    /// The IANA time zone `region`'s days are counted in: its calendar's (Asia/Shanghai for China, America/Toronto for
+    /// Ontario), or `UTC` for a region no calendar covers — the rule by which the consumers date an event's day.
+    public func timeZoneIdentifier(for region: String) -> String {
+        calendar(for: region)?.timeZoneIdentifier ?? "UTC"
+    }
+
+    /// ``timeZoneIdentifier(for:)`` as a SQL expression over `column` (text holding region codes), for a query that spans
+    /// regions: a `CASE` of the explicit entries, then the default rule's code shapes (``defaultCalendarID(for:)``),
+    /// else `'UTC'`. `column` is inserted as written: pass a column name, never input.
+    public func timeZoneSQL(regionColumn column: String) -> String {
+        func literal(_ text: String) -> String { "'" + text.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''") + "'" }
+        var cases: [String] = []
+        for (region, id) in explicit.sorted(by: { $0.key < $1.key }) {
+            cases.append("WHEN \(column) = \(literal(region)) THEN \(literal(calendars[id]?.timeZoneIdentifier ?? "UTC"))")
+        }
+        if let cn = calendars["CN"] {
+            cases.append("WHEN \(column) ~ '^(\(Self.chineseProvinces.sorted().joined(separator: "|")))[0-9]{4}$' THEN \(literal(cn.timeZoneIdentifier))")
+        }
+        if let on = calendars["CA-ON"] {
+            cases.append("WHEN \(column) ~ '^35[0-9]{5}$' THEN \(literal(on.timeZoneIdentifier))")
+        }
+        return "(CASE \(cases.joined(separator: " ")) ELSE 'UTC' END)"
+    }
+
+    /// The bundled calendars (``bundled(overrides:)``, the ones the server counts with), loaded once; no calendar at
+    /// all when the bundled files cannot be read (every region is then counted in UTC and has no working days).
+    public static let shared: RegionCalendars = (try? bundled()) ?? RegionCalendars(calendars: [:])
+
     /// The calendar id for `region`: its explicit entry, else ``defaultCalendarID(for:)``; `nil` for a region
     /// no rule covers.
     public func calendarID(for region: String) -> String? {

@@ -34,13 +34,11 @@ import NIOCore
 public struct ReadController: Sendable {
     public typealias Context = ChanceryRequestContext
     let database: PostgresClient
-    /// The calendars the projector counts reply limits on (the bundled ones; `nil` if they cannot be loaded, and
-    /// then extended requests show no un-extended deadline).
-    let calendars: RegionCalendars?
+    /// The calendars the projector counts reply limits on (the bundled ones).
+    let calendars = RegionCalendars.shared
 
     public init(database: PostgresClient) {
         self.database = database
-        self.calendars = try? RegionCalendars.bundled()
     }
 
     public func addRoutes(to group: RouterGroup<Context>) {
@@ -56,9 +54,9 @@ public struct ReadController: Sendable {
         PersonalDataMask.nameSQL(column)
     }
 
-    /// The day of timestamp `column` in the region's time zone (China's for six-digit regions, Ontario's for seven).
+    /// The day of timestamp `column` in its row's region's time zone (``RegionCalendars/timeZoneSQL(regionColumn:)``).
     static func regionDay(_ column: String) -> String {
-        "(\(column) AT TIME ZONE CASE WHEN length(region) = 6 THEN 'Asia/Shanghai' ELSE 'America/Toronto' END)::date"
+        "(\(column) AT TIME ZONE \(RegionCalendars.shared.timeZoneSQL(regionColumn: "region")))::date"
     }
 
     /// The values of the enumerations of schemas/openapi.yaml that filters take.
@@ -213,7 +211,6 @@ public struct ReadController: Sendable {
     /// reply clock the projector keeps (``DisclosureRequestClock``) on the region's calendar; requests whose clock is
     /// stopped (a correction awaited) are left out.
     private func unextendedDeadlines(region: String?, request: String?) async throws -> [String: String] {
-        guard let calendars else { return [:] }
         let rows = try await database.query(
             """
             SELECT subject, region, clock::text FROM disclosure.requests

@@ -21,7 +21,7 @@ public struct AnnualReportBuilder: Sendable {
     ///   ``ReportError/invalidSupplement(_:)`` when the supplement is of another region or year; database errors.
     public func build(region: String, year: Int, supplement: AnnualReportSupplement?) async throws -> AnnualReport {
         try supplement?.check(region: region, year: year, name: "the supplement")
-        let zone = RegionTime.zone(of: region)
+        let zone = RegionCalendars.shared.timeZoneIdentifier(for: region)
         let last = CivilDate(year: year, month: 12, day: 31)
         guard try await hasData(region: region) else {
             throw ReportError.noData("region \(region) has no disclosure request, published document or case in the read models")
@@ -156,7 +156,7 @@ public struct AnnualReportBuilder: Sendable {
         for row in rows {
             let r = try row.decode(String.self, at: 0)
             var calendar = Calendar(identifier: .gregorian)
-            calendar.timeZone = TimeZone(identifier: RegionTime.zone(of: r)) ?? TimeZone(identifier: "UTC")!
+            calendar.timeZone = TimeZone(identifier: RegionCalendars.shared.timeZoneIdentifier(for: r)) ?? TimeZone(identifier: "UTC")!
             let lo = calendar.component(.year, from: try row.decode(Date.self, at: 1))
             let hi = calendar.component(.year, from: try row.decode(Date.self, at: 2))
             years[r, default: []].formUnion(lo...hi)

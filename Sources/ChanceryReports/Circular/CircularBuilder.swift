@@ -20,7 +20,7 @@ public struct CircularBuilder: Sendable {
 
     /// - Throws: ``ReportError/noData(_:)`` when the region has no item, case or letter at all; database errors.
     public func build(region: String, month: CalendarMonth) async throws -> Circular {
-        let zone = RegionTime.zone(of: region)
+        let zone = RegionCalendars.shared.timeZoneIdentifier(for: region)
         let exists = try await database.query(
             """
             SELECT EXISTS (SELECT 1 FROM catalog.items WHERE region = $1) OR EXISTS (SELECT 1 FROM approval.cases WHERE region = $1)
