@@ -58,4 +58,25 @@ struct EfficiencyIndexTests {
         #expect(ranked.map(\.grade) == [.good, .good, .good, nil])
         #expect(ranked[0].index == 87.75)
     }
+
+    @Test("a formula file is read with the defaults filling in; an unreadable or malformed file names itself")
+    func loadsAFile() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("formula-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let good = dir.appendingPathComponent("formula.json"), bad = dir.appendingPathComponent("bad.json")
+        try Data(#"{"onTimeWeight": 50}"#.utf8).write(to: good)
+        try Data(#"{"onTimeWeight": -1}"#.utf8).write(to: bad)
+        let formula = try EfficiencyFormula.load(contentsOf: good)
+        #expect(formula.onTimeWeight == 50)
+        #expect(formula.earlyWeight == EfficiencyFormula().earlyWeight)
+        #expect(throws: ConfigurationError.self) { try EfficiencyFormula.load(contentsOf: bad) }
+        do {
+            _ = try EfficiencyFormula.load(contentsOf: dir.appendingPathComponent("missing.json"))
+            Issue.record("a missing file was read")
+        } catch {
+            guard case .unreadable(let path, _) = error else { Issue.record("\(error)"); return }
+            #expect(path.hasSuffix("missing.json"))
+        }
+    }
 }

@@ -63,15 +63,7 @@ struct CircularReportCommand: AsyncParsableCommand {
         let region = try validatedRegion(region)
         guard let month = CalendarMonth(month) else { throw ValidationError("--month must be YYYY-MM, not '\(self.month)'") }
         let (format, language) = try output.validated()
-        var formula = EfficiencyFormula()
-        if let efficiencyFormula {
-            do {
-                formula = try JSONDecoder().decode(EfficiencyFormula.self, from: Data(contentsOf: URL(fileURLWithPath: efficiencyFormula)))
-            } catch {
-                throw ValidationError("--efficiency-formula \(efficiencyFormula): \(error)")
-            }
-        }
-        let chosen = formula
+        let chosen = try loadOptionFile("--efficiency-formula", efficiencyFormula, EfficiencyFormula.load) ?? EfficiencyFormula()
         let circular = try await database.withClient(label: "chancery.report") {
             try await CircularBuilder(database: $0, formula: chosen).build(region: region, month: month)
         }
@@ -100,11 +92,7 @@ struct AnnualReportCommand: AsyncParsableCommand {
         let region = try validatedRegion(region)
         guard let year = reportYear(year) else { throw ValidationError("--year must be four digits, e.g. 2025, not '\(self.year)'") }
         let (format, language) = try output.validated()
-        var loaded: AnnualReportSupplement?
-        if let supplement {
-            let url = URL(fileURLWithPath: supplement)
-            loaded = try AnnualReportSupplement.decode(try Data(contentsOf: url), name: url.lastPathComponent)
-        }
+        let loaded = try loadOptionFile("--supplement", supplement) { try AnnualReportSupplement.decode(try Data(contentsOf: $0), name: $0.lastPathComponent) }
         let report = try await database.withClient(label: "chancery.report") { [loaded] in
             try await AnnualReportBuilder(database: $0).build(region: region, year: year, supplement: loaded)
         }

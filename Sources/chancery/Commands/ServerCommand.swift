@@ -131,44 +131,16 @@ struct ServerCommand: AsyncParsableCommand {
         }
         config.drainTimeout = .seconds(drainTimeout)
         config.tokensFile = tokensFile
-        if let supervisionPolicy {
-            do {
-                config.supervisionPolicy = try SupervisionPolicy.load(contentsOf: URL(fileURLWithPath: supervisionPolicy))
-            } catch {
-                throw ValidationError("--supervision-policy \(supervisionPolicy): \(error)")
-            }
-        }
-        if let interactionLimits {
-            do {
-                config.interactionLimits = try InteractionLimits.load(contentsOf: URL(fileURLWithPath: interactionLimits))
-            } catch {
-                throw ValidationError("--interaction-limits \(interactionLimits): \(error)")
-            }
-        }
+        if let policy = try loadOptionFile("--supervision-policy", supervisionPolicy, SupervisionPolicy.load) { config.supervisionPolicy = policy }
+        if let limits = try loadOptionFile("--interaction-limits", interactionLimits, InteractionLimits.load) { config.interactionLimits = limits }
         if let liveSupervision {
             guard liveSupervision >= 1 else { throw ValidationError("--live-supervision must be at least 1 second") }
             config.liveSupervisionInterval = .seconds(liveSupervision)
         }
-        if let dashboardConfig {
-            do {
-                config.dashboard = try DashboardConfiguration.load(contentsOf: URL(fileURLWithPath: dashboardConfig))
-            } catch {
-                throw ValidationError("--dashboard-config \(dashboardConfig): \(error)")
-            }
-        }
-        if let efficiencyFormula {
-            do {
-                config.efficiencyFormula = try JSONDecoder().decode(EfficiencyFormula.self, from: Data(contentsOf: URL(fileURLWithPath: efficiencyFormula)))
-            } catch {
-                throw ValidationError("--efficiency-formula \(efficiencyFormula): \(error)")
-            }
-        }
-        if let reportSupplements {
-            do {
-                config.reportSupplements = try AnnualReportSupplements.load(directory: URL(fileURLWithPath: reportSupplements, isDirectory: true))
-            } catch {
-                throw ValidationError("--report-supplements \(reportSupplements): \(error)")
-            }
+        if let dashboard = try loadOptionFile("--dashboard-config", dashboardConfig, DashboardConfiguration.load) { config.dashboard = dashboard }
+        if let formula = try loadOptionFile("--efficiency-formula", efficiencyFormula, EfficiencyFormula.load) { config.efficiencyFormula = formula }
+        if let supplements = try loadOptionFile("--report-supplements", reportSupplements, { try AnnualReportSupplements.load(directory: $0) }) {
+            config.reportSupplements = supplements
         }
         if roles != "all" {
             var set: Set<Role> = []
