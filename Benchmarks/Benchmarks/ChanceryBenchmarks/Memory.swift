@@ -1,6 +1,7 @@
 import Benchmark
 import ChanceryDomain
 import ChanceryGateway
+import ChanceryKafka
 import Foundation
 
 /// P6: the gateway's resident memory with 1,000,000 streams. One ConsultationReceived (咨询) on each of 1,000,000 new

@@ -1,5 +1,6 @@
 import Benchmark
 import ChanceryDomain
+import ChanceryKafka
 import ChanceryPostgres
 import ChanceryProjections
 import ChanceryRuntime
