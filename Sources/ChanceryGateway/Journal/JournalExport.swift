@@ -40,8 +40,8 @@ public struct ExportSelection: Sendable, Hashable {
 /// `chancery export`: the canonical events of the log of record (`audit.journal`) as CloudEvents JSON Lines, in log
 /// (journal position) order (README, "Auditors").
 ///
-/// Each line is the event exactly as appended — every attribute and extension the gateway set (`sequence`,
-/// `recordedtime`, `prevhash`, `hash`, `region` …) — with three more extensions that say where the log of record held
+/// Each line is the event exactly as appended, byte for byte after its opening brace — every attribute and extension the
+/// gateway set (`sequence`, `recordedtime`, `prevhash`, `hash`, `region` …) — with three more extensions, first, that say where the log of record held
 /// it: `position` (journal position), `topic` (full Kafka topic name) and `partition`. Those three are not part of the
 /// event (its `hash` does not cover them); ``JournalRestore`` reads them as information and places each event again.
 /// Dead letters (journal rows without a subject) are not exported: they are refusals, not events, and not leaves of the
@@ -76,10 +76,20 @@ public enum JournalExport {
         public var elapsed: Duration
     }
 
-    /// The export line of one canonical journal record: its value with `position`, `topic` and `partition` added, keys
-    /// sorted, no newline.
+    /// The export line of one canonical journal record: its value with `position`, `topic` and `partition` added in
+    /// front of its members (the value's bytes follow unchanged), no newline.
     /// - Throws: ``JournalError`` when the stored value is not a JSON object (a tampered row: `verify` names it).
     public static func line(value: [UInt8], position: Int64, topic: String, partition: Int32) throws -> [UInt8] {
+        // The gateway stores `{"member":…, …}` (canonical JSON, no whitespace): the extensions go after the brace.
+        if value.count > 2, value.first == UInt8(ascii: "{"), value[1] == UInt8(ascii: "\""), value.last == UInt8(ascii: "}"),
+           let topicJSON = try? JSONEncoder().encode(topic) {
+            var line: [UInt8] = []
+            line.reserveCapacity(value.count + topic.utf8.count + 64)
+            line.append(contentsOf: Array(#"{"partition":"#.utf8) + Array(String(partition).utf8) + Array(#","position":"#.utf8)
+                + Array(String(position).utf8) + Array(#","topic":"#.utf8) + Array(topicJSON) + [UInt8(ascii: ",")])
+            line.append(contentsOf: value.dropFirst())
+            return line
+        }
         guard case .object(var members)? = try? JSONDecoder().decode(JSONValue.self, from: Data(value)) else {
             throw JournalError("the journal record at position \(position) is not a JSON object: it cannot be exported (chancery verify names it)")
         }

@@ -79,20 +79,15 @@ public enum JournalRestore {
         var counts = partitionCounts
         var records: [JournalRecord] = []
         let decoder = JSONDecoder()
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var lineNumber = 0
         while let line = try nextLine() {
             lineNumber += 1
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }  // blank lines between events
             func fail(_ why: String) -> JournalError { JournalError("line \(lineNumber) of the export: \(why)") }
-            guard case .object(var members)? = try? decoder.decode(JSONValue.self, from: Data(line)) else {
-                throw fail("not a JSON object")
-            }
-            for name in [JournalExport.positionAttribute, JournalExport.topicAttribute, JournalExport.partitionAttribute] { members[name] = nil }
+            // The extensions position, topic and partition are not members of a CloudEvent: decoding leaves them out.
             let event: CloudEvent
-            do { event = try decoder.decode(CloudEvent.self, from: try encoder.encode(JSONValue.object(members))) } catch {
-                throw fail("not a CloudEvent: \(error)")
+            do { event = try decoder.decode(CloudEvent.self, from: Data(line)) } catch {
+                throw fail(line.first == UInt8(ascii: "{") ? "not a CloudEvent: \(error)" : "not a JSON object")
             }
             guard let sequence = event.sequence, event.hash != nil, event.prevhash != nil else {
                 throw fail("the event \(event.id) has no sequence, prevhash or hash: not an event of a log (chancery export writes them)")

@@ -37,7 +37,7 @@ struct ProofCommand: AsyncParsableCommand {
         static func get(_ base: String, _ path: String) async throws -> String {
             let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: base + path), timeout: .seconds(30))
             let body = String(buffer: try await response.body.collect(upTo: 16 * 1024 * 1024))
-            guard response.status == .ok else { throw ValidationError("GET \(path): \(response.status.code) \(body)") }
+            guard response.status == .ok else { throw ServerRefusal(description: "GET \(path): \(response.status.code) \(body)") }
             return body
         }
 
@@ -56,7 +56,7 @@ struct ProofCommand: AsyncParsableCommand {
             }
             let page = try JSONDecoder().decode(Page.self, from: Data(try await get("/v1/audit/checkpoints?before=\(size + 1)&limit=1").utf8))
             guard let entry = page.checkpoints.first, entry.treeSize == size else {
-                throw ValidationError("the server holds no checkpoint of tree size \(size): pass the sizes of two signed checkpoints (GET /v1/audit/checkpoints)")
+                throw ServerRefusal(description: "the server holds no checkpoint of tree size \(size): pass the sizes of two signed checkpoints (GET /v1/audit/checkpoints)")
             }
             return try open(entry.note, what: "the checkpoint of size \(size)")
         }
@@ -68,6 +68,11 @@ struct ProofCommand: AsyncParsableCommand {
                 throw ExitCode(1)
             }
         }
+    }
+
+    /// The server did not give what was asked (exit status 1, as for a proof that does not verify).
+    struct ServerRefusal: Error, CustomStringConvertible {
+        var description: String
     }
 
     static func hashes(_ texts: [String]) throws -> [Merkle.Hash] {

@@ -45,35 +45,32 @@ struct RestoreCommand: AsyncParsableCommand {
         let topics = TopicNames(prefix: topicPrefix)
         let start = Date()
         let file = self.file, partitions = self.partitions, kafkaBrokers = self.kafkaBrokers
-        let report: JournalRestore.Report
-        do {
-            report = try await database.withClient(label: "chancery.restore", migrate: true) { client in
-                try await JournalRestore.requireEmpty(database: client)
-                let counts = try await PostgresEventJournal(database: client).partitionCounts()
-                let reader = try LineReader(path: file)
-                let reading = ProgressBar(title: "reading", total: 0)
-                let plan = try JournalRestore.plan(nextLine: { try reader.next() }, topics: topics, partitionCounts: counts, partitions: partitions) { p in
-                    reading.total = p.done
-                    reading.update(p.done)
-                }
-                reading.finish()
-                if let kafkaBrokers {
-                    try await JournalRestore.requireEmpty(kafka: KafkaConfiguration(bootstrapServers: kafkaBrokers), partitionCounts: plan.partitionCounts, logger: logger)
-                }
-                let bar = LockedProgressBar(title: "restoring", total: plan.records.count)
-                let written = try await JournalRestore.write(plan, database: client) { p in bar.set(p.done, detail: Self.rate(p.done, since: start)) }
-                bar.finish()
-                if let kafkaBrokers {
-                    let producing = LockedProgressBar(title: "producing", total: plan.records.count)
-                    _ = try await JournalRestore.restore(into: client, kafka: KafkaConfiguration(bootstrapServers: kafkaBrokers), logger: logger) { n in
-                        producing.set(n, detail: "")
-                    }
-                    producing.finish()
-                }
-                return written
+        // A JournalError (a non-empty target, a line that is not an exported event) ends the command with exit status 1
+        // and its description.
+        let report: JournalRestore.Report = try await database.withClient(label: "chancery.restore", migrate: true) { client in
+            try await JournalRestore.requireEmpty(database: client)
+            let counts = try await PostgresEventJournal(database: client).partitionCounts()
+            let reader = try LineReader(path: file)
+            let reading = ProgressBar(title: "reading", total: 0)
+            let plan = try JournalRestore.plan(nextLine: { try reader.next() }, topics: topics, partitionCounts: counts, partitions: partitions) { p in
+                reading.total = p.done
+                reading.update(p.done)
             }
-        } catch let error as JournalError {
-            throw ValidationError(error.description)
+            reading.finish()
+            if let kafkaBrokers {
+                try await JournalRestore.requireEmpty(kafka: KafkaConfiguration(bootstrapServers: kafkaBrokers), partitionCounts: plan.partitionCounts, logger: logger)
+            }
+            let bar = LockedProgressBar(title: "restoring", total: plan.records.count)
+            let written = try await JournalRestore.write(plan, database: client) { p in bar.set(p.done, detail: Self.rate(p.done, since: start)) }
+            bar.finish()
+            if let kafkaBrokers {
+                let producing = LockedProgressBar(title: "producing", total: plan.records.count)
+                _ = try await JournalRestore.restore(into: client, kafka: KafkaConfiguration(bootstrapServers: kafkaBrokers), logger: logger) { n in
+                    producing.set(n, detail: "")
+                }
+                producing.finish()
+            }
+            return written
         }
         let seconds = Date().timeIntervalSince(start)
         let rate = seconds > 0 ? Int(Double(report.events) / seconds) : report.events
