@@ -12,7 +12,7 @@ import NIOCore
 /// - `GET /v1/audit/checkpoints?limit=&before=` — newest first: `{"checkpoints": [{treeSize, rootHash, time, note}], "next": <treeSize>|null}`.
 /// - `GET /v1/audit/checkpoints/latest` — the newest signed note, `text/plain`.
 /// - `GET /v1/audit/key` — the verifier key, `<name>+<hex key ID>+<base64(0x01 ‖ public key)>`, `text/plain`.
-/// - `GET /v1/audit/proofs/inclusion?position=|index=&treeSize=` — the inclusion proof of one canonical event.
+/// - `GET /v1/audit/proofs/inclusion?position=|index=|source=&id=&treeSize=` — the inclusion proof of one canonical event.
 /// - `GET /v1/audit/proofs/consistency?from=&to=` — the consistency proof between two tree sizes.
 public struct AuditController: Sendable {
     public typealias Context = ChanceryRequestContext
@@ -120,13 +120,42 @@ public struct AuditController: Sendable {
         return size
     }
 
+    /// A CloudEvents `source` or `id` query parameter: 1 to 1,024 bytes of UTF-8 without NUL (what the gateway accepts).
+    static func eventKey(_ request: Request, _ name: String) throws -> String? {
+        guard let text = request.uri.queryParameters[Substring(name)].map(String.init) else { return nil }
+        guard !text.isEmpty, text.utf8.count <= 1024, !text.unicodeScalars.contains("\u{0}") else {
+            throw Problem(.badRequest, code: "invalid-parameter", title: "Invalid parameter", detail: "\(name) must be 1 to 1,024 bytes of UTF-8 without NUL")
+        }
+        return text
+    }
+
+    /// The journal position of the canonical event (`source`, `id`), found through the projector's `audit.events`
+    /// (which holds every projected event once, unique by source and id) and the journal's (subject, sequence) index.
+    func position(source: String, id: String) async throws -> Int64 {
+        let rows = try await database.query(
+            """
+            SELECT j.position FROM audit.events e JOIN audit.journal j ON j.subject = e.subject AND j.sequence = e.sequence AND j.hash = e.hash
+            WHERE e.source = $1 AND e.id = $2 ORDER BY j.position LIMIT 1
+            """, [source, id])
+        guard let position = try rows.first?.decode(Int64.self, at: 0) else {
+            throw Self.notFound("no canonical event with source \(source) and id \(id) in the log of record (or not projected yet: pass its position)")
+        }
+        return position
+    }
+
     @Sendable func inclusion(request: Request, context: Context) async throws -> Response {
-        let position = try Self.parameter(request, "position", minimum: 1)
+        var position = try Self.parameter(request, "position", minimum: 1)
         let index = try Self.parameter(request, "index")
-        guard (position == nil) != (index == nil) else {
-            throw Problem(.badRequest, code: "invalid-parameter", title: "Invalid parameter", detail: "pass exactly one of position (journal position) and index (leaf index)")
+        let source = try Self.eventKey(request, "source"), id = try Self.eventKey(request, "id")
+        guard (source == nil) == (id == nil) else {
+            throw Problem(.badRequest, code: "invalid-parameter", title: "Invalid parameter", detail: "pass source and id together (the CloudEvents pair that identifies an event)")
+        }
+        guard [position != nil, index != nil, source != nil].filter({ $0 }).count == 1 else {
+            throw Problem(.badRequest, code: "invalid-parameter", title: "Invalid parameter",
+                          detail: "pass exactly one of position (journal position), index (leaf index) and source with id")
         }
         let size = try await treeSize(try Self.parameter(request, "treeSize", minimum: 1))
+        if let source, let id { position = try await self.position(source: source, id: id) }
         let leafIndex: Int64
         let leafPosition: Int64
         if let position {
