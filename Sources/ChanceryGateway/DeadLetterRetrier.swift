@@ -67,14 +67,13 @@ public struct DeadLetterRetrier: Sendable {
     ///   retry could not be sent or recorded (it may then have been sent without being recorded).
     public func retry(position: Int64, value: [UInt8]?, bearerToken: String, by: String) async throws -> DeadLetterRetryReceipt {
         guard let row = try await database.query(
-            "SELECT topic, partition FROM audit.journal WHERE position = $1 AND subject IS NULL", [position]).first else {
+            "SELECT topic FROM audit.journal WHERE position = $1 AND subject IS NULL", [position]).first else {
             throw DeadLetterRetryError.notADeadLetter(position)
         }
-        let (topic, partition) = (try row.decode(String.self, at: 0), try row.decode(Int32.self, at: 1))
-        let records = try await LogTail.records(topics: [topic], kafka: kafka, logger: logger, idleMilliseconds: 800)
-        guard let record = records.first(where: {
-            $0.partition == partition && $0.headers.last { $0.key == LogPosition.header }?.value.flatMap(LogPosition.parse) == position
-        }) else {
+        let topic = try row.decode(String.self, at: 0)
+        let records = try await LogTail.records(topics: [topic], kafka: kafka, logger: logger, idleMilliseconds: 3_000)
+        guard let record = records.first(where: { $0.headers.last { $0.key == LogPosition.header }?.value.flatMap(LogPosition.parse) == position }) else {
+            logger.warning("dead letter not found in the broker", metadata: ["position": "\(position)", "records read": "\(records.count)", "topic": "\(topic)"])
             throw DeadLetterRetryError.notInBroker(position)
         }
         let deadLetter = DeadLetter(record: record)

@@ -346,6 +346,8 @@ struct ListGapsTests {
             defer { task.cancel() }
             try await cluster.eventually("SELECT count(*) FROM audit.journal WHERE subject IS NULL", equals: 1)
             let id = try #require(try await cluster.node.database.query("SELECT position FROM audit.journal WHERE subject IS NULL").first?.decode(Int64.self, at: 0))
+            // The journal holds it before the broker does (the log is the record): wait for the broker's copy.
+            #expect(try await InboundDoorTests.deadLetters(cluster, atLeast: 1).count == 1)
             let retrier = DeadLetterRetrier(database: cluster.node.database, kafka: kafka, topics: cluster.node.topics, logger: cluster.logger)
             let router = buildRouter(database: cluster.node.database, gateway: cluster.node.gateway, appender: cluster.node.gateway,
                                      registry: cluster.node.registry, resolver: TestTokens.resolver, deadLetterRetrier: retrier)
