@@ -27,7 +27,8 @@ import NIOCore
 ///   analyst, auditor or admin token each request also carries its timeliness: `receivedOn`, `deadline` (the
 ///   statutory reply limit from receipt or from the supplement's arrival, without any extension), `extensionLimit` and
 ///   `extendedDeadline` (when extended) and `answeredInTime` (null until answered); deadlines are null while a
-///   correction is awaited. CSV: the documents.
+///   correction is awaited. CSV: the documents. The requests are not paged here: `GET /v1/disclosure-requests`
+///   (``DisclosureRequestsController``) is their list on the list contract.
 /// - `GET /v1/metrics/departments?region=&from=YYYY-MM&to=YYYY-MM` — efficiency metrics per department over
 ///   the months `from`…`to` (inclusive): accepted (by acceptance date), concluded, on time, early and overdue
 ///   (by conclusion date), overdue still open, on-time and early rates, mean and median working days used.
