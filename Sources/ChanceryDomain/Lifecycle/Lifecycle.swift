@@ -51,6 +51,8 @@ public enum Lifecycle {
         case "alert":
             guard case .alert(let s)? = state else { return AlertLifecycle.evolve(nil, name, data).map(AggregateState.alert) ?? state }
             return AlertLifecycle.evolve(s, name, data).map(AggregateState.alert) ?? state
+        case "checkpoint":
+            return .checkpoint(CheckpointStreamState(treeSize: data["treeSize"]?.integerValue ?? 0))
         default:
             return state
         }
@@ -77,6 +79,13 @@ public enum Lifecycle {
         case ("consultation", nil), ("complaint", nil): return InteractionLifecycle.violatedRule(name, data, given: nil)
         case ("alert", .alert(let s)): return AlertLifecycle.violatedRule(name, data, given: s)
         case ("alert", nil): return AlertLifecycle.violatedRule(name, data, given: nil)
+        // Each CheckpointSigned stands alone (its note is verifiable by anyone); the tree sizes of one stream only grow.
+        case ("checkpoint", nil): return nil
+        case ("checkpoint", .checkpoint(let s)):
+            guard let size = data["treeSize"]?.integerValue, size > s.treeSize else {
+                return "a checkpoint's treeSize must exceed the previous checkpoint's (\(s.treeSize)): the log only grows"
+            }
+            return nil
         default: return "\(name) does not apply to this kind of stream"
         }
     }
