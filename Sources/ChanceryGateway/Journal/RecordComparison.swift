@@ -70,8 +70,11 @@ public enum RecordComparison {
 
     /// A stream and a sequence in it.
     public struct StreamSequence: Hashable, Sendable {
+        /// The stream id.
         public var subject: String
+        /// The event's sequence in it.
         public var sequence: Int64
+        /// A stream and a sequence in it.
         public init(subject: String, sequence: Int64) {
             self.subject = subject
             self.sequence = sequence
