@@ -49,6 +49,21 @@ struct CheckpointEventTests {
             #expect(try await db.query("SELECT max(sequence) FROM audit.journal WHERE subject = 'checkpoint/430424/log-0'")[0].decode(Int64.self, at: 0) == 2)
             // The log with its checkpoint events verifies, checkpoints included.
             #expect(try await JournalVerification.run(database: db).ok)
+
+            // An export carries its checkpoints: restored whole it verifies; with the event just before the first
+            // checkpoint event dropped (the last of its stream, which no chain shows), the carried checkpoints name it.
+            let lines = try await ExportRestoreTests.export(db)
+            var restored = try await ExportRestoreTests.restored(lines, logger: cluster.logger)
+            #expect(try await JournalVerification.run(database: restored.1).ok)
+            await ExportRestoreTests.drop(restored)
+            let first = try #require(lines.firstIndex { String(decoding: $0, as: UTF8.self).contains("\"type\":\"gov.supervision.checkpoint.signed\"") })
+            var dropped = lines
+            dropped.remove(at: first - 1)
+            restored = try await ExportRestoreTests.restored(dropped, logger: cluster.logger)
+            let report = try await JournalVerification.run(database: restored.1)
+            #expect(!report.findings.isEmpty && report.findings.allSatisfy { $0.kind == .checkpointMismatch })
+            #expect(report.findings.first?.treeSize == 13 && report.findings.first?.position == Int64(first))
+            await ExportRestoreTests.drop(restored)
         }
     }
 }
