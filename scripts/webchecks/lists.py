@@ -19,6 +19,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 
@@ -99,6 +100,7 @@ def contract(name, path, member, token, key, expected, bad):
 
 
 def main():
+    started = time.monotonic()
     size = 500 if SHORT else 100
     contract("disclosure requests", f"/v1/disclosure-requests?limit={size}", "requests", "analyst", "subject",
              psql("SELECT subject FROM disclosure.requests ORDER BY subject"),
@@ -137,10 +139,11 @@ def main():
             if isinstance(data, dict) and isinstance(data.get(field), str) and "*" not in data[field]:
                 fail(f"dead letter {position}: {field} shown unmasked")
 
+    elapsed = time.monotonic() - started
     if failures:
-        print(f"lists: {len(failures)} failures", file=sys.stderr)
+        print(f"lists: {len(failures)} failures ({elapsed:.1f} s)", file=sys.stderr)
         return 1
-    print("lists: 0 failures")
+    print(f"lists: 0 failures ({elapsed:.1f} s)")
     return 0
 
 
