@@ -51,6 +51,7 @@ public func buildRouter(
     }
     ReadController(database: database).addRoutes(to: v1)
     DisclosureRequestsController(database: database).addRoutes(to: v1)
+    AlertsController(database: database).addRoutes(to: v1)
     CatchUpController(database: database).addRoutes(to: v1)
     AuditController(database: database).addRoutes(to: v1)
     MetricsController(database: database, formula: efficiencyFormula).addRoutes(to: v1)
