@@ -727,8 +727,11 @@ def check_code_against_openapi(report, spec):
                              for seg in route.split("/"))
             full = (prefix if on_group else "") + "/" + route
             body = re.search(r"func " + handler + r"\(.*?(?=\n    @Sendable func |\n    static func |\n    private func |\Z)", source, re.S)
-            routes.append((method, full, bool(body and ("requireAnalyst()" in body.group(0) or "requireAuditor()" in body.group(0))),
-                           bool(body and "requirePrincipal()" in body.group(0)), rel(path)))
+            # A requirement on a line of its own; one behind an `if` on its line (a parameter only analysts may use, on a
+            # public list) leaves the route public.
+            lines = [line for line in (body.group(0).splitlines() if body else []) if not re.search(r"\bif\b", line)]
+            routes.append((method, full, any("requireAnalyst()" in line or "requireAuditor()" in line for line in lines),
+                           any("requirePrincipal()" in line for line in lines), rel(path)))
     for method, full, analyst, principal, source in routes:
         operation = (paths.get(full) or {}).get(method)
         if operation is None:

@@ -12,7 +12,7 @@ struct ScenarioCoverageTests {
         byStream.filter { $0.key.hasPrefix(kind + "/" + (region.map { $0 + "/" } ?? "")) }.sorted { $0.key < $1.key }.map(\.value)
     }
 
-    @Test("Every catalog type occurs except gov.supervision's, which the supervisor and the consumer runtime raise")
+    @Test("Every catalog type occurs except gov.supervision's, which the supervisor, the consumer runtime and the checkpoint service raise")
     func everyType() {
         let occurring = Set(scenarioEvents.map(\.type))
         let published = Set(EventCatalog.all.map(\.type).filter { !$0.hasPrefix("gov.supervision.") })
@@ -20,6 +20,7 @@ struct ScenarioCoverageTests {
         #expect(supervision == [
             "gov.supervision.alert.deadline.warning.raised", "gov.supervision.alert.deadline.breached",
             "gov.supervision.alert.irregularity.flagged", "gov.supervision.alert.record.quarantined", "gov.supervision.alert.resolved",
+            "gov.supervision.checkpoint.signed",
         ])
         #expect(occurring == published, "missing \(published.subtracting(occurring).sorted()), unexpected \(occurring.subtracting(published).sorted())")
     }
