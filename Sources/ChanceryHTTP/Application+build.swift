@@ -47,10 +47,12 @@ public func buildRouter(
     if let appender {
         EventsController(appender: appender).addRoutes(to: v1)
     }
-    ReadController(database: database).addRoutes(to: v1)
+    // The read API and the metrics also read a replay's read models (`?replay=NAME`, ``ReplaySchemaMiddleware``).
+    let readable = v1.group().add(middleware: ReplaySchemaMiddleware(database: database))
+    ReadController(database: database).addRoutes(to: readable)
     CatchUpController(database: database).addRoutes(to: v1)
     AuditController(database: database).addRoutes(to: v1)
-    MetricsController(database: database, formula: efficiencyFormula).addRoutes(to: v1)
+    MetricsController(database: database, formula: efficiencyFormula).addRoutes(to: readable)
     StreamsController(database: database).addRoutes(to: v1)
     if let faults { FaultsController(injector: faults).addRoutes(to: v1) }
     ReportsController(database: database, supplements: reportSupplements).addRoutes(to: v1)
