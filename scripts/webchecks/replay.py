@@ -6,7 +6,9 @@
   accepted and concluded per region and department, cases open — which this script computes itself from the journal's
   events (audit.journal, as appended: each case stream up to its first event after the cutoff).
 - ?replay= with a name that is no replay is 400 problem+json; `chancery report circular --schema` reads the replay.
-- `chancery verify --read-models --format json` finds the live read models equal to a rebuild from the log.
+- `chancery verify --read-models --format json` finds the live read models equal to a rebuild from the log (not in
+  short mode, WEB_CHECKS_SHORT=1 under make test: it rebuilds the whole log, about 3 minutes on a busy 2-core machine;
+  the Swift suite ReadModelReplayTests covers it on a small log).
 - The time of each command is printed (events/s), and the replay is dropped at the end.
 Standard library only (urllib, subprocess for psql and chancery). Exits 1 with the reasons on failure.
 """
@@ -22,6 +24,7 @@ URL = os.environ["CHANCERY_URL"]
 ANALYST = os.environ["CHANCERY_ANALYST_TOKEN"]
 DB = os.environ["CHANCERY_DATABASE_URL"]
 BIN = os.environ["CHANCERY_BIN"]
+SHORT = os.environ.get("WEB_CHECKS_SHORT", "0") == "1"
 CUTOFF = "2025-06-30T23:59:59+08:00"
 NAME = "webcheck_june30"
 failures = []
@@ -115,16 +118,19 @@ check(done.returncode == 0 and done.stdout.lstrip().startswith("{"),
       f"chancery report circular --schema {NAME}: {done.returncode} {done.stderr[-500:]}")
 
 # verify --read-models: the live read models equal a rebuild from the whole log.
-done, seconds = chancery("verify", "--read-models", "--format", "json", "--supervision-policy", "examples/config/supervision-policy.json")
-try:
-    verified = json.loads(done.stdout)
-except json.JSONDecodeError:
-    verified = {}
-differing = [t["table"] for t in (verified.get("readModels") or {}).get("tables", []) if t["leftChecksum"] != t["rightChecksum"] or t["leftRows"] != t["rightRows"]]
-check(done.returncode == 0 and verified.get("ok") is True,
-      f"chancery verify --read-models: exit {done.returncode}, differing tables {differing}, not compared {verified.get('notCompared')}, {done.stderr[-500:]}")
-print(f"replay: chancery verify --read-models: the chain and {total_events} events rebuilt and compared in {seconds:.1f} s "
-      f"(rebuild {verified.get('rebuildSeconds')} s, {verified.get('rebuildEventsPerSecond')} events/s)")
+if not SHORT:
+    done, seconds = chancery("verify", "--read-models", "--format", "json", "--supervision-policy", "examples/config/supervision-policy.json")
+    try:
+        verified = json.loads(done.stdout)
+    except json.JSONDecodeError:
+        verified = {}
+    differing = [t["table"] for t in (verified.get("readModels") or {}).get("tables", []) if t["leftChecksum"] != t["rightChecksum"] or t["leftRows"] != t["rightRows"]]
+    check(done.returncode == 0 and verified.get("ok") is True,
+          f"chancery verify --read-models: exit {done.returncode}, differing tables {differing}, not compared {verified.get('notCompared')}, {done.stderr[-500:]}")
+    print(f"replay: chancery verify --read-models: the chain and {total_events} events rebuilt and compared in {seconds:.1f} s "
+          f"(rebuild {verified.get('rebuildSeconds')} s, {verified.get('rebuildEventsPerSecond')} events/s)")
+else:
+    print("replay: short mode: chancery verify --read-models left out (make web-checks WEB_CHECKS=replay runs it)")
 
 done, _ = chancery("replay", "--drop", NAME)
 check(done.returncode == 0, f"chancery replay --drop {NAME}: {done.stderr[-300:]}")

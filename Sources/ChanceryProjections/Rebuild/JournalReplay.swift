@@ -297,13 +297,16 @@ public struct JournalReplay: Sendable {
             let key = "\(r.topic)#\(r.partition)"
             if (next[key]?.position ?? 0) < r.position { next[key] = (r.topic, r.partition, r.offset + 1, r.position) }
         }
-        for (_, n) in next.sorted(by: { $0.key < $1.key }) {
+        let partitions = next.values.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }
+        if !partitions.isEmpty {
             try await connection.execute(
                 """
-                INSERT INTO projection.consumer_offsets (consumer_group, topic, partition, next_offset, last_position) VALUES ($1, $2, $3, $4, $5)
+                INSERT INTO projection.consumer_offsets (consumer_group, topic, partition, next_offset, last_position)
+                SELECT $1, topic, partition, next_offset, last_position
+                FROM unnest($2::text[], $3::int[], $4::bigint[], $5::bigint[]) AS o(topic, partition, next_offset, last_position)
                 ON CONFLICT (consumer_group, topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset,
                     last_position = EXCLUDED.last_position, updated_at = now()
-                """, [group, n.topic, n.partition, n.offset, n.position])
+                """, [group, partitions.map(\.topic), partitions.map(\.partition), partitions.map(\.offset), partitions.map(\.position)])
         }
         return quarantine.count
     }

@@ -110,10 +110,9 @@ public enum ReadModelBuilds {
     /// - Throws: ``ReadModelNamespace/InvalidName`` for a malformed name; ``BuildError`` when no finished build has it.
     public static func readable(_ name: String, database: PostgresClient) async throws -> ReadModelNamespace {
         let namespace = try ReadModelNamespace(name)
-        guard let build = try await find(name, database: database), build.finished else {
+        guard try await find(name, database: database)?.finished == true else {
             throw BuildError("no finished read-model replay is named '\(name)' (chancery replay --into \(name) builds one)")
         }
-        _ = build
         return namespace
     }
 
