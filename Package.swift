@@ -15,7 +15,7 @@ let package = Package(
         // this package by path. `swift build` and `swift test` build the same targets with or without it.
         .library(
             name: "ChanceryModules",
-            targets: ["ChanceryDomain", "ChanceryKafka", "ChanceryPostgres", "ChanceryRuntime", "ChanceryGateway", "ChanceryProjections",
+            targets: ["ChanceryJSONSchema", "ChanceryDomain", "ChanceryKafka", "ChanceryPostgres", "ChanceryRuntime", "ChanceryGateway", "ChanceryProjections",
                       "ChancerySupervision", "ChanceryScenario", "ChanceryImport"]
         ),
     ],
@@ -63,10 +63,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // A general JSON value and JSON Schema validator (draft 2020-12 subset): no government rules, no I/O.
+        .target(
+            name: "ChanceryJSONSchema",
+            swiftSettings: swiftSettings
+        ),
         // Pure domain: no I/O.
         .target(
             name: "ChanceryDomain",
             dependencies: [
+                "ChanceryJSONSchema",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             resources: [.copy("Resources/calendars"), .process("Resources/schemas")],

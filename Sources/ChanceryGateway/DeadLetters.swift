@@ -1,3 +1,4 @@
+import ChanceryDomain
 import ChanceryKafka
 
 /// A record of the dead-letter topic with its reason (see ``DeadLetterHeader``).
@@ -26,6 +27,8 @@ public struct DeadLetter: Sendable {
         let reasonHeaders: Set<String> = [
             DeadLetterHeader.code, DeadLetterHeader.message, DeadLetterHeader.pointer, DeadLetterHeader.originalTopic,
             DeadLetterHeader.originalPartition, DeadLetterHeader.originalOffset, "retry.of", "authorization",
+            // The dead letter's own place in the log; the retry gets its own when the gateway commits it.
+            LogPosition.header,
         ]
         var headers = record.headers.filter { !reasonHeaders.contains($0.key) }
         headers.append(KafkaHeader(key: "retry.of", value: Array("\(record.topic)/\(record.partition)/\(record.offset)".utf8)))

@@ -19,15 +19,17 @@ import Prometheus
 ///   - efficiencyFormula: the formula of `/v1/metrics/ranking` and of the circular's grades.
 ///   - reportSupplements: the annual report supplements (`--report-supplements`), read at start.
 ///   - mounts: routes of other modules (the dashboard under `/dashboard`), added after the API's.
+///   - deadLetterRetrier: sends dead letters again (`POST /v1/dead-letters/{id}/retry`); nil leaves that route out.
 public func buildApplication(
     host: String, port: Int, database: PostgresClient, gateway: Gateway?, appender: (any EventAppender)?,
     registry: PrometheusCollectorRegistry, resolver: any PrincipalResolver, efficiencyFormula: EfficiencyFormula = EfficiencyFormula(),
     health: (any HealthReporter)? = nil, faults: (any BrokerFaultInjector)? = nil,
-    reportSupplements: AnnualReportSupplements = AnnualReportSupplements(), mounts: [any RouteMount] = [], logger: Logger
+    reportSupplements: AnnualReportSupplements = AnnualReportSupplements(), mounts: [any RouteMount] = [],
+    deadLetterRetrier: DeadLetterRetrier? = nil, logger: Logger
 ) -> some ApplicationProtocol {
     let router = buildRouter(database: database, gateway: gateway, appender: appender, registry: registry, resolver: resolver,
                              efficiencyFormula: efficiencyFormula, health: health, faults: faults, reportSupplements: reportSupplements,
-                             mounts: mounts)
+                             mounts: mounts, deadLetterRetrier: deadLetterRetrier)
     return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "chancery"), logger: logger)
 }
 
@@ -36,7 +38,7 @@ public func buildRouter(
     database: PostgresClient, gateway: Gateway?, appender: (any EventAppender)?, registry: PrometheusCollectorRegistry,
     resolver: any PrincipalResolver, efficiencyFormula: EfficiencyFormula = EfficiencyFormula(), health: (any HealthReporter)? = nil,
     faults: (any BrokerFaultInjector)? = nil, reportSupplements: AnnualReportSupplements = AnnualReportSupplements(),
-    mounts: [any RouteMount] = []
+    mounts: [any RouteMount] = [], deadLetterRetrier: DeadLetterRetrier? = nil
 ) -> Router<ChanceryRequestContext> {
     let router = Router(context: ChanceryRequestContext.self)
     router.add(middleware: ProblemMiddleware())
@@ -50,10 +52,12 @@ public func buildRouter(
     // The read API and the metrics also read a replay's read models (`?replay=NAME`, ``ReplaySchemaMiddleware``).
     let readable = v1.group().add(middleware: ReplaySchemaMiddleware(database: database))
     ReadController(database: database).addRoutes(to: readable)
+    DisclosureRequestsController(database: database).addRoutes(to: readable)
     CatchUpController(database: database).addRoutes(to: v1)
     AuditController(database: database).addRoutes(to: v1)
     MetricsController(database: database, formula: efficiencyFormula).addRoutes(to: readable)
     StreamsController(database: database).addRoutes(to: v1)
+    DeadLettersController(database: database, retrier: deadLetterRetrier).addRoutes(to: v1)
     if let faults { FaultsController(injector: faults).addRoutes(to: v1) }
     ReportsController(database: database, supplements: reportSupplements).addRoutes(to: v1)
     ReportPagesController(database: database, formula: efficiencyFormula, supplements: reportSupplements).addRoutes(to: router)

@@ -21,6 +21,9 @@ struct AlertProjection {
                 ]))
             case .resolved(let resolution):
                 resolved.append(.object(["subject": .string(event.subject), "resolved_at": .string(event.time), "resolution": text(resolution)]))
+            case .quarantined:
+                // About the consumers, not a case: the record itself is listed in `audit.quarantine`, not as an alert row.
+                continue
             }
         }
         if !raised.isEmpty {

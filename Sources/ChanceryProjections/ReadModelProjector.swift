@@ -37,6 +37,7 @@ public struct ReadModelProjector: ReadModelHandler {
         var heads = try await loadHeads(Set(events.map(\.event.subject)), on: db)
         try await insertLog(events, on: db)
         var caseEvents: [(event: CloudEvent, caseEvent: CaseEvent)] = []
+        var replyEvents: [(event: CloudEvent, replyEvent: ReplyEvent)] = []
         var alertEvents: [(event: CloudEvent, alertEvent: AlertEvent)] = []
         for consumed in events {
             let event = consumed.event
@@ -44,16 +45,27 @@ public struct ReadModelProjector: ReadModelHandler {
             heads[event.subject] = head.advanced(by: event)
             let upcast = UpcasterRegistry.standard.upcast(event)
             guard let name = EventCatalog.eventType(upcast.type)?.name else { continue }
-            // Case and alert events are decoded once here and written per batch (``CaseProjection``, ``AlertProjection``).
+            // Each event is decoded once here into its aggregate's typed value. Cases, reply streams and alerts are folded
+            // and written per batch (``CaseProjection``, ``ReplyProjection``, ``AlertProjection``); items and documents,
+            // rare, a statement each.
             if let caseEvent = CaseEvent(name: name, data: upcast.data) {
                 caseEvents.append((upcast, caseEvent))
+            } else if let replyEvent = ReplyEvent(name: name, data: upcast.data) {
+                replyEvents.append((upcast, replyEvent))
             } else if let alertEvent = AlertEvent(name: name, data: upcast.data) {
                 alertEvents.append((upcast, alertEvent))
-            } else {
-                try await project(upcast, name: name, on: db)
+            } else if let itemEvent = ItemEvent(name: name, data: upcast.data) {
+                guard (try? Lifecycle.decide(event, given: head.state)) != nil else { continue }
+                try await ItemProjection().apply(itemEvent, upcast, on: db)
+            } else if let documentEvent = DocumentEvent(name: name, data: upcast.data) {
+                // The document's lifecycle fold (its status and revisions) is the stream head's.
+                guard (try? Lifecycle.decide(event, given: head.state)) != nil, case .document(let state)? = heads[event.subject]?.state else { continue }
+                try await DocumentProjection().apply(documentEvent, upcast, state: state, on: db)
             }
         }
         try await AlertProjection().apply(alertEvents, on: db)
+        try await ReplyProjection(calendars: calendars, rules: ReplyFile.Rules(urgeLimit: urgeLimit, interactionLimits: interactionLimits))
+            .apply(replyEvents, on: db)
         try await CaseProjection(calendars: calendars, rules: CaseFile.Rules(urgeLimit: urgeLimit, interactionLimits: interactionLimits))
             .apply(caseEvents, on: db)
         let encoder = JSONEncoder()
@@ -98,64 +110,5 @@ public struct ReadModelProjector: ReadModelHandler {
              e.map { $0.recordedtime ?? $0.time }, events.map(\.topic), events.map(\.partition), events.map(\.offset),
              e.map { $0.prevhash ?? "" }, e.map { $0.hash ?? "" }, e.map { Digest.sha256Hex($0.publisherContent()) },
              e.map { String(decoding: $0.jsonBytes(), as: UTF8.self) }])
-    }
-
-    /// Projects one event of glossary type `name` that is neither a case nor an alert event.
-    private func project(_ event: CloudEvent, name: String, on db: PostgresConnection) async throws {
-        let d = event.data
-        func s(_ key: String) -> String? { d[key]?.stringValue }
-        func i(_ key: String) -> Int64? { d[key]?.integerValue }
-        switch name {
-        case "ItemRegistered":
-            try await db.execute(
-                """
-                INSERT INTO catalog.items (subject, region, item_code, item_name, item_kind, department_code, department_name,
-                                           statutory_limit, promised_limit, case_type, legal_basis, registered_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::timestamptz) ON CONFLICT DO NOTHING
-                """,
-                [event.subject, event.region, s("itemCode"), s("itemName"), s("itemKind"), s("departmentCode"), s("departmentName"),
-                 i("statutoryLimit"), i("promisedLimit"), s("caseType"), s("legalBasis"), event.time])
-        case "ItemConfirmed":
-            try await db.execute("UPDATE catalog.items SET confirmed_at = $2::timestamptz WHERE subject = $1", [event.subject, event.time])
-        case "ItemRevised":
-            try await db.execute(
-                """
-                UPDATE catalog.items SET revised_at = $2::timestamptz, item_name = coalesce($3, item_name), item_kind = coalesce($4, item_kind),
-                       department_name = coalesce($5, department_name), statutory_limit = coalesce($6, statutory_limit),
-                       promised_limit = coalesce($7, promised_limit), case_type = coalesce($8, case_type), legal_basis = coalesce($9, legal_basis)
-                WHERE subject = $1
-                """, [event.subject, event.time, s("itemName"), s("itemKind"), s("departmentName"), i("statutoryLimit"), i("promisedLimit"),
-                      s("caseType"), s("legalBasis")])
-        case "ItemRetired":
-            try await db.execute("UPDATE catalog.items SET retired_at = $2::timestamptz, retirement_kind = $3 WHERE subject = $1",
-                                 [event.subject, event.time, s("retirementKind")])
-        case "LetterReceived", "LetterAccepted", "LetterTransferred", "LetterEscalated", "LetterUrged", "LetterReturned",
-             "LetterExtensionGranted", "LetterReplied", "ConsultationReceived", "ConsultationAnswered", "ComplaintReceived", "ComplaintAnswered":
-            try await InteractionProjection(calendars: calendars, limits: interactionLimits, urgeLimit: urgeLimit).apply(name, event, on: db)
-        case "DocumentRevised":
-            try await db.execute(
-                """
-                UPDATE disclosure.documents SET revisions = revisions + 1, revised_at = $2::timestamptz, title = coalesce($3, title),
-                       category = coalesce($4, category), document_number = coalesce($5, document_number)
-                WHERE subject = $1
-                """, [event.subject, event.time, s("title"), s("category"), s("documentNumber")])
-        case "DocumentWithdrawn":
-            try await db.execute("UPDATE disclosure.documents SET withdrawn_at = $2::timestamptz WHERE subject = $1", [event.subject, event.time])
-        case "DocumentPublished":
-            try await db.execute(
-                """
-                INSERT INTO disclosure.documents (subject, region, title, category, department_code, document_number, published_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7::timestamptz) ON CONFLICT DO NOTHING
-                """, [event.subject, event.region, s("title"), s("category"), s("departmentCode"), s("documentNumber"), event.time])
-        case "DocumentReported":
-            try await db.execute("UPDATE disclosure.documents SET reported_at = $2::timestamptz, reported_to = $3 WHERE subject = $1",
-                                 [event.subject, event.time, s("reportedTo")])
-        case "DisclosureRequestReceived", "DisclosureSupplementRequested", "DisclosureSupplementReceived", "DisclosureRequestExtended",
-             "ThirdPartyConsulted", "DisclosureRequestAnswered", "ReconsiderationFiled", "ReconsiderationDecided", "LitigationFiled",
-             "LitigationDecided":
-            try await DisclosureRequestProjection(calendars: calendars).apply(name, event, on: db)
-        default:
-            break
-        }
     }
 }

@@ -11,7 +11,7 @@ import ChanceryDomain
 ///   reconsideration or lawsuit; those happen on a request to Hengyang city (``HengyangCityGenerator``).
 struct HengdongDisclosureGenerator {
     let seed: UInt64
-    let region = ReferenceScenario.hengdongRegion
+    var region = ReferenceScenario.hengdongRegion
 
     static let documents = 60
     static let revised = 6
@@ -54,7 +54,7 @@ struct HengdongDisclosureGenerator {
             let published = ScenarioCalendar.adding(workdays: rng.pick([(0, 0.6), (1, 0.4)]), to: events.last!.0)
             events.append((published, "gov.disclosure.document.published", [
                 "title": .string(title), "category": .string(category), "departmentCode": .string(department),
-                "indexNumber": .string("430424-\(department)-2025-" + ScenarioText.pad(k + 1, 4)),
+                "indexNumber": .string("\(region)-\(department)-2025-" + ScenarioText.pad(k + 1, 4)),
             ]))
             let reported = rng.chance(0.4)
             if reported {

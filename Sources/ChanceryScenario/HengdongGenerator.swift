@@ -13,7 +13,7 @@ import ChanceryDomain
 /// ``HengdongInteractionGenerator``, its documents and disclosure requests from ``HengdongDisclosureGenerator``.
 struct HengdongGenerator {
     let seed: UInt64
-    let region = ReferenceScenario.hengdongRegion
+    var region = ReferenceScenario.hengdongRegion
 
     static let periodEnd = CivilDate.ymd(2025, 10, 31)
     static let yearEnd = CivilDate.ymd(2025, 12, 31)
@@ -63,8 +63,8 @@ struct HengdongGenerator {
         numberAndTime(&cases)
         emitItems(items, changes: catalogChanges(items, cases), into: &sink)
         emitCases(cases, items, into: &sink)
-        HengdongInteractionGenerator(seed: seed, items: items, cases: cases.map(caseReference)).generate(into: &sink)
-        HengdongDisclosureGenerator(seed: seed).generate(into: &sink)
+        HengdongInteractionGenerator(seed: seed, items: items, cases: cases.map(caseReference), region: region).generate(into: &sink)
+        HengdongDisclosureGenerator(seed: seed, region: region).generate(into: &sink)
     }
 
     /// What the interaction generator needs of a numbered case.

@@ -19,7 +19,7 @@ struct HengdongInteractionGenerator {
     let seed: UInt64
     let items: [ScenarioItem]
     let cases: [CaseReference]
-    let region = ReferenceScenario.hengdongRegion
+    var region = ReferenceScenario.hengdongRegion
 
     static let letters = 150
     static let consultations = 360

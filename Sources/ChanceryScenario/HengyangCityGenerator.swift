@@ -9,7 +9,9 @@ import ChanceryDomain
 /// LitigationFiled/Decided without touching either district's figures.
 struct HengyangCityGenerator {
     let seed: UInt64
-    let region = ReferenceScenario.cityRegion
+    var region = ReferenceScenario.cityRegion
+    /// The request's number (`request/<region>/<number>`).
+    var number = "2025-001"
     /// The city's natural resources and planning bureau (衡阳市自然资源和规划局).
     static let department = "zrzyj"
 
@@ -40,7 +42,7 @@ struct HengyangCityGenerator {
             ]),
         ]
         let times = ScenarioText.times(for: dated.map(\.0), &rng)
-        sink.append(subject: "request/\(region)/2025-001", source: "/\(region)/departments/\(Self.department)", region: region,
+        sink.append(subject: "request/\(region)/\(number)", source: "/\(region)/departments/\(Self.department)", region: region,
                     events: zip(times, dated).map { ($0, $1.1, $1.2) })
     }
 }

@@ -299,6 +299,7 @@ public final class ChanceryNode: Sendable {
                 reportSupplements: configuration.reportSupplements,
                 mounts: [try DashboardController(database: database, resolver: tokens, formula: configuration.efficiencyFormula,
                                                  configuration: configuration.dashboard)],
+                deadLetterRetrier: DeadLetterRetrier(database: database, kafka: kafka, topics: topics, logger: logger),
                 logger: logger))
         }
         // Last in the group, so the first to hear a graceful shutdown (a group stops its services in reverse order).

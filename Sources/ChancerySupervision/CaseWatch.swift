@@ -134,12 +134,12 @@ struct CaseWatch: Sendable {
     /// Records that `alerts` were raised for this case.
     mutating func record(_ alerts: [CloudEvent]) {
         for a in alerts {
-            switch a.type {
-            case "gov.supervision.alert.deadline.warning.raised": yellowAlertID = a.id
-            case "gov.supervision.alert.deadline.breached":
-                if a.id.hasPrefix("step/") { if !stepAlertIDs.contains(a.id) { stepAlertIDs.append(a.id) } } else { redAlertID = a.id }
-            case "gov.supervision.alert.irregularity.flagged": if !irregularityAlertIDs.contains(a.id) { irregularityAlertIDs.append(a.id) }
-            default: break
+            guard case .raised(let raised)? = AlertEvent(a) else { continue }
+            switch raised.kind {
+            case .warning: yellowAlertID = a.id
+            case .breach:
+                if raised.step != nil { if !stepAlertIDs.contains(a.id) { stepAlertIDs.append(a.id) } } else { redAlertID = a.id }
+            case .irregularity: if !irregularityAlertIDs.contains(a.id) { irregularityAlertIDs.append(a.id) }
             }
         }
     }

@@ -54,7 +54,7 @@ public struct Supervisor: ReadModelHandler {
     }
 
     /// The stream kinds the supervisor watches: cases, disclosure requests, letters, consultations and complaints.
-    public static let watchedStreamKinds = ["case"] + ReplyWatch.answeredBy.keys.sorted()
+    public static let watchedStreamKinds = ["case"] + ReplyWatch.kinds.sorted()
 
     /// The topics the supervisor consumes: `gov.approval`, `gov.disclosure` and `gov.interaction` under `topics`' names.
     public static func topics(_ topics: TopicNames) -> [String] {
@@ -67,7 +67,7 @@ public struct Supervisor: ReadModelHandler {
         let upcast = events.map { ($0, UpcasterRegistry.standard.upcast($0.event)) }
         let subjects = Set(upcast.map(\.1.subject))
         var cases = try await loadCases(subjects.filter { $0.hasPrefix("case/") }, on: db)
-        var replies = try await loadReplies(subjects.filter { ReplyWatch.answeredBy[StreamID($0)?.kind ?? ""] != nil }, on: db)
+        var replies = try await loadReplies(subjects.filter { ReplyWatch.kinds.contains(StreamID($0)?.kind ?? "") }, on: db)
         var alerts: [CloudEvent] = []
         var latest: [String: (region: String, topic: String, partition: Int32, time: RFC3339Timestamp)] = [:]
         var touched: Set<String> = []
@@ -85,11 +85,13 @@ public struct Supervisor: ReadModelHandler {
                 } else if let file = CaseFile.evolve(nil, caseEvent, on: day, calendar: calendar, rules: rules) {
                     cases[event.subject] = CaseWatch(subject: event.subject, region: event.region, file: file, lastSequence: event.sequence ?? 0)
                 } else { continue }
-            } else if var watch = replies[event.subject] {
-                alerts += watch.observe(event, name: name, day: day, calendar: calendar, policy: policy)
-                replies[event.subject] = watch
-            } else if let watch = ReplyWatch(opening: event, name: name, day: day, limits: limits) {
-                replies[event.subject] = watch
+            } else if let replyEvent = ReplyEvent(name: name, data: event.data) {
+                if var watch = replies[event.subject] {
+                    alerts += watch.observe(event, replyEvent, day: day, calendar: calendar, policy: policy, rules: rules)
+                    replies[event.subject] = watch
+                } else if let file = ReplyFile.evolve(nil, replyEvent, on: day, calendar: calendar, rules: rules) {
+                    replies[event.subject] = ReplyWatch(subject: event.subject, region: event.region, file: file, lastSequence: event.sequence ?? 1)
+                } else { continue }
             } else { continue }
             touched.insert(event.subject)
         }
@@ -276,22 +278,54 @@ public struct Supervisor: ReadModelHandler {
         let result = try await db.query(
             """
             SELECT subject, region, kind, department_code, mailbox, item_code, clock::text, answered_on::text, yellow_alert_id, red_alert_id,
-                   urge::text, urge_met, irregularity_alert_ids, last_sequence
+                   urge::text, urge_met, irregularity_alert_ids, last_sequence, reply_file::text
             FROM supervision.reply_clocks WHERE subject = ANY($1)
             """, [Array(subjects)])
         var rows: [String: ReplyWatch] = [:]
         for r in result {
-            guard let clock = try decodeJSON(ReplyClock.self, try r.decode(String.self, at: 6)) else { continue }
+            guard let file = try decodeJSON(ReplyFile.self, try r.decode(String?.self, at: 14)) ?? (try legacyReplyFile(r)) else { continue }
             let row = ReplyWatch(
-                subject: try r.decode(String.self, at: 0), region: try r.decode(String.self, at: 1), kind: try r.decode(String.self, at: 2),
-                departmentCode: try r.decode(String.self, at: 3), mailbox: try r.decode(String?.self, at: 4), itemCode: try r.decode(String?.self, at: 5),
-                clock: clock, answeredOn: try r.decode(String?.self, at: 7).flatMap { CivilDate($0) },
+                subject: try r.decode(String.self, at: 0), region: try r.decode(String.self, at: 1), file: file,
                 yellowAlertID: try r.decode(String?.self, at: 8), redAlertID: try r.decode(String?.self, at: 9),
-                urge: try decodeJSON(Urge.self, try r.decode(String?.self, at: 10)), urgeMet: try r.decode(Bool.self, at: 11),
                 irregularityAlertIDs: try r.decode([String].self, at: 12), lastSequence: try r.decode(Int64.self, at: 13))
             rows[row.subject] = row
         }
         return rows
+    }
+
+    /// The reply file of a row written before migration 0023 (no `reply_file`), from its columns: the clock, who
+    /// answers, the urge and the answer, all the supervisor used. The lifecycle position, which it did not keep, is
+    /// taken from them: answered when it was, else the state that allows every later legal event of the kind (a
+    /// request open, a letter accepted — so a LetterAccepted still to come is ignored and the limit it would name is
+    /// the configured one; letters accepted before the upgrade are unaffected).
+    private func legacyReplyFile(_ r: PostgresRow) throws -> ReplyFile? {
+        guard let clock = try decodeJSON(ReplyClock.self, try r.decode(String.self, at: 6)) else { return nil }
+        let kind = try r.decode(String.self, at: 2), answeredOn = try r.decode(String?.self, at: 7).flatMap { CivilDate($0) }
+        let departmentCode = try r.decode(String.self, at: 3), mailbox = try r.decode(String?.self, at: 4)
+        let lifecycle: AggregateState
+        let receivedOn: CivilDate
+        switch (kind, clock) {
+        case ("request", .request(let c)):
+            receivedOn = c.receivedOn
+            let waiting = c.supplementRequestedOn != nil && c.supplementReceivedOn == nil
+            lifecycle = .request(DisclosureRequestState(
+                status: answeredOn != nil ? .answered : waiting ? .supplementing : .received, supplementRequested: c.supplementRequestedOn != nil,
+                extended: c.extensionGranted != nil, thirdPartyConsultations: c.consultations.count))
+        case ("letter", .interaction(let c)):
+            receivedOn = c.startedOn
+            let holder = departmentCode == mailbox ? nil : departmentCode
+            lifecycle = .letter(LetterState(status: answeredOn != nil ? .replied : .accepted, transferredTo: holder, extended: !c.extensions.isEmpty))
+        case ("consultation", .interaction(let c)), ("complaint", .interaction(let c)):
+            receivedOn = c.startedOn
+            let state = InteractionState(status: answeredOn != nil ? .answered : .received)
+            lifecycle = kind == "consultation" ? .consultation(state) : .complaint(state)
+        default:
+            return nil
+        }
+        let urge = try decodeJSON(Urge.self, try r.decode(String?.self, at: 10))
+        return ReplyFile(legacy: lifecycle, clock: clock, departmentCode: kind == "letter" && departmentCode == mailbox ? nil : departmentCode,
+                         mailbox: mailbox, itemCode: try r.decode(String?.self, at: 5), receivedOn: receivedOn, answeredOn: answeredOn, urge: urge,
+                         urgeMet: try r.decode(Bool.self, at: 11))
     }
 
     private func save(_ row: ReplyWatch, on db: PostgresConnection) async throws {
@@ -299,17 +333,18 @@ public struct Supervisor: ReadModelHandler {
         try await db.execute(
             """
             INSERT INTO supervision.reply_clocks (subject, region, kind, department_code, mailbox, item_code, clock, deadline, answered_on,
-                                                  yellow_alert_id, red_alert_id, urge, urge_met, irregularity_alert_ids, next_due_on, last_sequence)
-            VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::date, $9::date, $10, $11, $12::jsonb, $13, $14, $15::date, $16)
+                                                  yellow_alert_id, red_alert_id, urge, urge_met, irregularity_alert_ids, next_due_on, last_sequence,
+                                                  reply_file)
+            VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::date, $9::date, $10, $11, $12::jsonb, $13, $14, $15::date, $16, $17::jsonb)
             ON CONFLICT (subject) DO UPDATE SET department_code = EXCLUDED.department_code, clock = EXCLUDED.clock, deadline = EXCLUDED.deadline,
                 answered_on = EXCLUDED.answered_on, yellow_alert_id = EXCLUDED.yellow_alert_id, red_alert_id = EXCLUDED.red_alert_id,
                 urge = EXCLUDED.urge, urge_met = EXCLUDED.urge_met, irregularity_alert_ids = EXCLUDED.irregularity_alert_ids,
-                next_due_on = EXCLUDED.next_due_on, last_sequence = EXCLUDED.last_sequence
+                next_due_on = EXCLUDED.next_due_on, last_sequence = EXCLUDED.last_sequence, reply_file = EXCLUDED.reply_file
             """,
-            [row.subject, row.region, row.kind, row.departmentCode, row.mailbox, row.itemCode, try jsonText(row.clock),
+            [row.subject, row.region, row.kind, row.departmentCode, row.file.mailbox, row.file.itemCode, try jsonText(row.clock),
              calendar.flatMap { row.clock.deadline(calendar: $0)?.description }, row.answeredOn?.description, row.yellowAlertID, row.redAlertID,
-             try row.urge.map(jsonText), row.urgeMet, row.irregularityAlertIDs,
-             calendar.flatMap { row.nextDueDate(calendar: $0, policy: policy)?.description }, row.lastSequence])
+             try row.file.urge.map(jsonText), row.file.urgeMet, row.irregularityAlertIDs,
+             calendar.flatMap { row.nextDueDate(calendar: $0, policy: policy)?.description }, row.lastSequence, try jsonText(row.file)])
     }
 
     private func decodeJSON<T: Decodable>(_ type: T.Type, _ text: String?) throws -> T? {

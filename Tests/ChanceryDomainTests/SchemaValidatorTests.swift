@@ -7,7 +7,7 @@ import Testing
 @Suite("JSON Schema validator")
 struct SchemaValidatorTests {
     static func schema(_ text: String) -> JSONSchema {
-        do { return try JSONSchema(parsing: Array(text.utf8)) } catch { fatalError("test schema does not load: \(error)") }
+        do { return try JSONSchema(parsing: Array(text.utf8), formats: JSONSchema.Format.chancery) } catch { fatalError("test schema does not load: \(error)") }
     }
 
     static func json(_ text: String) -> JSONValue {
@@ -118,8 +118,19 @@ struct SchemaValidatorTests {
             ##"{"patternProperties":{"^a":{}}}"##, ##"{"format":"email"}"##, ##"{"$ref":"other.json#/x"}"##, ##"{"$ref":"#/$defs/missing"}"##,
             #"{"properties":{"a":{"$id":"urn:x"}}}"#, #"{"type":"text"}"#, #"{"pattern":"("}"#, #"{"minLength":-1}"#, #"{"enum":[]}"#, "[]",
         ] {
-            #expect(throws: JSONSchema.LoadError.self, "\(text)") { _ = try JSONSchema(parsing: Array(text.utf8)) }
+            #expect(throws: JSONSchema.LoadError.self, "\(text)") { _ = try JSONSchema(parsing: Array(text.utf8), formats: JSONSchema.Format.chancery) }
         }
+    }
+
+    @Test("the general validator asserts only the formats it is given; the domain gives date and date-time")
+    func formatsAreGiven() throws {
+        let text = Array(#"{"format":"date"}"#.utf8)
+        #expect(throws: JSONSchema.LoadError.self) { _ = try JSONSchema(parsing: text) }
+        let schema = try JSONSchema(parsing: text, formats: JSONSchema.Format.chancery)
+        #expect(schema.isValid(.string("2025-10-31")))
+        #expect(schema.validate(.string("2025-02-30")).first?.message == "the value must be a date YYYY-MM-DD")
+        let custom = try JSONSchema(parsing: text, formats: [JSONSchema.Format(name: "date", expectation: "a day") { $0 == "today" }])
+        #expect(custom.isValid(.string("today")) && !custom.isValid(.string("2025-10-31")))
     }
 
     @Test("violations come in the schema's declared property order, then undeclared members by name")

@@ -252,19 +252,26 @@ struct SupervisedStreamAlertTests {
 
     @Test func replyClockYellowAndRedDaysAcrossNationalDay() {
         // A request received Friday 2025-09-19 (order 711): deadline 10-23; 80 % = 16 used on 10-17; overdue 10-24.
-        let opened = ReplyClock.opened(by: "DisclosureRequestReceived", data: [:], on: day("2025-09-19"), limits: .defaults)
-        guard var request = opened else { Issue.record("no clock"); return }
+        func fold(_ events: [(String, JSONValue, String)]) -> ReplyFile? {
+            events.reduce(nil) { file, e in
+                ReplyFile.evolve(file, ReplyEvent(name: e.0, data: e.1)!, on: day(e.2), calendar: cn, rules: ReplyFile.Rules())
+            }
+        }
+        guard let received = fold([("DisclosureRequestReceived", [:], "2025-09-19")]) else { Issue.record("no file"); return }
+        let request = received.clock
         #expect(request.deadline(calendar: cn) == day("2025-10-23"))
         #expect(request.yellowDate(threshold: .standard, calendar: cn) == day("2025-10-17"))
         #expect(request.firstOverdueDate(calendar: cn) == day("2025-10-24"))
         // An outstanding correction (requested 09-22, within 7 working days) stops it: no deadline, no card day.
-        request.apply("DisclosureSupplementRequested", data: [:], on: day("2025-09-22"))
-        #expect(request.deadline(calendar: cn) == nil && request.yellowDate(threshold: .standard, calendar: cn) == nil)
-        // A letter received 09-29, its limit set to 10 on transfer, then extended by 5 → 15 working days: 09-30 (1),
+        let stopped = fold([("DisclosureRequestReceived", [:], "2025-09-19"), ("DisclosureSupplementRequested", [:], "2025-09-22")])?.clock
+        #expect(stopped?.deadline(calendar: cn) == nil && stopped?.yellowDate(threshold: .standard, calendar: cn) == nil)
+        // A letter received 09-29, accepted, its limit set to 10 on transfer, then extended by 5 → 15 working days: 09-30 (1),
         // 10-09 (2), 10-10 (3), Saturday 10-11 (4), 10-13…10-17 (9), 10-20…10-24 (14), 10-27 (15) → 10-27.
-        guard var letter = ReplyClock.opened(by: "LetterReceived", data: [:], on: day("2025-09-29"), limits: .defaults) else { return }
-        letter.apply("LetterTransferred", data: ["toDepartmentCode": "zjj", "replyLimit": 10], on: day("2025-09-30"))
-        letter.apply("LetterExtensionGranted", data: ["extensionLimit": 5, "reason": "需现场核实"], on: day("2025-10-09"))
+        guard let letter = fold([("LetterReceived", [:], "2025-09-29"), ("LetterAccepted", [:], "2025-09-29"),
+                                 ("LetterTransferred", ["toDepartmentCode": "zjj", "replyLimit": 10], "2025-09-30"),
+                                 ("LetterExtensionGranted", ["extensionLimit": 5, "reason": "需现场核实"], "2025-10-09")])?.clock else {
+            Issue.record("no letter file"); return
+        }
         #expect(letter.limit == WorkingDays(15))
         #expect(letter.deadline(calendar: cn) == day("2025-10-27"))
     }

@@ -7,15 +7,21 @@ import ChanceryServer
 import Foundation
 import Testing
 
-/// Migration 0014 stores each case's file (`approval.cases.case_file`); rows written before it have none. The
-/// projector then folds such a case again from `audit.events` when its next event arrives: the rows must come out as a
-/// projector that always had the files writes them.
-@Suite("Case file upgrade", .serialized, .timeLimit(.minutes(5)))
+/// Migration 0014 stores each case's file (`approval.cases.case_file`), migration 0023 each reply stream's
+/// (`reply_file` of `disclosure.requests` and `interaction.*`); rows written before them have none. The projector then
+/// folds such a stream again from `audit.events` when its next event arrives: the rows must come out as a projector that
+/// always had the files writes them.
+@Suite("Case and reply file upgrade", .serialized, .timeLimit(.minutes(5)))
 struct CaseFileUpgradeTests {
     /// `approval.cases` without the file column, in a stable order.
     static let casesWithoutFile = """
         SELECT to_jsonb(c) - 'case_file' FROM approval.cases c ORDER BY subject
         """
+    /// The reply tables.
+    static let replyTables = ["disclosure.requests", "interaction.letters", "interaction.consultations", "interaction.complaints"]
+    /// Every reply table's rows without the file and its sequence, in a stable order.
+    static let repliesWithoutFile = replyTables.map { "SELECT to_jsonb(r) - 'reply_file' - 'last_sequence' FROM \($0) r" }
+        .joined(separator: " UNION ALL ") + " ORDER BY 1"
 
     @Test("cases written before the file existed are folded again from the log and equal a clean replay")
     func legacyRowsFoldAgain() async throws {
@@ -29,12 +35,19 @@ struct CaseFileUpgradeTests {
             // As a version before 0014 left them: no files.
             let legacy = try await db.execute("UPDATE approval.cases SET case_file = NULL")
             #expect(legacy > 100, "cases were projected before the upgrade")
+            var legacyReplies = 0
+            for table in Self.replyTables { legacyReplies += try await db.execute("UPDATE \(table) SET reply_file = NULL, last_sequence = NULL") }
+            #expect(legacyReplies >= 5, "requests, letters, consultations or complaints were projected before the upgrade")
             _ = try await db.execute("CREATE TABLE legacy_cases AS SELECT subject, last_sequence FROM approval.cases")
             _ = try await cluster.gateway.append(events.dropFirst(1500).map { SubmittedEvent(event: $0) })
             try await cluster.running([cluster.projector(batchSize: 250)]) {
                 try await cluster.eventually("SELECT count(*) FROM audit.events", equals: 3000)
             }
             let upgraded = try await db.query(Self.casesWithoutFile).map(\.values)
+            let upgradedReplies = try await db.query(Self.repliesWithoutFile).map(\.values)
+            let refoldedReplies = try await db.query(
+                Self.replyTables.map { "SELECT count(*) FROM \($0) WHERE reply_file IS NOT NULL AND last_sequence > 1" }.joined(separator: " UNION ALL "))
+            #expect(try refoldedReplies.map { try $0.decode(Int64.self, at: 0) }.reduce(0, +) > 0, "legacy reply streams moved after the upgrade")
             // Legacy cases that moved after the upgrade were folded again from the log and have their file again.
             let refolded = try await db.query(
                 """
@@ -50,10 +63,13 @@ struct CaseFileUpgradeTests {
                 try await cluster.eventually("SELECT count(*) FROM audit.events", equals: 3000, on: cleanClient)
             }
             let replayed = try await cleanClient.query(Self.casesWithoutFile).map(\.values)
+            let replayedReplies = try await cleanClient.query(Self.repliesWithoutFile).map(\.values)
             await cleanClient.shutdown()
             await clean.drop()
             #expect(upgraded.count == replayed.count)
             #expect(upgraded == replayed)
+            #expect(upgradedReplies.count == replayedReplies.count)
+            #expect(upgradedReplies == replayedReplies)
         }
     }
 }

@@ -1,6 +1,7 @@
 import ChanceryDomain
 import ChanceryGateway
 import ChanceryHTTP
+import ChanceryKafka
 import ChanceryPostgres
 import ChanceryServer
 import Foundation
@@ -55,9 +56,12 @@ struct RouteContractTests {
     /// `METHOD /path` for every route of the router (Hummingbird writes a capture `{name}`), a catch-all `**` as `{subject}` (the
     /// one catch-all route, `/v1/streams/**`, takes a stream id).
     static func router() -> Router<ChanceryRequestContext> {
-        buildRouter(
-            database: PostgresClient(url: "postgresql://nobody@127.0.0.1:1/none", logger: Logger(label: "routes")), gateway: nil,
-            appender: UnusedAppender(), registry: PrometheusCollectorRegistry(), resolver: TestTokens.resolver, faults: UnusedInjector())
+        let database = PostgresClient(url: "postgresql://nobody@127.0.0.1:1/none", logger: Logger(label: "routes"))
+        return buildRouter(
+            database: database, gateway: nil, appender: UnusedAppender(), registry: PrometheusCollectorRegistry(), resolver: TestTokens.resolver,
+            faults: UnusedInjector(),
+            deadLetterRetrier: DeadLetterRetrier(database: database, kafka: KafkaConfiguration(bootstrapServers: "127.0.0.1:1"), topics: TopicNames(),
+                                                 logger: Logger(label: "routes")))
     }
 
     static func routedOperations() -> Set<String> {
@@ -85,6 +89,8 @@ struct RouteContractTests {
         #expect(documented.subtracting(routed).isEmpty, "documented but not routed: \(documented.subtracting(routed).sorted())")
         #expect(routed.contains("GET /v1/cases/{region}/{number}"))
         #expect(routed.contains("POST /v1/admin/faults"))
+        #expect(routed.contains("GET /v1/disclosure-requests") && routed.contains("GET /v1/dead-letters/{id}"))
+        #expect(routed.contains("POST /v1/dead-letters/{id}/retry"))
     }
 
     @Test("a served path asked with another method is 405 with Allow; an unknown path stays 404")

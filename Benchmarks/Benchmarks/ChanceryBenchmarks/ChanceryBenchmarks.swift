@@ -16,15 +16,19 @@ import Foundation
 ///   mock cluster), in requests of 2,000 events, one at a time.
 /// - **Projector** and **Supervisor**: their ``ExactlyOnceConsumer`` reading the scenario from the embedded broker
 ///   and applying it to an empty PostgreSQL database (these run only when `CHANCERY_BENCH_DATABASE_URL` is set).
+/// - **P4** append → visible (Latency.swift), **P5** the dashboard's queries with a million cases (Queries.swift), **P6**
+///   the gateway's memory with a million streams (Memory.swift).
 ///
 /// A scenario benchmark's iteration is one whole run; its set-up (new broker, new database) is outside the measurement.
 /// `events/s` is the scenario's events divided by the iteration's wall-clock time.
 let benchmarks: @Sendable () -> Void = {
     domainBenchmarks()
     gatewayBenchmarks()
+    memoryBenchmarks()
     if Fixtures.databaseURL != nil {
         consumerBenchmarks()
         latencyBenchmarks()
+        queryBenchmarks()
     } else {
         FileHandle.standardError.write(Data(
             "\(Fixtures.databaseURLKey) is not set: skipping the projector and supervisor benchmarks (run `make bench`)\n".utf8))
@@ -243,7 +247,7 @@ func measureProjectorAgainstCopy(_ benchmark: Benchmark, _ filled: FilledBroker)
 
 /// Runs `handler` as consumer `group` over `topics` of the filled broker into a new database until every event is
 /// committed; returns the database (the caller drops it), the elapsed wall-clock time and the events applied.
-private func runConsumer(_ benchmark: Benchmark, _ filled: FilledBroker, group: String, topics: [String],
+func runConsumer(_ benchmark: Benchmark, _ filled: FilledBroker, group: String, topics: [String],
                          handler: any ReadModelHandler, publisher: (any EventPublisher)? = nil) async throws -> (BenchDatabase, Duration, Int) {
     let expected = topics.reduce(0) { $0 + (filled.counts[$1] ?? 0) }
     let db = try await Fixtures.freshDatabase()

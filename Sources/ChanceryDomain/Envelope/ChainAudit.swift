@@ -131,6 +131,17 @@ public struct ChainFinding: Sendable, Hashable, Codable {
         /// The event is self-consistent but its prevhash does not name its predecessor's hash (the predecessor was
         /// rewritten with a new hash, or this event was forged into the chain).
         case brokenLink = "broken-link"
+        /// A record the consumers read from a canonical topic that the log of record does not hold: produced straight
+        /// into the topic, not appended through the gateway.
+        case forged
+        /// A stored checkpoint whose signed note does not verify (signature, size or root altered), or whose stored size
+        /// or root differs from its note.
+        case checkpointAltered = "checkpoint-altered"
+        /// A correctly signed checkpoint that is not consistent with the earlier one (RFC 9162 §2.1.4).
+        case checkpointInconsistent = "checkpoint-inconsistent"
+        /// A correctly signed, consistent checkpoint whose root is not the root of the journal's first events: the
+        /// journal was changed after it was signed.
+        case checkpointMismatch = "checkpoint-mismatch"
     }
 
     public var kind: Kind
@@ -138,6 +149,8 @@ public struct ChainFinding: Sendable, Hashable, Codable {
     public var position: Int64?
     public var subject: String?
     public var sequence: Int64?
+    /// The tree size of the checkpoint at fault (checkpoint findings only).
+    public var treeSize: Int64?
     public var detail: String
 
     public init(kind: Kind, position: Int64?, subject: String?, sequence: Int64?, detail: String) {

@@ -1,21 +1,24 @@
 /// Rules of a supervision alert stream (`alert/<region>/<number>`): `DeadlineWarningRaised` (yellow),
 /// `DeadlineBreached` (red), `IrregularityFlagged` or `RecordQuarantined` starts it; `AlertResolved` follows once.
 public enum AlertLifecycle {
-    static let starters: Set<String> = ["DeadlineWarningRaised", "DeadlineBreached", "IrregularityFlagged", "RecordQuarantined"]
-
-    static func violatedRule(_ name: String, _ data: JSONValue, given state: AlertState?) -> String? {
-        guard let s = state else {
-            return starters.contains(name) ? nil : Lifecycle.needsStream(name)
+    /// The rule `event` breaks after `state` (nil: the stream has no events), or nil when it is legal.
+    static func violatedRule(_ event: AlertEvent, name: String, given state: AlertState?) -> String? {
+        switch (event, state) {
+        case (.raised, nil), (.quarantined, nil): return nil
+        case (.raised, _?), (.quarantined, _?): return Lifecycle.startsStream(name)
+        case (.resolved, nil): return Lifecycle.needsStream(name)
+        case (.resolved, let s?): return s.status == .raised ? nil : "an alert is resolved once"
         }
-        if starters.contains(name) { return Lifecycle.startsStream(name) }
-        guard name == "AlertResolved" else { return "\(name) does not apply to an alert" }
-        return s.status == .raised ? nil : "an alert is resolved once"
     }
 
-    static func evolve(_ state: AlertState?, _ name: String, _ data: JSONValue) -> AlertState? {
-        if starters.contains(name) { return AlertState(status: .raised) }
-        guard var s = state else { return nil }
-        if name == "AlertResolved" { s.status = .resolved }
-        return s
+    /// The state after `event`, which the rules allow (``violatedRule(_:name:given:)``).
+    static func evolve(_ state: AlertState?, _ event: AlertEvent) -> AlertState? {
+        switch event {
+        case .raised, .quarantined: return AlertState(status: .raised)
+        case .resolved:
+            guard var s = state else { return nil }
+            s.status = .resolved
+            return s
+        }
     }
 }

@@ -13,43 +13,46 @@
 /// | `LitigationFiled` | answered; once; not while a reconsideration is pending |
 /// | `LitigationDecided` | a lawsuit is pending |
 public enum DisclosureRequestLifecycle {
-    static func violatedRule(_ name: String, _ data: JSONValue, given state: DisclosureRequestState?) -> String? {
+    /// The rule `event` breaks after `state` (nil: the stream has no events), or nil when it is legal.
+    static func violatedRule(_ event: ReplyEvent, given state: DisclosureRequestState?) -> String? {
+        let name = event.name
         guard let s = state else {
-            return name == "DisclosureRequestReceived" ? nil : Lifecycle.needsStream(name)
+            if case .requestReceived = event { return nil }
+            return Lifecycle.needsStream(name)
         }
         let status = s.status.rawValue
-        switch name {
-        case "DisclosureRequestReceived":
+        switch event {
+        case .requestReceived:
             return Lifecycle.startsStream(name)
-        case "DisclosureSupplementRequested":
+        case .requestSupplementRequested:
             if s.supplementRequested { return "a correction (补正) is requested at most once per disclosure request" }
             return s.status == .received ? nil : "a correction is requested only while the request is open (it is \(status))"
-        case "DisclosureSupplementReceived":
+        case .requestSupplementReceived:
             return s.status == .supplementing ? nil : "no correction received without a request for one (the request is \(status))"
-        case "ThirdPartyConsulted":
+        case .thirdPartyConsulted:
             return s.status == .received ? nil : "a third party is consulted only while the request is open and not waiting for a correction (it is \(status))"
-        case "DisclosureRequestExtended":
+        case .requestExtended:
             if s.extended { return "the reply limit of a disclosure request is extended at most once" }
             return s.status == .received ? nil : "the reply limit is extended only while the request is open and not waiting for a correction (it is \(status))"
-        case "DisclosureRequestAnswered":
+        case .requestAnswered:
             return s.status == .answered ? "a disclosure request is answered once" : nil
-        case "ReconsiderationFiled":
+        case .reconsiderationFiled:
             guard s.status == .answered else { return "a reconsideration is filed only after an answer (the request is \(status))" }
             if s.reconsideration != nil { return "a reconsideration is filed once" }
             if s.litigation != nil { return "no reconsideration after a lawsuit was filed" }
             return nil
-        case "ReconsiderationDecided":
+        case .reconsiderationDecided:
             switch s.reconsideration {
             case .filed?: return nil
             case .decided?: return "a reconsideration is decided once"
             case nil: return "no reconsideration decision without a reconsideration filed"
             }
-        case "LitigationFiled":
+        case .litigationFiled:
             guard s.status == .answered else { return "a lawsuit is filed only after an answer (the request is \(status))" }
             if s.litigation != nil { return "a lawsuit is filed once" }
             if s.reconsideration == .filed { return "no lawsuit while a reconsideration is pending; wait for its decision" }
             return nil
-        case "LitigationDecided":
+        case .litigationDecided:
             switch s.litigation {
             case .filed?: return nil
             case .decided?: return "a lawsuit is decided once"
@@ -60,21 +63,22 @@ public enum DisclosureRequestLifecycle {
         }
     }
 
-    static func evolve(_ state: DisclosureRequestState?, _ name: String, _ data: JSONValue) -> DisclosureRequestState? {
-        if name == "DisclosureRequestReceived" { return DisclosureRequestState(status: .received) }
+    /// The state after `event`, which the rules allow (``violatedRule(_:given:)``); nil when it cannot start a stream.
+    static func evolve(_ state: DisclosureRequestState?, _ event: ReplyEvent) -> DisclosureRequestState? {
+        if case .requestReceived = event { return DisclosureRequestState(status: .received) }
         guard var s = state else { return nil }
-        switch name {
-        case "DisclosureSupplementRequested":
+        switch event {
+        case .requestSupplementRequested:
             s.status = .supplementing
             s.supplementRequested = true
-        case "DisclosureSupplementReceived": s.status = .received
-        case "ThirdPartyConsulted": s.thirdPartyConsultations += 1
-        case "DisclosureRequestExtended": s.extended = true
-        case "DisclosureRequestAnswered": s.status = .answered
-        case "ReconsiderationFiled": s.reconsideration = .filed
-        case "ReconsiderationDecided": s.reconsideration = .decided
-        case "LitigationFiled": s.litigation = .filed
-        case "LitigationDecided": s.litigation = .decided
+        case .requestSupplementReceived: s.status = .received
+        case .thirdPartyConsulted: s.thirdPartyConsultations += 1
+        case .requestExtended: s.extended = true
+        case .requestAnswered: s.status = .answered
+        case .reconsiderationFiled: s.reconsideration = .filed
+        case .reconsiderationDecided: s.reconsideration = .decided
+        case .litigationFiled: s.litigation = .filed
+        case .litigationDecided: s.litigation = .decided
         default: break
         }
         return s

@@ -8,56 +8,60 @@
 /// | `DocumentRevised` | published (reported or not) |
 /// | `DocumentWithdrawn` | published (reported or not); final: nothing follows |
 public enum DocumentLifecycle {
-    static func violatedRule(_ name: String, _ data: JSONValue, given state: DocumentState?) -> String? {
+    /// The rule `event` breaks after `state` (nil: the stream has no events), or nil when it is legal.
+    static func violatedRule(_ event: DocumentEvent, given state: DocumentState?) -> String? {
+        let name = event.name
         guard let s = state else {
-            return name == "DocumentReviewed" || name == "DocumentPublished" ? nil : Lifecycle.needsStream(name)
+            switch event {
+            case .reviewed, .published: return nil
+            default: return Lifecycle.needsStream(name)
+            }
         }
         if s.status == .withdrawn { return "nothing follows a document's withdrawal (DocumentWithdrawn is final)" }
         let published = s.status == .published || s.status == .reported
-        switch name {
-        case "DocumentReviewed":
+        switch event {
+        case .reviewed:
             return nil
-        case "DocumentPublished":
+        case .published:
             if published { return "a document is published once; a change is a DocumentRevised" }
             if s.reviewConclusion == "not-publishable" {
                 return "a document whose confidentiality review concluded not-publishable is not published (review it again first)"
             }
             return nil
-        case "DocumentReported":
+        case .reported:
             switch s.status {
             case .published: return nil
             case .reported: return "a document is reported once, after it is published (and again only after a revision)"
             default: return "a document is reported only after it is published (it is \(s.status.rawValue))"
             }
-        case "DocumentRevised":
+        case .revised:
             return published ? nil : "only a published document is revised (it is \(s.status.rawValue))"
-        case "DocumentWithdrawn":
+        case .withdrawn:
             return published ? nil : "only a published document is withdrawn (it is \(s.status.rawValue))"
-        default:
-            return "\(name) does not apply to a document"
         }
     }
 
-    static func evolve(_ state: DocumentState?, _ name: String, _ data: JSONValue) -> DocumentState? {
-        switch (name, state) {
-        case ("DocumentReviewed", nil):
-            return DocumentState(status: .reviewed, reviewConclusion: data["conclusion"]?.stringValue)
-        case ("DocumentReviewed", var s?):
-            s.reviewConclusion = data["conclusion"]?.stringValue
+    /// The state after `event`, which the rules allow (``violatedRule(_:given:)``).
+    static func evolve(_ state: DocumentState?, _ event: DocumentEvent) -> DocumentState? {
+        switch (event, state) {
+        case (.reviewed(let conclusion), nil):
+            return DocumentState(status: .reviewed, reviewConclusion: conclusion)
+        case (.reviewed(let conclusion), var s?):
+            s.reviewConclusion = conclusion
             return s
-        case ("DocumentPublished", nil):
+        case (.published, nil):
             return DocumentState(status: .published)
-        case ("DocumentPublished", var s?):
+        case (.published, var s?):
             s.status = .published
             return s
-        case ("DocumentReported", var s?):
+        case (.reported, var s?):
             s.status = .reported
             return s
-        case ("DocumentRevised", var s?):
+        case (.revised, var s?):
             s.status = .published
             s.revisions += 1
             return s
-        case ("DocumentWithdrawn", var s?):
+        case (.withdrawn, var s?):
             s.status = .withdrawn
             return s
         default:

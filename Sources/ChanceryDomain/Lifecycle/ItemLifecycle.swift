@@ -7,40 +7,42 @@
 /// | `ItemConfirmed` | after registration or a revision, not twice in a row, by the owning department |
 /// | `ItemRetired` | any time before retirement; final: nothing follows |
 public enum ItemLifecycle {
-    static func violatedRule(_ name: String, _ data: JSONValue, given state: ItemState?) -> String? {
+    /// The rule `event` breaks after `state` (nil: the stream has no events), or nil when it is legal.
+    static func violatedRule(_ event: ItemEvent, given state: ItemState?) -> String? {
+        let name = event.name
         guard let s = state else {
-            return name == "ItemRegistered" ? nil : Lifecycle.needsStream(name)
+            if case .registered = event { return nil }
+            return Lifecycle.needsStream(name)
         }
         if s.status == .retired { return "nothing follows an item's retirement (ItemRetired is final)" }
-        switch name {
-        case "ItemRegistered":
+        switch event {
+        case .registered:
             return Lifecycle.startsStream(name)
-        case "ItemRevised", "ItemRetired":
+        case .revised, .retired:
             return nil
-        case "ItemConfirmed":
+        case .confirmed(let by):
             guard s.status != .confirmed else {
                 return "an item is confirmed once after its registration or each revision (it is already confirmed)"
             }
-            if let by = data["departmentCode"]?.stringValue, !s.departmentCode.isEmpty, by != s.departmentCode {
+            if let by, !s.departmentCode.isEmpty, by != s.departmentCode {
                 return "an item is confirmed by its own department (\(s.departmentCode)), not by \(by)"
             }
             return nil
-        default:
-            return "\(name) does not apply to an item"
         }
     }
 
-    static func evolve(_ state: ItemState?, _ name: String, _ data: JSONValue) -> ItemState? {
-        switch (name, state) {
-        case ("ItemRegistered", _):
-            return ItemState(status: .registered, departmentCode: data["departmentCode"]?.stringValue ?? "")
-        case ("ItemRevised", var s?):
+    /// The state after `event`, which the rules allow (``violatedRule(_:given:)``).
+    static func evolve(_ state: ItemState?, _ event: ItemEvent) -> ItemState? {
+        switch (event, state) {
+        case (.registered(_, let departmentCode, _), _):
+            return ItemState(status: .registered, departmentCode: departmentCode ?? "")
+        case (.revised, var s?):
             s.status = .revised
             return s
-        case ("ItemConfirmed", var s?):
+        case (.confirmed, var s?):
             s.status = .confirmed
             return s
-        case ("ItemRetired", var s?):
+        case (.retired, var s?):
             s.status = .retired
             return s
         default:

@@ -23,68 +23,89 @@ public enum Lifecycle {
     /// The state after `event`. Events that the rules would refuse leave the state unchanged (the
     /// gateway never appends them; a consumer meeting one in the log keeps the last legal state).
     public static func evolve(_ state: AggregateState?, _ event: CloudEvent) -> AggregateState? {
-        guard let eventType = EventCatalog.eventType(event.type), violatedRule(eventType, event.data, given: state) == nil else { return state }
-        let name = eventType.name, data = event.data
-        switch eventType.streamKind {
-        case "item":
-            guard case .item(let s)? = state else { return ItemLifecycle.evolve(nil, name, data).map(AggregateState.item) ?? state }
-            return ItemLifecycle.evolve(s, name, data).map(AggregateState.item) ?? state
-        case "case":
-            guard let e = CaseEvent(name: name, data: data) else { return state }
-            guard case .case(let s)? = state else { return CaseLifecycle.evolve(nil, e).map(AggregateState.case) ?? state }
-            return CaseLifecycle.evolve(s, e).map(AggregateState.case) ?? state
-        case "document":
-            guard case .document(let s)? = state else { return DocumentLifecycle.evolve(nil, name, data).map(AggregateState.document) ?? state }
-            return DocumentLifecycle.evolve(s, name, data).map(AggregateState.document) ?? state
-        case "request":
-            guard case .request(let s)? = state else { return DisclosureRequestLifecycle.evolve(nil, name, data).map(AggregateState.request) ?? state }
-            return DisclosureRequestLifecycle.evolve(s, name, data).map(AggregateState.request) ?? state
-        case "letter":
-            guard case .letter(let s)? = state else { return LetterLifecycle.evolve(nil, name, data).map(AggregateState.letter) ?? state }
-            return LetterLifecycle.evolve(s, name, data).map(AggregateState.letter) ?? state
-        case "consultation":
-            guard case .consultation(let s)? = state else { return InteractionLifecycle.evolve(nil, name, data).map(AggregateState.consultation) ?? state }
-            return InteractionLifecycle.evolve(s, name, data).map(AggregateState.consultation) ?? state
-        case "complaint":
-            guard case .complaint(let s)? = state else { return InteractionLifecycle.evolve(nil, name, data).map(AggregateState.complaint) ?? state }
-            return InteractionLifecycle.evolve(s, name, data).map(AggregateState.complaint) ?? state
-        case "alert":
-            guard case .alert(let s)? = state else { return AlertLifecycle.evolve(nil, name, data).map(AggregateState.alert) ?? state }
-            return AlertLifecycle.evolve(s, name, data).map(AggregateState.alert) ?? state
-        default:
-            return state
+        guard let eventType = EventCatalog.eventType(event.type), let typed = Typed(eventType, event.data),
+              violatedRule(typed, eventType, given: state) == nil else { return state }
+        switch (typed, state) {
+        case (.item(let e), nil): return ItemLifecycle.evolve(nil, e).map(AggregateState.item) ?? state
+        case (.item(let e), .item(let s)?): return ItemLifecycle.evolve(s, e).map(AggregateState.item) ?? state
+        case (.case(let e), nil): return CaseLifecycle.evolve(nil, e).map(AggregateState.case) ?? state
+        case (.case(let e), .case(let s)?): return CaseLifecycle.evolve(s, e).map(AggregateState.case) ?? state
+        case (.document(let e), nil): return DocumentLifecycle.evolve(nil, e).map(AggregateState.document) ?? state
+        case (.document(let e), .document(let s)?): return DocumentLifecycle.evolve(s, e).map(AggregateState.document) ?? state
+        case (.reply(let e), _):
+            switch (eventType.streamKind, state) {
+            case ("request", nil): return DisclosureRequestLifecycle.evolve(nil, e).map(AggregateState.request) ?? state
+            case ("request", .request(let s)?): return DisclosureRequestLifecycle.evolve(s, e).map(AggregateState.request) ?? state
+            case ("letter", nil): return LetterLifecycle.evolve(nil, e).map(AggregateState.letter) ?? state
+            case ("letter", .letter(let s)?): return LetterLifecycle.evolve(s, e).map(AggregateState.letter) ?? state
+            case ("consultation", nil): return InteractionLifecycle.evolve(nil, e).map(AggregateState.consultation) ?? state
+            case ("consultation", .consultation(let s)?): return InteractionLifecycle.evolve(s, e).map(AggregateState.consultation) ?? state
+            case ("complaint", nil): return InteractionLifecycle.evolve(nil, e).map(AggregateState.complaint) ?? state
+            case ("complaint", .complaint(let s)?): return InteractionLifecycle.evolve(s, e).map(AggregateState.complaint) ?? state
+            default: return state
+            }
+        case (.alert(let e), nil): return AlertLifecycle.evolve(nil, e).map(AggregateState.alert) ?? state
+        case (.alert(let e), .alert(let s)?): return AlertLifecycle.evolve(s, e).map(AggregateState.alert) ?? state
+        default: return state
+        }
+    }
+
+    /// An event decoded once into the typed value of its aggregate, for the rules.
+    private enum Typed {
+        case item(ItemEvent)
+        case `case`(CaseEvent)
+        case document(DocumentEvent)
+        case reply(ReplyEvent)
+        case alert(AlertEvent)
+
+        /// The typed value of an event of `eventType` with `data`; nil when the type's stream kind has no rules.
+        init?(_ eventType: EventType, _ data: JSONValue) {
+            let name = eventType.name
+            switch eventType.streamKind {
+            case "item": guard let e = ItemEvent(name: name, data: data) else { return nil }; self = .item(e)
+            case "case": guard let e = CaseEvent(name: name, data: data) else { return nil }; self = .case(e)
+            case "document": guard let e = DocumentEvent(name: name, data: data) else { return nil }; self = .document(e)
+            case "request", "letter", "consultation", "complaint": guard let e = ReplyEvent(name: name, data: data) else { return nil }; self = .reply(e)
+            case "alert": guard let e = AlertEvent(name: name, data: data) else { return nil }; self = .alert(e)
+            default: return nil
+            }
         }
     }
 
     /// The rule that `eventType` (with `data`) would break after `state`, or nil when it is legal.
     static func violatedRule(_ eventType: EventType, _ data: JSONValue, given state: AggregateState?) -> String? {
+        guard let typed = Typed(eventType, data) else { return "\(eventType.name) does not apply to this kind of stream" }
+        return violatedRule(typed, eventType, given: state)
+    }
+
+    private static func violatedRule(_ typed: Typed, _ eventType: EventType, given state: AggregateState?) -> String? {
         let name = eventType.name
         if let state, state.streamKind != eventType.streamKind {
             return "\(name) does not apply to this kind of stream (a \(state.streamKind) stream, not a \(eventType.streamKind) stream)"
         }
-        switch (eventType.streamKind, state) {
-        case ("item", .item(let s)): return ItemLifecycle.violatedRule(name, data, given: s)
-        case ("item", nil): return ItemLifecycle.violatedRule(name, data, given: nil)
-        case ("case", .case(let s)): return caseRule(name, data, given: s)
-        case ("case", nil): return caseRule(name, data, given: nil)
-        case ("document", .document(let s)): return DocumentLifecycle.violatedRule(name, data, given: s)
-        case ("document", nil): return DocumentLifecycle.violatedRule(name, data, given: nil)
-        case ("request", .request(let s)): return DisclosureRequestLifecycle.violatedRule(name, data, given: s)
-        case ("request", nil): return DisclosureRequestLifecycle.violatedRule(name, data, given: nil)
-        case ("letter", .letter(let s)): return LetterLifecycle.violatedRule(name, data, given: s)
-        case ("letter", nil): return LetterLifecycle.violatedRule(name, data, given: nil)
-        case ("consultation", .consultation(let s)), ("complaint", .complaint(let s)): return InteractionLifecycle.violatedRule(name, data, given: s)
-        case ("consultation", nil), ("complaint", nil): return InteractionLifecycle.violatedRule(name, data, given: nil)
-        case ("alert", .alert(let s)): return AlertLifecycle.violatedRule(name, data, given: s)
-        case ("alert", nil): return AlertLifecycle.violatedRule(name, data, given: nil)
+        switch (typed, state) {
+        case (.item(let e), nil): return ItemLifecycle.violatedRule(e, given: nil)
+        case (.item(let e), .item(let s)?): return ItemLifecycle.violatedRule(e, given: s)
+        case (.case(let e), nil): return CaseLifecycle.violatedRule(e, given: nil)
+        case (.case(let e), .case(let s)?): return CaseLifecycle.violatedRule(e, given: s)
+        case (.document(let e), nil): return DocumentLifecycle.violatedRule(e, given: nil)
+        case (.document(let e), .document(let s)?): return DocumentLifecycle.violatedRule(e, given: s)
+        case (.reply(let e), nil):
+            switch eventType.streamKind {
+            case "request": return DisclosureRequestLifecycle.violatedRule(e, given: nil)
+            case "letter": return LetterLifecycle.violatedRule(e, given: nil)
+            case "consultation": return InteractionLifecycle.violatedRule(e, kind: .consultation, given: nil)
+            case "complaint": return InteractionLifecycle.violatedRule(e, kind: .complaint, given: nil)
+            default: return "\(name) does not apply to this kind of stream"
+            }
+        case (.reply(let e), .request(let s)?): return DisclosureRequestLifecycle.violatedRule(e, given: s)
+        case (.reply(let e), .letter(let s)?): return LetterLifecycle.violatedRule(e, given: s)
+        case (.reply(let e), .consultation(let s)?): return InteractionLifecycle.violatedRule(e, kind: .consultation, given: s)
+        case (.reply(let e), .complaint(let s)?): return InteractionLifecycle.violatedRule(e, kind: .complaint, given: s)
+        case (.alert(let e), nil): return AlertLifecycle.violatedRule(e, name: name, given: nil)
+        case (.alert(let e), .alert(let s)?): return AlertLifecycle.violatedRule(e, name: name, given: s)
         default: return "\(name) does not apply to this kind of stream"
         }
-    }
-
-    /// The rule a case event breaks (decoded once into a ``CaseEvent``).
-    private static func caseRule(_ name: String, _ data: JSONValue, given state: CaseState?) -> String? {
-        guard let event = CaseEvent(name: name, data: data) else { return "\(name) does not apply to a case" }
-        return CaseLifecycle.violatedRule(event, given: state)
     }
 
     /// The message for an event that must start its stream, sent to an existing one.

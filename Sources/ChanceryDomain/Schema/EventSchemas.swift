@@ -43,7 +43,7 @@ public struct EventSchemaSet: Sendable {
         func read(_ url: URL) throws(JSONSchema.LoadError) -> JSONSchema {
             let data: Data
             do { data = try Data(contentsOf: url) } catch { throw JSONSchema.LoadError("cannot read \(url.path): \(error)") }
-            do { return try JSONSchema(parsing: data) } catch { throw JSONSchema.LoadError("\(url.lastPathComponent): \(error.message)") }
+            do { return try JSONSchema(parsing: data, formats: JSONSchema.Format.chancery) } catch { throw JSONSchema.LoadError("\(url.lastPathComponent): \(error.message)") }
         }
         let envelope = try read(directory.appendingPathComponent("cloudevent.json"))
         var eventsDirectory = directory.appendingPathComponent("events")

@@ -148,7 +148,7 @@ public enum JournalVerification {
                 break
             }
         }
-        return verifier.finish()
+        return try await RecordComparison.complete(verifier.finish(), database: database)
     }
 
     /// The rows after `after`: canonical values read as text (half the bytes of `bytea` hex to transfer and decode),

@@ -21,6 +21,18 @@ public struct PostgresEventJournal: EventJournal {
 
     public func append(_ records: [JournalRecord]) async throws {
         guard !records.isEmpty else { return }
+        let copied = try Self.copyRows(records)
+        try await database.transaction { connection in
+            _ = try await connection.copyFrom(Self.copySQL, rows: copied)
+        }
+    }
+
+    /// The `COPY` that writes journal rows (``copyRows(_:)``).
+    static let copySQL = #"COPY audit.journal (position, commit_group, topic, partition, key, value, headers, subject, sequence, hash) FROM STDIN"#
+
+    /// The text rows of ``copySQL`` for `records`.
+    /// - Throws: ``JournalError`` for a record without a partition.
+    static func copyRows(_ records: [JournalRecord]) throws -> [[String?]] {
         let encoder = JSONEncoder()
         var rows: [[String?]] = []
         rows.reserveCapacity(records.count)
@@ -36,12 +48,7 @@ public struct PostgresEventJournal: EventJournal {
                 r.subject, r.sequence.map(String.init), r.hash,
             ])
         }
-        let copied = rows
-        try await database.transaction { connection in
-            _ = try await connection.copyFrom(
-                #"COPY audit.journal (position, commit_group, topic, partition, key, value, headers, subject, sequence, hash) FROM STDIN"#,
-                rows: copied)
-        }
+        return rows
     }
 
     public func records(after position: Int64, limit: Int) async throws -> [JournalRecord] {

@@ -9,10 +9,11 @@ import NIOCore
 /// The verifiable log (README, "The verifiable log"): signed checkpoints, the verifier key, and inclusion and
 /// consistency proofs. Public: checkpoints and proofs disclose only hashes, and anyone may check them offline.
 ///
-/// - `GET /v1/audit/checkpoints?limit=&before=` — newest first: `{"checkpoints": [{treeSize, rootHash, time, note}], "next": <treeSize>|null}`.
+/// - `GET /v1/audit/checkpoints?treeSizeFrom=&treeSizeTo=&signedFrom=&signedTo=&limit=&after=` — newest first:
+///   `{"checkpoints": [{treeSize, rootHash, time, note}], "next": <cursor>|null}` (``checkpointList``).
 /// - `GET /v1/audit/checkpoints/latest` — the newest signed note, `text/plain`.
 /// - `GET /v1/audit/key` — the verifier key, `<name>+<hex key ID>+<base64(0x01 ‖ public key)>`, `text/plain`.
-/// - `GET /v1/audit/proofs/inclusion?position=|index=&treeSize=` — the inclusion proof of one canonical event.
+/// - `GET /v1/audit/proofs/inclusion?position=|index=|source=&id=&treeSize=` — the inclusion proof of one canonical event.
 /// - `GET /v1/audit/proofs/consistency?from=&to=` — the consistency proof between two tree sizes.
 public struct AuditController: Sendable {
     public typealias Context = ChanceryRequestContext
@@ -53,38 +54,28 @@ public struct AuditController: Sendable {
 
     static func notFound(_ detail: String) -> Problem { Problem(.notFound, code: "not-found", title: "Not Found", detail: detail) }
 
-    struct CheckpointEntry: Encodable {
-        var treeSize: Int64
-        var rootHash: String
-        var time: String
-        var note: String
-    }
-
-    struct CheckpointPage: Encodable {
-        var checkpoints: [CheckpointEntry]
-        var next: Int64?
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(checkpoints, forKey: .checkpoints)
-            try c.encode(next, forKey: .next)  // null on the last page
-        }
-        enum CodingKeys: String, CodingKey { case checkpoints, next }
-    }
+    /// `GET /v1/audit/checkpoints` on the list contract of the read API (``ListSpec``): newest (largest tree size) first,
+    /// keyset-paged by tree size with an opaque cursor (`after`, `next`), `Accept: text/csv`, ETags. Filters:
+    /// `treeSizeFrom`, `treeSizeTo` (tree sizes, inclusive), `signedFrom`, `signedTo` (`YYYY-MM-DD`, days of signing in
+    /// UTC, inclusive) and `before` (only smaller tree sizes; the paging of earlier versions, kept for their clients).
+    static let checkpointList = ListSpec(
+        from: "audit.checkpoints",
+        columns: [
+            .init(name: "treeSize", sql: "tree_size"), .init(name: "rootHash", sql: "encode(root_hash, 'base64')"),
+            .init(name: "time", sql: #"to_char(time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')"#), .init(name: "note", sql: "note"),
+        ],
+        key: "tree_size",
+        filters: [
+            .atLeast("treeSizeFrom", "tree_size", minimum: 1), .atMost("treeSizeTo", "tree_size", minimum: 1),
+            .onOrAfter("signedFrom", "(time AT TIME ZONE 'UTC')::date"), .onOrBefore("signedTo", "(time AT TIME ZONE 'UTC')::date"),
+            .below("before", "tree_size", minimum: 1),
+        ],
+        integerKey: true, descending: true)
 
     @Sendable func checkpoints(request: Request, context: Context) async throws -> Response {
-        let limit = try Self.parameter(request, "limit", minimum: 1) ?? 50
-        guard limit <= 500 else { throw Problem(.badRequest, code: "invalid-parameter", title: "Invalid parameter", detail: "limit must be an integer from 1 to 500") }
-        let before = try Self.parameter(request, "before", minimum: 1)
-        let rows = try await database.query(
-            """
-            SELECT tree_size, encode(root_hash, 'base64'), to_char(time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), note
-            FROM audit.checkpoints WHERE ($1::bigint IS NULL OR tree_size < $1) ORDER BY tree_size DESC LIMIT $2
-            """, [before, limit])
-        let entries = try rows.map { row in
-            CheckpointEntry(treeSize: try row.decode(Int64.self, at: 0), rootHash: try row.decode(String.self, at: 1),
-                            time: try row.decode(String.self, at: 2), note: try row.decode(String.self, at: 3))
-        }
-        return try Self.json(CheckpointPage(checkpoints: entries, next: entries.count == Int(limit) ? entries.last?.treeSize : nil))
+        if ListSpec.wantsCSV(request) { return try await Self.checkpointList.csv(request, database: database, logger: context.logger) }
+        let page = try await Self.checkpointList.page(request, database: database)
+        return ReadController.raw("{\"checkpoints\":\(page.rows),\"next\":\(ListSpec.nextJSON(page.next))}")
     }
 
     @Sendable func latest(request: Request, context: Context) async throws -> Response {
@@ -120,13 +111,42 @@ public struct AuditController: Sendable {
         return size
     }
 
+    /// A CloudEvents `source` or `id` query parameter: 1 to 1,024 bytes of UTF-8 without NUL (what the gateway accepts).
+    static func eventKey(_ request: Request, _ name: String) throws -> String? {
+        guard let text = request.uri.queryParameters[Substring(name)].map(String.init) else { return nil }
+        guard !text.isEmpty, text.utf8.count <= 1024, !text.unicodeScalars.contains("\u{0}") else {
+            throw Problem(.badRequest, code: "invalid-parameter", title: "Invalid parameter", detail: "\(name) must be 1 to 1,024 bytes of UTF-8 without NUL")
+        }
+        return text
+    }
+
+    /// The journal position of the canonical event (`source`, `id`), found through the projector's `audit.events`
+    /// (which holds every projected event once, unique by source and id) and the journal's (subject, sequence) index.
+    func position(source: String, id: String) async throws -> Int64 {
+        let rows = try await database.query(
+            """
+            SELECT j.position FROM audit.events e JOIN audit.journal j ON j.subject = e.subject AND j.sequence = e.sequence AND j.hash = e.hash
+            WHERE e.source = $1 AND e.id = $2 ORDER BY j.position LIMIT 1
+            """, [source, id])
+        guard let position = try rows.first?.decode(Int64.self, at: 0) else {
+            throw Self.notFound("no canonical event with source \(source) and id \(id) in the log of record (or not projected yet: pass its position)")
+        }
+        return position
+    }
+
     @Sendable func inclusion(request: Request, context: Context) async throws -> Response {
-        let position = try Self.parameter(request, "position", minimum: 1)
+        var position = try Self.parameter(request, "position", minimum: 1)
         let index = try Self.parameter(request, "index")
-        guard (position == nil) != (index == nil) else {
-            throw Problem(.badRequest, code: "invalid-parameter", title: "Invalid parameter", detail: "pass exactly one of position (journal position) and index (leaf index)")
+        let source = try Self.eventKey(request, "source"), id = try Self.eventKey(request, "id")
+        guard (source == nil) == (id == nil) else {
+            throw Problem(.badRequest, code: "invalid-parameter", title: "Invalid parameter", detail: "pass source and id together (the CloudEvents pair that identifies an event)")
+        }
+        guard [position != nil, index != nil, source != nil].filter({ $0 }).count == 1 else {
+            throw Problem(.badRequest, code: "invalid-parameter", title: "Invalid parameter",
+                          detail: "pass exactly one of position (journal position), index (leaf index) and source with id")
         }
         let size = try await treeSize(try Self.parameter(request, "treeSize", minimum: 1))
+        if let source, let id { position = try await self.position(source: source, id: id) }
         let leafIndex: Int64
         let leafPosition: Int64
         if let position {

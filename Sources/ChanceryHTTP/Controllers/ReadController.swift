@@ -27,15 +27,14 @@ import NIOCore
 ///   analyst, auditor or admin token each request also carries its timeliness: `receivedOn`, `deadline` (the
 ///   statutory reply limit from receipt or from the supplement's arrival, without any extension), `extensionLimit` and
 ///   `extendedDeadline` (when extended) and `answeredInTime` (null until answered); deadlines are null while a
-///   correction is awaited. CSV: the documents.
+///   correction is awaited. CSV: the documents. The requests are not paged here: `GET /v1/disclosure-requests`
+///   (``DisclosureRequestsController``) is their list on the list contract.
 /// - `GET /v1/metrics/departments?region=&from=YYYY-MM&to=YYYY-MM` — efficiency metrics per department over
 ///   the months `from`…`to` (inclusive): accepted (by acceptance date), concluded, on time, early and overdue
 ///   (by conclusion date), overdue still open, on-time and early rates, mean and median working days used.
 public struct ReadController: Sendable {
     public typealias Context = ChanceryRequestContext
     let database: PostgresClient
-    /// The calendars the projector counts reply limits on (the bundled ones).
-    let calendars = RegionCalendars.shared
 
     public init(database: PostgresClient) {
         self.database = database
@@ -179,7 +178,7 @@ public struct ReadController: Sendable {
         let documents = try await Self.documentList.page(request, database: database)
         // Timeliness for analysts; the public sees the request, its receipt, reply and outcome.
         let timeliness = context.identity?.mayAnalyse == true
-        let baseDeadlines = timeliness ? try await unextendedDeadlines(region: region, request: requestSubject) : [:]
+        let baseDeadlines = timeliness ? try await DisclosureDeadlines.unextended(region: region, request: requestSubject, database: database) : [:]
         let timelinessColumns = timeliness ? """
             , received_on AS "receivedOn",
                          CASE WHEN extended_at IS NULL THEN deadline ELSE ($3::jsonb ->> subject)::date END AS deadline,
@@ -205,27 +204,6 @@ public struct ReadController: Sendable {
         // Splice the documents page into the object PostgreSQL built: `{…}` → `{…, "documents": […], "next": …}`.
         guard text.hasSuffix("}"), text.count > 2 else { return Self.raw(text) }
         return Self.raw(String(text.dropLast()) + ", \"documents\" : \(documents.rows), \"next\" : \(ListSpec.nextJSON(documents.next))}")
-    }
-
-    /// The deadline each extended request would have without its extension, by subject (`YYYY-MM-DD`), from the
-    /// reply clock the projector keeps (``DisclosureRequestClock``) on the region's calendar; requests whose clock is
-    /// stopped (a correction awaited) are left out.
-    private func unextendedDeadlines(region: String?, request: String?) async throws -> [String: String] {
-        let rows = try await database.query(
-            """
-            SELECT subject, region, clock::text FROM disclosure.requests
-            WHERE extended_at IS NOT NULL AND clock IS NOT NULL AND ($1::text IS NULL OR region = $1) AND ($2::text IS NULL OR subject = $2)
-            """, [region, request])
-        var out: [String: String] = [:]
-        for row in rows {
-            let subject = try row.decode(String.self, at: 0)
-            guard let calendar = calendars.calendar(for: try row.decode(String.self, at: 1)),
-                  var clock = try? JSONDecoder().decode(DisclosureRequestClock.self, from: Data(try row.decode(String.self, at: 2).utf8))
-            else { continue }
-            clock.extensionGranted = nil
-            if let deadline = clock.deadline(calendar: calendar) { out[subject] = deadline.description }
-        }
-        return out
     }
 
     @Sendable func departmentMetrics(request: Request, context: Context) async throws -> Response {

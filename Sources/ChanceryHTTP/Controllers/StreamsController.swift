@@ -6,7 +6,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 
-/// `GET /v1/streams/{subject}?after=&limit=`: a stream's whole history from the log of record (`audit.journal`), for
+/// `GET /v1/streams/{subject}?type=&timeFrom=&timeTo=&recordedFrom=&recordedTo=&limit=&after=`: a stream's whole history from the log of record (`audit.journal`), for
 /// auditors (auditor or admin token).
 ///
 /// `subject` is the stream id, `<kind>/<region>/<number>`, percent-encoded as a whole (`case%2F430424%2F…`) or with its
@@ -15,8 +15,11 @@ import NIOCore
 /// offset once projected, journal position), sequence, times, prevhash, hash and `linkOK` — the stored bytes hash to the
 /// hash they carry, the journal's columns agree, and prevhash names the previous event's hash — with `problems` saying
 /// why a link fails, `data` as appended and, when an upcaster changes it, `upcastData` and `upcastDataschema` beside it
-/// (``StreamHistoryEvent``). Paging: `limit` 1…10,000 (default 1,000) events after sequence `after` (default 0); `next`
-/// is the `after` of the next page, null on the last.
+/// (``StreamHistoryEvent``). The list contract of the read API (``StreamHistoryQuery``): keyset paging by sequence —
+/// `limit` 1…10,000 (default 1,000) events after the opaque cursor `after` (a sequence in decimal is also taken), `next`
+/// the cursor of the following page, null on the last; filters `type`, `timeFrom`/`timeTo` (business time) and
+/// `recordedFrom`/`recordedTo` (days in the region's time zone); `Accept: text/csv` for the whole filtered history
+/// (the columns of ``StreamHistoryEvent/csvHeader``); an `ETag` on every JSON page (``ETagMiddleware``).
 ///
 /// Errors (problem+json): 400 `invalid-subject` (not a stream id, or bad percent-encoding) or `invalid-parameter`,
 /// 401 without a token, 403 for a token that is neither auditor nor admin, 404 `not-found` for a stream the log does not
@@ -51,30 +54,40 @@ public struct StreamsController: Sendable {
         return subject
     }
 
+    /// A page of the history as JSON: `{"subject", "events", "next": <cursor>|null}`.
+    struct Page: Encodable {
+        var subject: String
+        var events: [StreamHistoryEvent]
+        var next: String?
+        enum CodingKeys: String, CodingKey { case subject, events, next }
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(subject, forKey: .subject)
+            try c.encode(events, forKey: .events)
+            try c.encode(next, forKey: .next)  // null on the last page
+        }
+    }
+
     @Sendable func history(request: Request, context: Context) async throws -> Response {
         _ = try context.requireAuditor()
         let subject = try Self.subject(inPath: request.uri.path)
-        let q = request.uri.queryParameters
-        var after: Int64 = 0
-        if let text = q["after"] {
-            guard let n = Int64(text), n >= 0 else {
-                throw Problem(.badRequest, code: "invalid-parameter", title: "Invalid parameter", detail: "after must be a sequence, 0 or more")
-            }
-            after = n
+        let query = try StreamHistoryQuery(request, region: StreamID(subject)?.region ?? "")
+        let notFound = Problem(.notFound, code: "not-found", title: "Not Found", detail: "the log of record holds no stream \(subject)")
+        if ListSpec.wantsCSV(request) {
+            // The whole filtered history (limit and after of the page do not apply), read before the answer starts.
+            var whole = query
+            whole.after = 0
+            guard let all = try await whole.events(subject: subject, limit: nil, database: database) else { throw notFound }
+            var text = CSVText.record(StreamHistoryEvent.csvHeader)
+            for event in all.events { text += CSVText.record(event.csvFields) }
+            return Response(status: .ok, headers: [.contentType: CSVText.contentType, .contentDisposition: "inline"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }
-        var limit = 1_000
-        if let text = q["limit"] {
-            guard let n = Int(text), (1...StreamHistory.maxLimit).contains(n) else {
-                throw Problem(.badRequest, code: "invalid-parameter", title: "Invalid parameter", detail: "limit must be an integer from 1 to \(StreamHistory.maxLimit)")
-            }
-            limit = n
-        }
-        guard let page = try await StreamHistory.read(subject: subject, after: after, limit: limit, database: database) else {
-            throw Problem(.notFound, code: "not-found", title: "Not Found", detail: "the log of record holds no stream \(subject)")
-        }
+        guard let page = try await query.events(subject: subject, limit: query.limit, database: database) else { throw notFound }
+        let next = page.more ? page.events.last?.sequence.map { ListCursor(key: String($0)).token } : nil
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return Response(status: .ok, headers: [.contentType: "application/json"],
-                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: try encoder.encode(page))))
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: try encoder.encode(Page(subject: subject, events: page.events, next: next)))))
     }
 }

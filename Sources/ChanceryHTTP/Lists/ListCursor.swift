@@ -19,6 +19,13 @@ struct ListCursor: Sendable, Equatable {
     /// Most characters of a cursor.
     static let maxLength = 4096
 
+    /// The key read as a whole number, for a list whose sort key is one (a journal position, a tree size, a sequence):
+    /// the number its leading ASCII digits spell (at most 18 of them), 0 when it does not begin with a digit. A cursor this
+    /// server made holds exactly the decimal digits of the last row's key; any other text still names a place in the order.
+    var integerKey: Int64 {
+        Int64(String(key.unicodeScalars.prefix { $0.value >= 48 && $0.value <= 57 }.prefix(18))) ?? 0
+    }
+
     /// The cursor as sent in `next`.
     var token: String {
         Data(key.utf8).base64EncodedString()

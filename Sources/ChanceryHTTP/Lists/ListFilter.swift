@@ -25,6 +25,12 @@ struct ListFilter: Sendable {
         case flag(condition: String)
         /// Case-insensitive substring of `column` (1 to ``ListFilter/maxSearchCharacters`` characters).
         case contains(column: String)
+        /// `column >= value` for a whole number from `minimum` (a signed 64-bit integer; `column` is an integer expression).
+        case atLeast(column: String, minimum: Int64)
+        /// `column <= value` for a whole number from `minimum`.
+        case atMost(column: String, minimum: Int64)
+        /// `column < value` for a whole number from `minimum`.
+        case below(column: String, minimum: Int64)
     }
 
     /// Most Unicode scalar values (JSON Schema's characters) in a filter value (`maxLength` in schemas/openapi.yaml).
@@ -43,6 +49,9 @@ struct ListFilter: Sendable {
     static func onOrBefore(_ name: String, _ column: String) -> ListFilter { .init(name: name, kind: .onOrBefore(column: column)) }
     static func flag(_ name: String, _ condition: String) -> ListFilter { .init(name: name, kind: .flag(condition: condition)) }
     static func contains(_ name: String, _ column: String) -> ListFilter { .init(name: name, kind: .contains(column: column)) }
+    static func atLeast(_ name: String, _ column: String, minimum: Int64 = 0) -> ListFilter { .init(name: name, kind: .atLeast(column: column, minimum: minimum)) }
+    static func atMost(_ name: String, _ column: String, minimum: Int64 = 0) -> ListFilter { .init(name: name, kind: .atMost(column: column, minimum: minimum)) }
+    static func below(_ name: String, _ column: String, minimum: Int64 = 0) -> ListFilter { .init(name: name, kind: .below(column: column, minimum: minimum)) }
 
     static func invalid(_ name: String, _ detail: String) -> Problem {
         Problem(.badRequest, code: "invalid-parameter", title: "Invalid parameter", detail: "\(name) \(detail)")
@@ -82,7 +91,21 @@ struct ListFilter: Sendable {
                 throw Self.invalid(name, "must have 1 to \(Self.maxSearchCharacters) characters")
             }
             conditions.add({ "strpos(lower(\(column)), lower(\($0)::text)) > 0" }, value: value)
+        case .atLeast(let column, let minimum):
+            conditions.add({ "\(column) >= \($0)::bigint" }, value: try Self.integer(name, value, minimum: minimum))
+        case .atMost(let column, let minimum):
+            conditions.add({ "\(column) <= \($0)::bigint" }, value: try Self.integer(name, value, minimum: minimum))
+        case .below(let column, let minimum):
+            conditions.add({ "\(column) < \($0)::bigint" }, value: try Self.integer(name, value, minimum: minimum))
         }
+    }
+
+    /// A whole number in decimal (an optional `-`, ASCII digits) from `minimum` to `Int64.max`.
+    static func integer(_ name: String, _ value: String, minimum: Int64) throws -> Int64 {
+        guard let n = Int64(value), n >= minimum else {
+            throw invalid(name, "must be an integer from \(minimum) to \(Int64.max), not '\(value.prefix(100))'")
+        }
+        return n
     }
 
     /// A strict `YYYY-MM-DD` civil date from 0001-01-01 to 9999-12-31.

@@ -10,8 +10,9 @@ import NIOCore
 /// its filters and its fixed conditions. ``page(_:database:)`` answers one JSON page, ``csv(_:database:logger:)`` the
 /// whole filtered list as CSV.
 ///
-/// Paging (keyset, never offsets): at most `limit` rows (1…500) whose sort key follows the cursor `after`; `next` is
-/// the opaque cursor (``ListCursor``) of the following page, null when no row follows.
+/// Paging (keyset, never offsets): at most `limit` rows (1…500) whose sort key follows the cursor `after` (precedes it
+/// for a ``descending`` list); `next` is the opaque cursor (``ListCursor``) of the following page, null when no row
+/// follows.
 struct ListSpec: Sendable {
     /// One output column: the JSON member (and CSV header) and its SQL expression.
     struct Column: Sendable {
@@ -31,6 +32,13 @@ struct ListSpec: Sendable {
     var filters: [ListFilter]
     /// The page size without `limit`; nil: the whole list unless `limit` is given.
     var defaultLimit: Int? = 50
+    /// Whether `key` is a whole number (a `bigint` expression, e.g. a journal position) rather than text: the cursor then
+    /// holds its decimal digits (``ListCursor/integerKey``).
+    var integerKey = false
+    /// Newest first: rows in descending key order, a page holding the rows before the cursor.
+    var descending = false
+    /// Values bound as `$1`, `$2` … before any filter's, for SQL in `columns`, `fixed` or `from` that refers to them.
+    var bound: [String] = []
 
     /// Most rows on one page.
     static let maxLimit = 500
@@ -40,6 +48,7 @@ struct ListSpec: Sendable {
     /// The request's filters, checked, as SQL conditions (with the fixed ones).
     func conditions(_ request: Request) throws -> SQLConditions {
         var conditions = SQLConditions()
+        conditions.parameters = bound.map { $0 as (any PostgresEncodable)? }
         conditions.clauses = fixed
         let q = request.uri.queryParameters
         for filter in filters {
@@ -63,6 +72,15 @@ struct ListSpec: Sendable {
         try request.uri.queryParameters["after"].map { try ListCursor(token: $0) }
     }
 
+    /// `key > cursor` (`<` newest first), the cursor bound as the next parameter of `conditions`.
+    private func afterClause(_ cursor: ListCursor, _ conditions: inout SQLConditions) -> String {
+        let value: any PostgresEncodable = integerKey ? cursor.integerKey : cursor.key
+        return "\(key) \(descending ? "<" : ">") \(conditions.placeholder(value))"
+    }
+
+    /// `ORDER BY key` in the list's direction.
+    private var order: String { "ORDER BY \(key)\(descending ? " DESC" : "")" }
+
     /// The rows after `cursor` (at most `limit`; all without), as JSON object texts with their sort keys.
     func rows(_ conditions: SQLConditions, after cursor: ListCursor?, limit: Int?, database: PostgresClient) async throws -> [(json: String, key: String)] {
         try await query(conditions, after: cursor, limit: limit, database: database,
@@ -74,8 +92,8 @@ struct ListSpec: Sendable {
     func csvRows(_ conditions: SQLConditions, after cursor: ListCursor?, limit: Int, database: PostgresClient) async throws -> [(fields: [String?], key: String)] {
         let select = columns.map { "to_json(\($0.sql)) #>> '{}'" }.joined(separator: ", ")
         var c = conditions
-        if let cursor { c.clauses.append("\(key) > \(c.placeholder(cursor.key))") }
-        let sql = "SELECT \(select), (\(key))::text FROM \(from) \(c.whereClause) ORDER BY \(key) LIMIT \(c.placeholder(Int64(limit)))"
+        if let cursor { c.clauses.append(afterClause(cursor, &c)) }
+        let sql = "SELECT \(select), (\(key))::text FROM \(from) \(c.whereClause) \(order) LIMIT \(c.placeholder(Int64(limit)))"
         return try await database.query(sql, c.parameters).map { row in
             (try (0..<columns.count).map { try row.decode(String?.self, at: $0) }, try row.decode(String.self, at: columns.count))
         }
@@ -84,8 +102,8 @@ struct ListSpec: Sendable {
     private func query(_ conditions: SQLConditions, after cursor: ListCursor?, limit: Int?, database: PostgresClient,
                        select: String) async throws -> [(json: String, key: String)] {
         var c = conditions
-        if let cursor { c.clauses.append("\(key) > \(c.placeholder(cursor.key))") }
-        var sql = "SELECT \(select), (\(key))::text FROM \(from) \(c.whereClause) ORDER BY \(key)"
+        if let cursor { c.clauses.append(afterClause(cursor, &c)) }
+        var sql = "SELECT \(select), (\(key))::text FROM \(from) \(c.whereClause) \(order)"
         if let limit { sql += " LIMIT \(c.placeholder(Int64(limit)))" }
         return try await database.query(sql, c.parameters).map { row in
             (try row.decode(String.self, at: 0), try row.decode(String.self, at: 1))

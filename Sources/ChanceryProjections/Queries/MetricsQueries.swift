@@ -35,6 +35,16 @@ public struct MetricsQueries: Sendable {
         return try rows.first?.decode(String.self, at: 0) ?? "[]"
     }
 
+    /// The plan PostgreSQL runs for ``cases(groupBy:period:region:from:to:)`` with the same arguments, executed and
+    /// measured (`EXPLAIN (ANALYZE, BUFFERS)`), as text, one plan line per line: for `make bench` (P5) and for an
+    /// operator looking into a slow dashboard.
+    public func explainCases(groupBy: Grouping, period: Period, region: String?, from: String?, to: String?) async throws -> String {
+        let p = Self.periods[period.rawValue]!
+        let rows = try await database.query("EXPLAIN (ANALYZE, BUFFERS) " + Self.casesSQL(keys: Self.groupings[groupBy.rawValue]!, period: p),
+                                            [region, from, to, p.field])
+        return try rows.map { try $0.decode(String.self, at: 0) }.joined(separator: "\n")
+    }
+
     /// The rows of `/v1/metrics/interactions` as a JSON array (text), ordered by region, period and kind.
     /// - Parameters: as ``cases(groupBy:period:region:from:to:)``, by the period of receipt.
     public func interactions(period: Period, region: String?, from: String?, to: String?) async throws -> String {

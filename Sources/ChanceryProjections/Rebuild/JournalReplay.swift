@@ -24,8 +24,12 @@ public struct ReplayCutoff: Sendable, Hashable {
 
     /// Whether `event` happened (or was recorded) at or before the cutoff. An event without a readable time is after it.
     func includes(_ event: CloudEvent) -> Bool {
-        let text = by == .business ? event.time : (event.recordedtime ?? event.time)
-        guard let t = try? RFC3339Timestamp(parsing: text) else { return false }
+        includes(time: by == .business ? event.time : (event.recordedtime ?? event.time))
+    }
+
+    /// Whether the RFC 3339 `time` is at or before the cutoff; a missing or unreadable time is after it.
+    func includes(time: String?) -> Bool {
+        guard let time, let t = try? RFC3339Timestamp(parsing: time) else { return false }
         return !(instant < t)
     }
 }
@@ -149,11 +153,16 @@ public struct JournalReplay: Sendable {
         while position < end {
             let rows = try await connection.query(
                 """
-                SELECT position, topic, partition, CASE WHEN subject IS NOT NULL THEN convert_from(value, 'UTF8') END, value
+                SELECT position, topic, partition, CASE WHEN subject IS NOT NULL THEN convert_from(value, 'UTF8') END, subject,
+                       CASE WHEN subject IS NULL THEN NULL
+                            WHEN $4::text = 'business' THEN convert_from(value, 'UTF8')::jsonb ->> 'time'
+                            WHEN $4::text = 'recorded' THEN coalesce(convert_from(value, 'UTF8')::jsonb ->> 'recordedtime',
+                                                                     convert_from(value, 'UTF8')::jsonb ->> 'time') END
                 FROM audit.journal WHERE position > $1 AND position <= $2 ORDER BY position LIMIT $3
-                """, [position, end, chunk])
+                """, [position, end, chunk, cutoff?.by.rawValue])
             guard !rows.isEmpty else { break }
             var records: [Record] = []
+            let decoder = JSONDecoder()
             for row in rows {
                 let topic = try row.decode(String.self, at: 1), partition = try row.decode(Int32.self, at: 2)
                 let key = "\(topic)#\(partition)"
@@ -161,8 +170,16 @@ public struct JournalReplay: Sendable {
                 ordinals[key] = offset + 1
                 let position = try row.decode(Int64.self, at: 0)
                 guard let text = try row.decode(String?.self, at: 3) else { continue } // a dead letter: no read model
+                // After the cutoff (by the time PostgreSQL read from the stored event), or its stream stopped: left out
+                // without decoding it.
+                let time = try row.decode(String?.self, at: 5)
+                if let cutoff, let subject = try row.decode(String?.self, at: 4), stopped.contains(subject) || !cutoff.includes(time: time) {
+                    stopped.insert(subject)
+                    summary.afterCutoff += 1
+                    continue
+                }
                 var record = Record(position: position, topic: topic, partition: partition, offset: offset, bytes: Array(text.utf8), event: nil)
-                if let event = try? JSONDecoder().decode(CloudEvent.self, from: Data(text.utf8)) {
+                if let event = try? decoder.decode(CloudEvent.self, from: Data(text.utf8)) {
                     if stopped.contains(event.subject) || !(cutoff?.includes(event) ?? true) {
                         stopped.insert(event.subject)
                         summary.afterCutoff += 1

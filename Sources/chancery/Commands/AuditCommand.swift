@@ -1,11 +1,8 @@
 import ArgumentParser
-import AsyncHTTPClient
 import ChanceryDomain
 import ChanceryGateway
 import Foundation
 import Logging
-import NIOCore
-import NIOHTTP1
 
 /// `chancery audit key|verify-checkpoint|prove`: the verifiable log from an auditor's side (README, "The verifiable log").
 struct AuditCommand: AsyncParsableCommand {
@@ -58,9 +55,10 @@ struct AuditCommand: AsyncParsableCommand {
         }
     }
 
+    /// `chancery audit prove --position N`: the same check as `chancery proof inclusion --position N` (one implementation).
     struct Prove: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Fetch the newest checkpoint and the inclusion proof of one event from a server, and check both offline.")
+            abstract: "Fetch the newest checkpoint and the inclusion proof of one event from a server, and check both offline (= chancery proof inclusion --position).")
 
         @Option(help: "Journal position of the event (the Kafka header chancery-position).")
         var position: Int64
@@ -71,42 +69,9 @@ struct AuditCommand: AsyncParsableCommand {
         @Option(help: "Base URL of the Chancery API.")
         var url: String = "http://127.0.0.1:8080"
 
-        func get(_ path: String) async throws -> String {
-            let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url + path), timeout: .seconds(30))
-            let body = String(buffer: try await response.body.collect(upTo: 4 * 1024 * 1024))
-            guard response.status == .ok else { throw ValidationError("GET \(path): \(response.status.code) \(body)") }
-            return body
-        }
-
-        struct Proof: Decodable {
-            var leafIndex: Int64
-            var treeSize: Int64
-            var eventHash: String
-            var hashes: [String]
-        }
-
         func run() async throws {
-            let verifier: NoteVerifier
-            if let key { verifier = try AuditCommand.verifier(key) } else { verifier = try NoteVerifier(encoded: try await get("/v1/audit/key")) }
-            let note = try await get("/v1/audit/checkpoints/latest")
-            let checkpoint: Checkpoint
-            do { checkpoint = try Checkpoint.open(note, verifier: verifier) } catch {
-                print("FAILED: the checkpoint does not verify: \(error)")
-                throw ExitCode(1)
-            }
-            let proof = try JSONDecoder().decode(Proof.self, from: Data(try await get("/v1/audit/proofs/inclusion?position=\(position)&treeSize=\(checkpoint.size)").utf8))
-            // The leaf is recomputed from the event hash: the server's leafHash is not trusted.
-            guard let leaf = Merkle.eventLeafHash(hex: proof.eventHash) else { throw ValidationError("the event hash '\(proof.eventHash)' is malformed") }
-            let hashes = try proof.hashes.map { text in
-                guard let d = Data(base64Encoded: text) else { throw ValidationError("a proof hash is not base64: \(text)") }
-                return Array(d)
-            }
-            guard proof.treeSize == checkpoint.size,
-                  Merkle.verifyInclusion(leafHash: leaf, index: proof.leafIndex, size: checkpoint.size, proof: hashes, root: checkpoint.rootHash) else {
-                print("FAILED: the event at position \(position) (hash \(proof.eventHash)) is not proven in the checkpoint of size \(checkpoint.size)")
-                throw ExitCode(1)
-            }
-            print("OK: the event at position \(position) (hash \(proof.eventHash), leaf \(proof.leafIndex)) is in \(checkpoint.origin) at tree size \(checkpoint.size), root \(Data(checkpoint.rootHash).base64EncodedString())")
+            var inclusion = try ProofCommand.Inclusion.parse(["--position", String(position), "--url", url] + (key.map { ["--key", $0] } ?? []))
+            try await inclusion.run()
         }
     }
 }

@@ -102,14 +102,16 @@ struct DeadLetterCommand: AsyncParsableCommand {
             await producer.shutdown()
             let (deadLetterPartition, deadLetterOffset, code, retriedBy) = (partition, offset, deadLetter.code, by)
             let isCorrected = corrected != nil
+            // The dead letter's journal position (its chancery-position header): GET /v1/dead-letters/{id} shows the retry.
+            let position = record.headers.last { $0.key == LogPosition.header }?.value.flatMap(LogPosition.parse)
             try await database.withClient(label: "chancery.deadletter") { client in
                 try await client.execute(
                     """
                     INSERT INTO audit.deadletter_retries (deadletter_topic, deadletter_partition, deadletter_offset, error_code, corrected,
-                                                          inbound_topic, inbound_partition, inbound_offset, retried_by)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                                                          inbound_topic, inbound_partition, inbound_offset, retried_by, deadletter_position)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
                     """, [topics.deadLetter, deadLetterPartition, deadLetterOffset, code, isCorrected, report.topic, report.partition,
-                          report.offset, retriedBy])
+                          report.offset, retriedBy, position])
             }
             print("re-submitted \(topics.deadLetter) \(partition)/\(offset) (\(deadLetter.code)) as \(report.topic) \(report.partition)/\(report.offset)\(corrected != nil ? " with a corrected value" : "")")
         }

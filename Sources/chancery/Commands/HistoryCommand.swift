@@ -56,8 +56,8 @@ struct HistoryCommand: AsyncParsableCommand {
                 throw ExitCode(2)
             }
             events += page.events
-            guard let next = page.next, !page.events.isEmpty else { break }
-            after = next
+            guard page.more, let last = page.events.last?.sequence else { break }
+            after = last
         }
         print(Self.render(events, subject: subject, format: format), terminator: "")
         let broken = events.filter { !$0.linkOK }.count
@@ -67,7 +67,14 @@ struct HistoryCommand: AsyncParsableCommand {
         }
     }
 
-    private func fetch(after: Int64) async throws -> StreamHistoryPage? {
+    /// The server's page: `next` is an opaque cursor there; a sequence is also taken as `after`.
+    struct ServerPage: Decodable {
+        var events: [StreamHistoryEvent]
+        var next: String?
+    }
+
+    /// The events after sequence `after` and whether more follow; nil for a stream the log does not hold.
+    private func fetch(after: Int64) async throws -> (events: [StreamHistoryEvent], more: Bool)? {
         if let databaseURL {
             var logger = Logger(label: "chancery.history")
             logger.logLevel = .warning
@@ -75,7 +82,7 @@ struct HistoryCommand: AsyncParsableCommand {
             do {
                 let page = try await StreamHistory.read(subject: subject, after: after, limit: pageSize, database: client)
                 await client.shutdown()
-                return page
+                return page.map { ($0.events, $0.next != nil) }
             } catch {
                 await client.shutdown()
                 throw error
@@ -92,7 +99,8 @@ struct HistoryCommand: AsyncParsableCommand {
         guard response.status.code == 200 else {
             throw HistoryError(description: "the server answered \(response.status.code): \(String(buffer: body))")
         }
-        return try JSONDecoder().decode(StreamHistoryPage.self, from: Data(Array(buffer: body)))
+        let page = try JSONDecoder().decode(ServerPage.self, from: Data(Array(buffer: body)))
+        return (page.events, page.next != nil)
     }
 
     /// Every byte outside the RFC 3986 unreserved set percent-encoded (slashes and non-ASCII included).
@@ -121,17 +129,9 @@ struct HistoryCommand: AsyncParsableCommand {
         case "jsonl":
             return events.map { json($0) + "\n" }.joined()
         case "csv":
-            let header = ["position", "topic", "partition", "offset", "sequence", "id", "source", "type", "time", "recordedTime",
-                          "prevhash", "hash", "linkOK", "problems", "dataschema", "data", "upcastDataschema", "upcastData"]
-            var lines = [header.joined(separator: ",")]
+            var lines = [StreamHistoryEvent.csvHeader.joined(separator: ",")]
             for e in events {
-                let fields: [String] = [
-                    String(e.position), e.topic, String(e.partition), e.offset.map(String.init) ?? "", e.sequence.map(String.init) ?? "",
-                    e.id ?? "", e.source ?? "", e.type ?? "", e.time ?? "", e.recordedTime ?? "", e.prevhash ?? "", e.hash ?? "",
-                    e.linkOK ? "true" : "false", e.problems.joined(separator: "; "), e.dataschema ?? "", json(e.data),
-                    e.upcastDataschema ?? "", json(e.upcastData),
-                ]
-                lines.append(fields.map(csvField).joined(separator: ","))
+                lines.append(e.csvFields.map(csvField).joined(separator: ","))
             }
             return lines.map { $0 + "\r\n" }.joined()
         default:

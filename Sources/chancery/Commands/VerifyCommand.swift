@@ -83,7 +83,7 @@ struct VerifyCommand: AsyncParsableCommand {
         let kinds = ChainFinding.Kind.allCases.compactMap { k in (r.counts[k.rawValue] ?? 0) > 0 ? "\(r.counts[k.rawValue]!) \(k.rawValue)" : nil }
         out += "\(r.findings.count) findings: \(kinds.joined(separator: ", "))\n"
         for f in r.findings.prefix(list) {
-            out += "\(f.kind.rawValue) at position \(f.position.map(String.init) ?? "?")"
+            out += "\(f.kind.rawValue) " + (f.position.map { "at position \($0)" } ?? f.treeSize.map { "at tree size \($0)" } ?? "outside the journal")
                 + (f.subject.map { " \($0)" } ?? "") + (f.sequence.map { " #\($0)" } ?? "") + ": \(f.detail)\n"
         }
         if r.findings.count > list { out += "… and \(r.findings.count - list) more (--list, or --format json for all)\n" }

@@ -6,7 +6,8 @@ import Foundation
 /// Supported: boolean schemas; `type` (one or a list); `const`, `enum`; `minimum`, `maximum`,
 /// `exclusiveMinimum`, `exclusiveMaximum`, `multipleOf`; `minLength`, `maxLength` (in code points),
 /// `pattern` (unanchored search, ICU regular expressions — the subset shared with ECMA-262 and Python);
-/// `format` `date` and `date-time` (asserted, as Python's `jsonschema` does with a format checker);
+/// `format`, asserted (as Python's `jsonschema` does with a format checker) by the ``Format``s given at loading — a
+/// general validator knows no formats of its own; Chancery's domain gives `date` and `date-time`;
 /// `properties`, `required`, `additionalProperties`, `minProperties`, `maxProperties`; `items`,
 /// `minItems`, `maxItems`; `$ref` to `#` or a JSON Pointer fragment within the same document (`#/$defs/x`);
 /// `allOf`, `anyOf`, `oneOf`, `not`, `if`/`then`/`else`. Annotations (`$schema`, `$id`, `$comment`,
@@ -18,6 +19,8 @@ public final class JSONSchema: Sendable {
     public let document: OrderedJSON
     /// `$id` of the document, if any.
     public let id: String?
+    /// The formats asserted, by name.
+    private let formats: [String: Format]
     /// The compiled root.
     public let root: Node
     /// Compiled `$ref` targets by JSON Pointer within the document (`""` is the root).
@@ -30,12 +33,27 @@ public final class JSONSchema: Sendable {
         public var description: String { message }
     }
 
-    /// Compiles `document`.
+    /// A `format` this validator asserts: its name, what a value must be (for messages: "… must be <expectation>") and
+    /// the check of a string value.
+    public struct Format: Sendable {
+        public var name: String
+        public var expectation: String
+        public var check: @Sendable (String) -> Bool
+
+        public init(name: String, expectation: String, check: @escaping @Sendable (String) -> Bool) {
+            self.name = name
+            self.expectation = expectation
+            self.check = check
+        }
+    }
+
+    /// Compiles `document`, asserting `formats` (a `format` keyword naming any other makes loading fail).
     /// - Throws: ``LoadError`` naming the location of an unsupported or malformed keyword.
-    public init(_ document: OrderedJSON) throws(LoadError) {
+    public init(_ document: OrderedJSON, formats: [Format] = []) throws(LoadError) {
         self.document = document
         self.id = document["$id"]?.stringValue
-        var compiler = Compiler(document: document)
+        self.formats = Dictionary(formats.map { ($0.name, $0) }) { _, last in last }
+        var compiler = Compiler(document: document, formats: Set(formats.map(\.name)))
         let root = try compiler.compile(document, at: "")
         var targets: [String: Node] = ["": root]
         // Every definition at the root is addressable (e.g. cloudevent.json's /$defs/submission).
@@ -49,11 +67,11 @@ public final class JSONSchema: Sendable {
         self.targets = targets
     }
 
-    /// Parses and compiles a schema file's bytes.
-    public convenience init(parsing bytes: some Collection<UInt8>) throws(LoadError) {
+    /// Parses and compiles a schema file's bytes, asserting `formats`.
+    public convenience init(parsing bytes: some Collection<UInt8>, formats: [Format] = []) throws(LoadError) {
         let document: OrderedJSON
         do { document = try OrderedJSON(parsing: bytes) } catch { throw LoadError("\(error)") }
-        try self.init(document)
+        try self.init(document, formats: formats)
     }
 
     /// The compiled subschema at a JSON Pointer of the document: the root (`""`), a definition at the root
@@ -186,12 +204,13 @@ public final class JSONSchema: Sendable {
 
     struct Compiler {
         let document: OrderedJSON
+        /// The names of the formats asserted.
+        let formats: Set<String>
         var pendingRefs: [String] = []
 
         static let annotations: Set<String> = [
             "$schema", "$id", "$comment", "$defs", "title", "description", "examples", "default", "deprecated", "readOnly", "writeOnly",
         ]
-        static let formats: Set<String> = ["date", "date-time"]
 
         struct Fields {
             var types: [InstanceType]?
@@ -280,8 +299,8 @@ public final class JSONSchema: Sendable {
                     do { f.regex = try NSRegularExpression(pattern: p) } catch { throw LoadError("#\(here(key)): bad regular expression \(p)") }
                     f.pattern = p
                 case "format":
-                    guard let fmt = v.stringValue, Compiler.formats.contains(fmt) else {
-                        throw LoadError("#\(here(key)): unsupported format \(v) (supported: \(Compiler.formats.sorted().joined(separator: ", ")))")
+                    guard let fmt = v.stringValue, formats.contains(fmt) else {
+                        throw LoadError("#\(here(key)): unsupported format \(v) (supported: \(formats.sorted().joined(separator: ", ")))")
                     }
                     f.format = fmt
                 case "properties":
@@ -358,8 +377,8 @@ public final class JSONSchema: Sendable {
             if let regex = node.regex, regex.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) == nil {
                 add("pattern", "\(name) must match \(node.pattern ?? "")")
             }
-            if let format = node.format, !JSONSchema.conforms(s, to: format) {
-                add("format", format == "date" ? "\(name) must be a date YYYY-MM-DD" : "\(name) must be an RFC 3339 date-time")
+            if let formatName = node.format, let format = formats[formatName], !format.check(s) {
+                add("format", "\(name) must be \(format.expectation)")
             }
         case .integer, .number:
             let d: Double = if case .integer(let i) = value { Double(i) } else if case .number(let n) = value { n } else { 0 }
@@ -431,7 +450,7 @@ public final class JSONSchema: Sendable {
     // MARK: Helpers
 
     /// How a member is named in messages: `'promisedLimit'` for `/data/promisedLimit`, `the value` for the root.
-    static func name(of path: String) -> String {
+    public static func name(of path: String) -> String {
         guard let last = path.split(separator: "/", omittingEmptySubsequences: false).last, !path.isEmpty else { return "the value" }
         let token = last.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
         return "'\(token)'"
@@ -496,25 +515,4 @@ public final class JSONSchema: Sendable {
         d.rounded() == d && abs(d) < 1e15 ? String(Int64(d)) : String(d)
     }
 
-    /// Format assertions, agreeing with Python's `jsonschema` format checker: `date` is `YYYY-MM-DD` in
-    /// ASCII digits naming a real day of years 1–9999; `date-time` is a strict RFC 3339 date-time
-    /// (``RFC3339Timestamp``) without a leap second and in years 1–9999.
-    static func conforms(_ s: String, to format: String) -> Bool {
-        switch format {
-        case "date":
-            let b = Array(s.utf8)
-            guard b.count == 10, b[4] == 0x2D, b[7] == 0x2D,
-                  b.enumerated().allSatisfy({ $0.offset == 4 || $0.offset == 7 || ($0.element >= 0x30 && $0.element <= 0x39) }),
-                  let d = CivilDate(s), d.year >= 1 else { return false }
-            return true
-        case "date-time":
-            guard (try? RFC3339Timestamp(parsing: s)) != nil else { return false }
-            let b = Array(s.utf8)
-            let year = Int(String(decoding: b[0..<4], as: UTF8.self)) ?? 0
-            let second = Int(String(decoding: b[17..<19], as: UTF8.self)) ?? 0
-            return year >= 1 && second <= 59
-        default:
-            return true
-        }
-    }
 }
