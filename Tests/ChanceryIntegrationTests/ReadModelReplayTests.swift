@@ -268,6 +268,19 @@ struct ReadModelReplayTests {
         #expect(created == Set(ReadModelNamespace.liveSchemas))
     }
 
+    @Test("the cutoff: --by business reads the event's time, --by recorded its recordedtime (its time without one); the instant itself is included")
+    func cutoff() throws {
+        let instant = try RFC3339Timestamp(parsing: "2025-06-30T23:59:59+08:00")
+        let business = ReplayCutoff(instant: instant, by: .business), recorded = ReplayCutoff(instant: instant, by: .recorded)
+        var event = try EventValidator.validate(Events.submitted("C-1")).withTime("2025-06-30T15:59:59Z")
+        #expect(business.includes(event))
+        event.recordedtime = "2025-07-01T00:00:00+08:00"
+        #expect(business.includes(event) && !recorded.includes(event))
+        event.recordedtime = nil
+        #expect(recorded.includes(event), "no recordedtime: the event's time")
+        #expect(!business.includes(time: "2025-06-30T16:00:00.000000001Z") && !business.includes(time: "not a time") && !business.includes(time: nil))
+    }
+
     @Test("the schema route rewrites qualified names and schema DDL, never literals' dotted words or quoted names")
     func route() {
         let route = PostgresSchemaRoute(mapping: ["approval": "r__approval", "audit": "r__audit"])
@@ -285,4 +298,13 @@ final class SwapFlag: @unchecked Sendable {
     private var value = false
     var isSet: Bool { lock.withLock { value } }
     func set() { lock.withLock { value = true } }
+}
+
+extension CloudEvent {
+    /// This event with `time` replaced.
+    func withTime(_ time: String) -> CloudEvent {
+        var copy = self
+        copy.time = time
+        return copy
+    }
 }

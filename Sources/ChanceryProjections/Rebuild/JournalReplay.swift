@@ -23,12 +23,12 @@ public struct ReplayCutoff: Sendable, Hashable {
     }
 
     /// Whether `event` happened (or was recorded) at or before the cutoff. An event without a readable time is after it.
-    func includes(_ event: CloudEvent) -> Bool {
+    public func includes(_ event: CloudEvent) -> Bool {
         includes(time: by == .business ? event.time : (event.recordedtime ?? event.time))
     }
 
     /// Whether the RFC 3339 `time` is at or before the cutoff; a missing or unreadable time is after it.
-    func includes(time: String?) -> Bool {
+    public func includes(time: String?) -> Bool {
         guard let time, let t = try? RFC3339Timestamp(parsing: time) else { return false }
         return !(instant < t)
     }
