@@ -65,6 +65,7 @@ Chancery is running. Look at:
   API        public:  curl http://127.0.0.1:$http_port/v1/items?region=430405   /v1/disclosures?region=430405
              analyst: curl -H "Authorization: Bearer $analyst" "http://127.0.0.1:$http_port/v1/cases?region=430424&limit=5"
                       curl -H "Authorization: Bearer $analyst" "http://127.0.0.1:$http_port/v1/metrics/departments?region=430424"
+                      curl -H "Authorization: Bearer $analyst" "http://127.0.0.1:$http_port/v1/disclosure-requests?region=430424&overdue=true&limit=5"
                       curl -H "Authorization: Bearer $analyst" "http://127.0.0.1:$http_port/v1/metrics/cases?region=430424&groupBy=caseType&period=quarter"
                       curl -H "Authorization: Bearer $analyst" "http://127.0.0.1:$http_port/v1/metrics/ranking?region=430424&quarter=2025-Q3"
              http://127.0.0.1:$http_port/health   http://127.0.0.1:$http_port/metrics

@@ -53,6 +53,7 @@ public func buildRouter(
     let readable = v1.group().add(middleware: ReplaySchemaMiddleware(database: database))
     ReadController(database: database).addRoutes(to: readable)
     DisclosureRequestsController(database: database).addRoutes(to: readable)
+    AlertsController(database: database).addRoutes(to: readable)
     CatchUpController(database: database).addRoutes(to: v1)
     AuditController(database: database).addRoutes(to: v1)
     MetricsController(database: database, formula: efficiencyFormula).addRoutes(to: readable)

@@ -283,8 +283,9 @@ public final class ChanceryNode: Sendable {
         if roles.contains(.gateway), let checkpoints = configuration.checkpoints {
             if journaled {
                 let shard = configuration.gatewayShard
+                let appender: (any EventAppender)? = gateway
                 services.append(ConsumerService(name: "checkpoints", logger: logger) {
-                    try await CheckpointService.start(database: database, configuration: checkpoints, shard: shard, logger: logger).run()
+                    try await CheckpointService.start(database: database, configuration: checkpoints, shard: shard, appender: appender, logger: logger).run()
                 })
             } else {
                 logger.warning("checkpoints need the journal (the verifiable log is built from audit.journal): run with --journal on")

@@ -62,6 +62,7 @@ let glossaryCatalog: [(name: String, type: String, topic: String, kind: String)]
     ("IrregularityFlagged", "gov.supervision.alert.irregularity.flagged", "gov.supervision", "alert"),
     ("RecordQuarantined", "gov.supervision.alert.record.quarantined", "gov.supervision", "alert"),
     ("AlertResolved", "gov.supervision.alert.resolved", "gov.supervision", "alert"),
+    ("CheckpointSigned", "gov.supervision.checkpoint.signed", "gov.supervision", "checkpoint"),
 ]
 
 /// The 15 types of the first release with their fields as they were (kind, required, personal). A demo of
@@ -117,7 +118,7 @@ let firstReleaseFields: [String: [FieldSpec]] = [
 struct CatalogTests {
     @Test("the catalog is the glossary's: every type, its `type` string, topic and stream kind, in order")
     func glossary() {
-        #expect(EventCatalog.all.count == 53)
+        #expect(EventCatalog.all.count == 54)
         #expect(EventCatalog.all.map(\.name) == glossaryCatalog.map(\.name))
         for (entry, t) in zip(glossaryCatalog, EventCatalog.all) {
             #expect(t.type == entry.type, "\(entry.name)")
@@ -131,7 +132,7 @@ struct CatalogTests {
             #expect(!t.summary.isEmpty)
         }
         #expect(Set(EventCatalog.all.map(\.topic)) == Set(CanonicalTopic.all))
-        #expect(EventCatalog.streamKinds == ["item", "case", "document", "request", "letter", "consultation", "complaint", "alert"])
+        #expect(EventCatalog.streamKinds == ["item", "case", "document", "request", "letter", "consultation", "complaint", "alert", "checkpoint"])
     }
 
     @Test("`type` follows the naming rule: drop the stream kind (and the topic word), join the rest with dots")

@@ -298,6 +298,17 @@ let alertRows: [LifecycleRow] = [
     row([e("DeadlineBreached"), e("AlertResolved")], e("AlertResolved"), "resolved once"),
 ]
 
+// MARK: Checkpoint
+
+private func signed(_ size: Int64) -> CloudEvent { e("CheckpointSigned", ["treeSize": .integer(size)]) }
+
+let checkpointRows: [LifecycleRow] = [
+    row([], signed(1042)),
+    row([signed(5), signed(9)], signed(12)),
+    row([signed(5), signed(9)], signed(9), "must exceed the previous checkpoint's (9)"),
+    row([e("DeadlineBreached")], signed(3), "does not apply to this kind of stream"),
+]
+
 @Suite("Lifecycle rules")
 struct LifecycleTests {
     @Test("item: registered → revised* → confirmed; retired is final", arguments: itemRows)
@@ -321,9 +332,12 @@ struct LifecycleTests {
     @Test("alert: raised → resolved once", arguments: alertRows)
     func alert(_ row: LifecycleRow) { checkLifecycle(row) }
 
+    @Test("checkpoint: each CheckpointSigned stands alone", arguments: checkpointRows)
+    func checkpoint(_ row: LifecycleRow) { checkLifecycle(row) }
+
     @Test("every event type is exercised by some table, accepted at least once")
     func coverage() {
-        let all = itemRows + caseRows + documentRows + requestRows + letterRows + consultationAndComplaintRows + alertRows
+        let all = itemRows + caseRows + documentRows + requestRows + letterRows + consultationAndComplaintRows + alertRows + checkpointRows
         let acceptedTypes = Set(all.filter { $0.rejectedBecause == nil }.map(\.when.type))
         for t in EventCatalog.all { #expect(acceptedTypes.contains(t.type), "\(t.name) is never accepted in the tables") }
     }

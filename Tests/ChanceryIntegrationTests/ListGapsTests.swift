@@ -64,6 +64,11 @@ struct ListGapsTests {
         try await checkpoint()
         _ = try await cluster.gateway.append([SubmittedEvent(event: try EventValidator.validate(Events.submitted("H-2")))])
         try await checkpoint()
+        // One more, of a smaller tree size with fewer digits (an older log): sizes are ordered as numbers, not as text.
+        try await cluster.node.database.execute(
+            "INSERT INTO audit.checkpoints (tree_size, root_hash, time, note) SELECT 9, root_hash, time, note FROM audit.checkpoints WHERE tree_size = $1",
+            [sizes[0]])
+        sizes.append(9)
         try await cluster.running([cluster.projector()]) {
             try await cluster.eventually("SELECT count(*) FROM disclosure.requests", equals: 4)
             try await cluster.eventually("SELECT count(*) FROM audit.events WHERE subject = 'case/430424/H-1'", equals: 6)
@@ -102,6 +107,18 @@ struct ListGapsTests {
                                                   inbound_topic, inbound_partition, inbound_offset, retried_by, deadletter_position)
             VALUES ('gov.deadletter', 0, 0, 'invalid-data', true, 'gov.inbound', 0, 42, 'tester', $1)
             """, [ids[0]])
+        // Three alerts as the projector writes them: a yellow and a red card of H-1 (the red one resolved), an irregularity of H-2.
+        try await db.execute(
+            """
+            INSERT INTO supervision.alerts (subject, id, region, case_subject, department_code, item_code, card, alert_type, irregularity_kind,
+                                            deadline, raised_at, resolved_at, resolution) VALUES
+              ('yellow/case/430424/H-1', 'a1', '430424', 'case/430424/H-1', 'test', '430424XK001', 'yellow', 'DeadlineWarningRaised', NULL,
+               '2025-03-10', '2025-03-07 00:00+08', NULL, NULL),
+              ('red/case/430424/H-1', 'a2', '430424', 'case/430424/H-1', 'test', '430424XK001', 'red', 'DeadlineBreached', NULL,
+               '2025-03-10', '2025-03-11 00:00+08', '2025-03-12 10:00+08', 'concluded'),
+              ('irregularity/case/430424/H-2', 'a3', '430424', 'case/430424/H-2', 'building', NULL, 'irregularity', 'IrregularityFlagged',
+               'skipped-step', NULL, '2025-03-11 00:00+08', NULL, NULL)
+            """)
         return (ids, sizes)
     }
 
@@ -164,6 +181,7 @@ struct ListGapsTests {
                 try await Self.streams(client)
                 try await Self.checkpoints(client, sizes: loaded.checkpoints)
                 try await Self.deadLetters(client, ids: loaded.deadLetters)
+                try await Self.alerts(client)
             }
         }
     }
@@ -264,9 +282,10 @@ struct ListGapsTests {
             #expect(response.status == .ok, "\(query): \(String(buffer: response.body))")
             return response.json["checkpoints"]?.arrayValue?.compactMap { $0["treeSize"]?.integerValue } ?? []
         }
-        #expect(try await treeSizes("treeSizeFrom=\(sizes[1])") == [sizes[2], sizes[1]])
-        #expect(try await treeSizes("treeSizeTo=\(sizes[1])") == [sizes[1], sizes[0]])
-        #expect(try await treeSizes("before=\(sizes[2])") == [sizes[1], sizes[0]])
+        #expect(newestFirst.last == 9 && newestFirst.count == 4)
+        #expect(try await treeSizes("treeSizeFrom=\(sizes[1])") == newestFirst.filter { $0 >= sizes[1] })
+        #expect(try await treeSizes("treeSizeTo=\(sizes[1])") == newestFirst.filter { $0 <= sizes[1] })
+        #expect(try await treeSizes("before=\(sizes[2])") == newestFirst.filter { $0 < sizes[2] })
         #expect(try await treeSizes("signedFrom=\(today)") == newestFirst)
         #expect(try await treeSizes("signedTo=2000-01-01").isEmpty)
         let records = try await csv(client, "/v1/audit/checkpoints", token: nil)
@@ -279,6 +298,38 @@ struct ListGapsTests {
         }
         // Any base64url text names a place: "abc" spells no number, the place before tree size 0 (nothing newest first).
         #expect(try await treeSizes("after=YWJj").isEmpty)
+    }
+
+    static func alerts(_ client: some TestClientProtocol) async throws {
+        #expect(try await client.read("/v1/alerts", token: nil).status == .unauthorized)
+        #expect(try await client.read("/v1/alerts", token: TestTokens.integrator).status == .forbidden)
+        let (red, irregularity, yellow) = ("red/case/430424/H-1", "irregularity/case/430424/H-2", "yellow/case/430424/H-1")
+        let paged = try await pages(client, "/v1/alerts?limit=2", "alerts", token: TestTokens.analyst)
+        #expect(paged.pages == 2)
+        #expect(paged.rows.compactMap { $0["subject"]?.stringValue } == [red, irregularity, yellow], "newest first, ties by subject")
+        #expect(paged.rows.first?["card"] == "red" && paged.rows.first?["resolution"] == "concluded" && paged.rows.first?["streamSubject"] == "case/430424/H-1")
+        func subjects(_ query: String) async throws -> [String] {
+            let response = try await client.read("/v1/alerts?\(query)")
+            #expect(response.status == .ok, "\(query): \(String(buffer: response.body))")
+            return members(response, "alerts", "subject")
+        }
+        #expect(try await subjects("card=yellow") == [yellow])
+        #expect(try await subjects("open=true") == [irregularity, yellow])
+        #expect(try await subjects("open=false") == [red])
+        #expect(try await subjects("raisedFrom=2025-03-11") == [red, irregularity])
+        #expect(try await subjects("raisedTo=2025-03-07&region=430424") == [yellow])
+        #expect(try await subjects("department=building") == [irregularity])
+        #expect(try await subjects("item=430424XK001") == [red, yellow])
+        #expect(try await subjects("irregularity=skipped-step") == [irregularity])
+        #expect(try await subjects("q=h-2") == [irregularity])
+        #expect(try await subjects("region=3524002").isEmpty)
+        let records = try await csv(client, "/v1/alerts?card=red", token: TestTokens.analyst)
+        #expect(records.first == "subject,id,region,streamSubject,departmentCode,itemCode,card,type,step,irregularity,deadline,raisedAt,resolvedAt,resolution")
+        #expect(records.count == 2 && records[1].hasPrefix("red/case/430424/H-1,a2,430424,case/430424/H-1,test,430424XK001,red,DeadlineBreached,,,2025-03-10,"))
+        try await expectNotModified(client, "/v1/alerts?open=true", token: TestTokens.analyst)
+        for (query, parameter) in [("card=green", "card"), ("open=maybe", "open"), ("raisedFrom=2025-3-1", "raisedFrom"), ("limit=0", "limit"), ("after=%2A", "after")] {
+            try await expectRefused(client, "/v1/alerts?\(query)", parameter, token: TestTokens.analyst)
+        }
     }
 
     static func deadLetters(_ client: some TestClientProtocol, ids: [Int64]) async throws {

@@ -119,6 +119,10 @@ struct SupervisorRepliesTests {
                 try await cluster.eventually("SELECT count(*) FROM supervision.case_clocks WHERE status IN ('concluded', 'delivered') AND last_sequence >= 6", equals: 2)
                 try await cluster.eventually("SELECT count(*) FROM audit.events WHERE type LIKE 'gov.supervision.%'", equals: 4)
             }
+            // As a version before migration 0023 left them: no reply files. The tick rebuilds each from the columns and
+            // must raise the same cards.
+            let legacy = try await cluster.node.database.execute("UPDATE supervision.reply_clocks SET reply_file = NULL")
+            #expect(legacy == 3)
             let supervisor = Supervisor(calendars: cluster.calendars, policy: Self.policy, topics: cluster.node.topics, logger: cluster.logger)
             // 2025-10-30 12:00 Beijing time.
             try await cluster.tick(supervisor, now: Date(timeIntervalSince1970: 1_761_796_800))

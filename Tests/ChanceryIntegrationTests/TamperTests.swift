@@ -9,7 +9,7 @@ import Testing
 /// One test per kind of tampering that `verify` must name (issue 11, "Done means"), beside those of an export
 /// (ExportRestoreTests) and of the journal itself (AuditTests): a record produced straight into a topic, and checkpoints
 /// altered, inconsistent or no longer describing the journal.
-@Suite("Tampering named by verify", .serialized, .timeLimit(.minutes(5)))
+@Suite("Tampering named by verify", .timeLimit(.minutes(5)))
 struct TamperTests {
     @Test("an event produced straight into a topic (not through the gateway) is named forged, whether the projector applied or quarantined it")
     func forgedRecord() async throws {

@@ -2,7 +2,7 @@
 """Web check of the read API's lists over the reference scenario (issue 12: every list keeps the list contract).
 
 Run by infra/web-checks.sh (`make web-checks WEB_CHECKS=lists`; make test runs it in short mode). For each list —
-GET /v1/disclosure-requests, a stream's history GET /v1/streams/{subject}, GET /v1/audit/checkpoints and
+GET /v1/disclosure-requests, GET /v1/alerts, a stream's history GET /v1/streams/{subject}, GET /v1/audit/checkpoints and
 GET /v1/dead-letters — it follows `next` from the first page to the last and fails when:
   - the rows of all pages are not exactly the rows PostgreSQL holds (read with psql from CHANCERY_DATABASE_URL), in the
     list's order, each once;
@@ -11,7 +11,7 @@ GET /v1/dead-letters — it follows `next` from the first page to the last and f
   - a bad filter value is not 400 problem+json naming the parameter.
 It also checks that a dead letter's payload (when the scenario has any) never shows an unmasked personal field.
 Standard library only (urllib, subprocess for psql). Short mode (WEB_CHECKS_SHORT=1) pages the disclosure requests
-500 at a time instead of 100; both take seconds.
+and the alerts 500 at a time instead of 100; both take seconds.
 """
 import csv
 import io
@@ -19,6 +19,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 
@@ -99,6 +100,7 @@ def contract(name, path, member, token, key, expected, bad):
 
 
 def main():
+    started = time.monotonic()
     size = 500 if SHORT else 100
     contract("disclosure requests", f"/v1/disclosure-requests?limit={size}", "requests", "analyst", "subject",
              psql("SELECT subject FROM disclosure.requests ORDER BY subject"),
@@ -108,6 +110,10 @@ def main():
     rows, _ = pages(f"/v1/disclosure-requests?overdue=true&limit=500", "requests", "analyst")
     if [r["subject"] for r in rows] != overdue:
         fail(f"disclosure requests: overdue=true gives {len(rows)}, PostgreSQL {len(overdue)}")
+
+    contract("alerts", f"/v1/alerts?limit={size}", "alerts", "analyst", "subject",
+             psql("SELECT subject FROM supervision.alerts ORDER BY (to_char(raised_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US') || ' ' || subject) DESC"),
+             [("card", "green"), ("open", "maybe"), ("raisedTo", "2025-13-01")])
 
     subject = psql("SELECT subject FROM audit.journal WHERE subject LIKE 'case/%' GROUP BY subject ORDER BY count(*) DESC, subject LIMIT 1")[0]
     sequences = psql(f"SELECT sequence FROM audit.journal WHERE subject = '{subject}' ORDER BY sequence")
@@ -133,10 +139,11 @@ def main():
             if isinstance(data, dict) and isinstance(data.get(field), str) and "*" not in data[field]:
                 fail(f"dead letter {position}: {field} shown unmasked")
 
+    elapsed = time.monotonic() - started
     if failures:
-        print(f"lists: {len(failures)} failures", file=sys.stderr)
+        print(f"lists: {len(failures)} failures ({elapsed:.1f} s)", file=sys.stderr)
         return 1
-    print("lists: 0 failures")
+    print(f"lists: 0 failures ({elapsed:.1f} s)")
     return 0
 
 

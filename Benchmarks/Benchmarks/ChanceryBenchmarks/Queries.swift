@@ -16,26 +16,28 @@ enum DashboardQueriesAtScale {
     static let runs = 20
     static let region = "430424"
 
-    /// Copies `approval.cases` and the alerts about cases with new subjects until there are at least `cases` cases.
+    /// Copies `approval.cases` and the alerts about cases with new subjects until there are at least `cases` cases (one
+    /// `INSERT … SELECT` per table over its own columns, the subject and its references suffixed `~n`), then `ANALYZE`.
     static func scale(_ db: PostgresClient) async throws -> Int {
         let existing = try await db.query("SELECT count(*) FROM approval.cases")[0].decode(Int64.self, at: 0)
         let copies = max(0, (cases + Int(existing) - 1) / Int(max(existing, 1)) - 1)
-        _ = try await db.execute(
-            """
-            INSERT INTO approval.cases
-            SELECT (jsonb_populate_record(NULL::approval.cases, to_jsonb(c) || jsonb_build_object(
-                    'subject', c.subject || '~' || n, 'case_number', c.case_number || '~' || n))).*
-            FROM approval.cases c, generate_series(1, $1::int) n
-            """, [Int64(copies)])
-        _ = try await db.execute(
-            """
-            INSERT INTO supervision.alerts
-            SELECT (jsonb_populate_record(NULL::supervision.alerts, to_jsonb(a) || jsonb_build_object(
-                    'subject', a.subject || '~' || n, 'id', a.id || '~' || n, 'case_subject', a.case_subject || '~' || n))).*
-            FROM supervision.alerts a, generate_series(1, $1::int) n WHERE a.case_subject LIKE 'case/%'
-            """, [Int64(copies)])
+        try await copy(table: "approval.cases", renaming: ["subject", "case_number"], where: "TRUE", copies: copies, on: db)
+        try await copy(table: "supervision.alerts", renaming: ["subject", "id", "case_subject"], where: "case_subject LIKE 'case/%'",
+                       copies: copies, on: db)
         _ = try await db.execute("ANALYZE")
         return Int(try await db.query("SELECT count(*) FROM approval.cases")[0].decode(Int64.self, at: 0))
+    }
+
+    /// `INSERT INTO table SELECT … FROM table, generate_series(1, copies)`, the `renaming` columns suffixed `~n`.
+    private static func copy(table: String, renaming: Set<String>, where condition: String, copies: Int, on db: PostgresClient) async throws {
+        let parts = table.split(separator: ".").map(String.init)
+        let columns = try await db.query(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position",
+            [parts[0], parts[1]]).map { try $0.decode(String.self, at: 0) }
+        let list = columns.map { "\"\($0)\"" }.joined(separator: ", ")
+        let select = columns.map { renaming.contains($0) ? "t.\"\($0)\" || '~' || n" : "t.\"\($0)\"" }.joined(separator: ", ")
+        _ = try await db.execute("INSERT INTO \(table) (\(list)) SELECT \(select) FROM \(table) t, generate_series(1, $1::int) n WHERE \(condition)",
+                                 [Int64(copies)])
     }
 
     /// The queries of the dashboard's pages and the metrics API, by name.

@@ -41,7 +41,7 @@ public enum EventCatalog {
     /// The event types whose streams are of kind `kind` (e.g. `case`).
     public static func types(ofStreamKind kind: String) -> [EventType] { all.filter { $0.streamKind == kind } }
 
-    /// The stream kinds, in catalog order: item, case, document, request, letter, consultation, complaint, alert.
+    /// The stream kinds, in catalog order: item, case, document, request, letter, consultation, complaint, alert, checkpoint.
     public static var streamKinds: [String] {
         var seen: [String] = []
         for t in all where !seen.contains(t.streamKind) { seen.append(t.streamKind) }

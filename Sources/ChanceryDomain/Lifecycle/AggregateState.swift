@@ -12,9 +12,10 @@ public enum AggregateState: Sendable, Hashable, Codable {
     case letter(LetterState)
     case consultation(InteractionState)
     case complaint(InteractionState)
+    case checkpoint(CheckpointStreamState)
 
     /// The stream kind this state belongs to (`item`, `case`, `document`, `request`, `alert`, `letter`,
-    /// `consultation`, `complaint`).
+    /// `consultation`, `complaint`, `checkpoint`).
     public var streamKind: String {
         switch self {
         case .item: "item"
@@ -25,8 +26,16 @@ public enum AggregateState: Sendable, Hashable, Codable {
         case .letter: "letter"
         case .consultation: "consultation"
         case .complaint: "complaint"
+        case .checkpoint: "checkpoint"
         }
     }
+}
+
+/// A checkpoint stream's position: the tree size of its last CheckpointSigned event (checkpoints of one log only grow).
+public struct CheckpointStreamState: Sendable, Hashable, Codable {
+    public var treeSize: Int64
+
+    public init(treeSize: Int64) { self.treeSize = treeSize }
 }
 
 /// A catalog item's (事项) lifecycle position: registered → revised* → confirmed, retired is final.

@@ -46,6 +46,7 @@ public enum Lifecycle {
             }
         case (.alert(let e), nil): return AlertLifecycle.evolve(nil, e).map(AggregateState.alert) ?? state
         case (.alert(let e), .alert(let s)?): return AlertLifecycle.evolve(s, e).map(AggregateState.alert) ?? state
+        case (.checkpoint(let treeSize), _): return .checkpoint(CheckpointStreamState(treeSize: treeSize ?? 0))
         default: return state
         }
     }
@@ -57,6 +58,8 @@ public enum Lifecycle {
         case document(DocumentEvent)
         case reply(ReplyEvent)
         case alert(AlertEvent)
+        /// CheckpointSigned, with the tree size it signs.
+        case checkpoint(treeSize: Int64?)
 
         /// The typed value of an event of `eventType` with `data`; nil when the type's stream kind has no rules.
         init?(_ eventType: EventType, _ data: JSONValue) {
@@ -67,6 +70,7 @@ public enum Lifecycle {
             case "document": guard let e = DocumentEvent(name: name, data: data) else { return nil }; self = .document(e)
             case "request", "letter", "consultation", "complaint": guard let e = ReplyEvent(name: name, data: data) else { return nil }; self = .reply(e)
             case "alert": guard let e = AlertEvent(name: name, data: data) else { return nil }; self = .alert(e)
+            case "checkpoint": self = .checkpoint(treeSize: data["treeSize"]?.integerValue)
             default: return nil
             }
         }
@@ -104,6 +108,13 @@ public enum Lifecycle {
         case (.reply(let e), .complaint(let s)?): return InteractionLifecycle.violatedRule(e, kind: .complaint, given: s)
         case (.alert(let e), nil): return AlertLifecycle.violatedRule(e, name: name, given: nil)
         case (.alert(let e), .alert(let s)?): return AlertLifecycle.violatedRule(e, name: name, given: s)
+        // Each CheckpointSigned stands alone (its note is verifiable by anyone); the tree sizes of one stream only grow.
+        case (.checkpoint, nil): return nil
+        case (.checkpoint(let size), .checkpoint(let s)?):
+            guard let size, size > s.treeSize else {
+                return "a checkpoint's treeSize must exceed the previous checkpoint's (\(s.treeSize)): the log only grows"
+            }
+            return nil
         default: return "\(name) does not apply to this kind of stream"
         }
     }

@@ -4,7 +4,9 @@ import Foundation
 
 /// One end of an export's range: a journal position, or an event's `recordedtime` (when the gateway appended it).
 public enum ExportBound: Sendable, Hashable {
+    /// A journal position (1, 2, 3 …).
     case position(Int64)
+    /// A recorded time, compared as an instant with each event's `recordedtime`.
     case recorded(RFC3339Timestamp)
 
     /// Parses a decimal journal position (at least 1) or an RFC 3339 time; nil otherwise.
@@ -24,9 +26,12 @@ public enum ExportBound: Sendable, Hashable {
 public struct ExportSelection: Sendable, Hashable {
     /// Full topic names (prefix included); nil: every canonical topic.
     public var topics: Set<String>?
+    /// The first event to export (inclusive); nil: from the start of the log.
     public var from: ExportBound?
+    /// The last event to export (inclusive); nil: to the end of the log.
     public var to: ExportBound?
 
+    /// A selection; the defaults select the whole log.
     public init(topics: Set<String>? = nil, from: ExportBound? = nil, to: ExportBound? = nil) {
         self.topics = topics
         self.from = from
@@ -49,7 +54,9 @@ public struct ExportSelection: Sendable, Hashable {
 public enum JournalExport {
     /// The extension attributes an export adds to each event.
     public static let positionAttribute = "position"
+    /// The extension naming the event's full Kafka topic.
     public static let topicAttribute = "topic"
+    /// The extension naming the event's Kafka partition.
     public static let partitionAttribute = "partition"
 
     /// What an export wrote.
@@ -60,6 +67,7 @@ public enum JournalExport {
         public var bytes: Int
         /// Journal position of the last event written (0: none).
         public var lastPosition: Int64
+        /// Wall time of the export.
         public var duration: Duration
     }
 
@@ -73,6 +81,7 @@ public enum JournalExport {
         public var written: Int
         /// The last journal position of the range.
         public var total: Int64
+        /// Time since the export started.
         public var elapsed: Duration
     }
 

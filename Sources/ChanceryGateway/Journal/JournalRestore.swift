@@ -28,20 +28,26 @@ public enum JournalRestore {
         public var bytes: Int
         /// Streams among them.
         public var streams: Int
+        /// Wall time of the write (the check of the lines before it not included).
         public var duration: Duration
     }
 
     /// Where a restore stands: lines read, then events written.
     public struct Progress: Sendable {
+        /// Reading and checking the lines, writing the journal, producing to Kafka.
         public enum Phase: Sendable { case reading, writing, producing }
         public var phase: Phase
+        /// Lines read, or events written or produced, so far.
         public var done: Int
+        /// Events to write or produce in all (0 while reading: not known yet).
         public var total: Int
     }
 
     /// The records of an export, checked and placed, ready to be written.
     public struct Plan: Sendable {
+        /// The journal records, positions 1, 2, 3 … in the export's order.
         public var records: [JournalRecord]
+        /// The partition count of every topic the records go to (full names).
         public var partitionCounts: [String: Int32]
     }
 

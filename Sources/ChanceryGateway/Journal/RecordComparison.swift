@@ -70,15 +70,19 @@ public enum RecordComparison {
 
     /// A stream and a sequence in it.
     public struct StreamSequence: Hashable, Sendable {
+        /// The stream id.
         public var subject: String
+        /// The event's sequence in it.
         public var sequence: Int64
+        /// A stream and a sequence in it.
         public init(subject: String, sequence: Int64) {
             self.subject = subject
             self.sequence = sequence
         }
     }
 
-    /// Checks every checkpoint in `audit.checkpoints`, oldest first:
+    /// Checks every checkpoint in `audit.checkpoints`, and every one the log carries as a CheckpointSigned event (a
+    /// restored log brings the original's; their signature is checked when a key of their origin is known), oldest first:
     ///
     /// - ``ChainFinding/Kind/checkpointAltered``: its note does not verify with any of `pinned` (default: every key the
     ///   log has signed with, `audit.checkpoint_keys`), or its stored tree size or root differs from the signed note;
@@ -91,7 +95,9 @@ public enum RecordComparison {
     ///   where no chain shows it).
     public static func checkpoints(database: PostgresClient, pinned: [NoteVerifier]? = nil, chunk: Int = 20_000) async throws -> [ChainFinding] {
         let rows = try await database.query("SELECT tree_size, root_hash, note FROM audit.checkpoints ORDER BY tree_size")
-        guard !rows.isEmpty else { return [] }
+        let carried = try await database.query(
+            "SELECT position, value FROM audit.journal WHERE subject LIKE 'checkpoint/%' AND hash IS NOT NULL ORDER BY position")
+        guard !rows.isEmpty || !carried.isEmpty else { return [] }
         var verifiers = pinned ?? []
         if pinned == nil {
             for row in try await database.query("SELECT verifier_key FROM audit.checkpoint_keys") {
@@ -99,9 +105,11 @@ public enum RecordComparison {
             }
         }
         var findings: [ChainFinding] = []
-        var signed: [Checkpoint] = []
+        var signed: [Signed] = []
+        var storedNotes = Set<String>()
         for row in rows {
             let size = try row.decode(Int64.self, at: 0), root = Array(try row.decode(Data.self, at: 1)), note = try row.decode(String.self, at: 2)
+            storedNotes.insert(note)
             guard let checkpoint = verifiers.lazy.compactMap({ try? Checkpoint.open(note, verifier: $0) }).first else {
                 findings.append(finding(.checkpointAltered, size, "the signed note of the checkpoint of tree size \(size) does not verify with "
                     + (pinned == nil ? "any key the log has signed with (audit.checkpoint_keys)" : "the given verifier key")
@@ -113,14 +121,46 @@ public enum RecordComparison {
                     + "but its signed note says size \(checkpoint.size) and root \(Data(checkpoint.rootHash).base64EncodedString())"))
                 continue
             }
-            signed.append(checkpoint)
+            signed.append(Signed(checkpoint: checkpoint, position: nil))
         }
+        // The checkpoints the log carries as CheckpointSigned events and that are not stored here (a restored log brings the
+        // original's): their signature is checked when a key of their origin is known, their root always.
+        let decoder = JSONDecoder()
+        for row in carried {
+            let position = try row.decode(Int64.self, at: 0)
+            guard let event = try? decoder.decode(CloudEvent.self, from: Data(try row.decode([UInt8].self, at: 1))),
+                  event.type == EventCatalog.named("CheckpointSigned").type, let note = event.data["note"]?.stringValue, !storedNotes.contains(note) else { continue }
+            let size = event.data["treeSize"]?.integerValue ?? 0
+            guard let text = Self.unverified(note), text.size == size, Data(text.rootHash).base64EncodedString() == event.data["rootHash"]?.stringValue else {
+                var f = finding(.checkpointAltered, size, "the CheckpointSigned event at position \(position) holds a note that is not a checkpoint of its treeSize and rootHash")
+                f.position = position
+                findings.append(f)
+                continue
+            }
+            let keys = verifiers.filter { $0.name == text.origin }
+            if !keys.isEmpty, !keys.contains(where: { (try? Checkpoint.open(note, verifier: $0)) != nil }) {
+                var f = finding(.checkpointAltered, size, "the note of the CheckpointSigned event at position \(position) does not verify with the keys of \(text.origin): its signature, size or root was altered")
+                f.position = position
+                findings.append(f)
+                continue
+            }
+            signed.append(Signed(checkpoint: text, position: position))
+        }
+        signed.sort { ($0.checkpoint.size, $0.position ?? 0) < ($1.checkpoint.size, $1.position ?? 0) }
         // The roots of the journal's tree at every signed size, in one pass over the hashes.
-        let roots = try await journalRoots(at: Set(signed.map(\.size)), database: database, chunk: chunk)
+        let roots = try await journalRoots(at: Set(signed.map(\.checkpoint.size)), database: database, chunk: chunk)
         let tree = PostgresLogTree(database: database)
         let stored = try await tree.head().size
         var previous: Checkpoint?
-        for checkpoint in signed {
+        for entry in signed {
+            let checkpoint = entry.checkpoint
+            func report(_ kind: ChainFinding.Kind, _ detail: String) {
+                var f = finding(kind, checkpoint.size, detail)
+                f.position = entry.position
+                findings.append(f)
+            }
+            let what = entry.position.map { "the checkpoint carried by the CheckpointSigned event at position \($0)" } ?? "the signed checkpoint"
+            if let p = previous, p.size == checkpoint.size, p.rootHash == checkpoint.rootHash { continue }  // the same checkpoint twice
             defer { previous = checkpoint }
             if let previous, previous.size <= checkpoint.size {
                 var consistent = true
@@ -132,24 +172,35 @@ public enum RecordComparison {
                     consistent = roots.sizes[checkpoint.size] == checkpoint.rootHash
                 }
                 if !consistent {
-                    findings.append(finding(.checkpointInconsistent, checkpoint.size,
-                        "the signed checkpoint of tree size \(checkpoint.size) (root \(Data(checkpoint.rootHash).base64EncodedString())) is not consistent with the earlier "
-                        + "checkpoint of tree size \(previous.size) (root \(Data(previous.rootHash).base64EncodedString())): no consistency proof leads from one to the other"))
+                    report(.checkpointInconsistent,
+                        "\(what) of tree size \(checkpoint.size) (root \(Data(checkpoint.rootHash).base64EncodedString())) is not consistent with the earlier "
+                        + "checkpoint of tree size \(previous.size) (root \(Data(previous.rootHash).base64EncodedString())): no consistency proof leads from one to the other")
                     continue
                 }
             }
             guard let root = roots.sizes[checkpoint.size] else {
-                findings.append(finding(.checkpointMismatch, checkpoint.size,
-                    "the signed checkpoint of tree size \(checkpoint.size) names more events than the journal holds (\(roots.leaves)): events were removed after it was signed"))
+                report(.checkpointMismatch, "\(what) of tree size \(checkpoint.size) names more events than the journal holds (\(roots.leaves)): events were removed after it was signed")
                 continue
             }
             if root != checkpoint.rootHash {
-                findings.append(finding(.checkpointMismatch, checkpoint.size,
-                    "the root of the journal's first \(checkpoint.size) events is \(Data(root).base64EncodedString()), the signed checkpoint says "
-                    + "\(Data(checkpoint.rootHash).base64EncodedString()): the journal was changed after the checkpoint was signed"))
+                report(.checkpointMismatch, "the root of the journal's first \(checkpoint.size) events is \(Data(root).base64EncodedString()), \(what) says "
+                    + "\(Data(checkpoint.rootHash).base64EncodedString()): the journal was changed after the checkpoint was signed")
             }
         }
         return findings
+    }
+
+    /// A signed checkpoint and, when the log carries it as an event, that event's journal position.
+    struct Signed {
+        var checkpoint: Checkpoint
+        var position: Int64?
+    }
+
+    /// The checkpoint text of a signed note (origin, size, root), its signature not checked; nil when malformed.
+    static func unverified(_ note: String) -> Checkpoint? {
+        let lines = note.split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines.count >= 3, let size = Int64(lines[1]), size >= 0, let root = Data(base64Encoded: String(lines[2])), root.count == 32 else { return nil }
+        return Checkpoint(origin: String(lines[0]), size: size, rootHash: Array(root))
     }
 
     static func finding(_ kind: ChainFinding.Kind, _ size: Int64, _ detail: String) -> ChainFinding {

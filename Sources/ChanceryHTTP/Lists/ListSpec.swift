@@ -78,7 +78,8 @@ struct ListSpec: Sendable {
         return "\(key) \(descending ? "<" : ">") \(conditions.placeholder(value))"
     }
 
-    /// `ORDER BY key` in the list's direction.
+    /// `ORDER BY key` in the list's direction. The key's text is selected `AS list_sort_key`: left unnamed, it would be
+    /// an output column named like a bare key column (`tree_size`), which `ORDER BY` takes first, sorting numbers as text.
     private var order: String { "ORDER BY \(key)\(descending ? " DESC" : "")" }
 
     /// The rows after `cursor` (at most `limit`; all without), as JSON object texts with their sort keys.
@@ -93,7 +94,7 @@ struct ListSpec: Sendable {
         let select = columns.map { "to_json(\($0.sql)) #>> '{}'" }.joined(separator: ", ")
         var c = conditions
         if let cursor { c.clauses.append(afterClause(cursor, &c)) }
-        let sql = "SELECT \(select), (\(key))::text FROM \(from) \(c.whereClause) \(order) LIMIT \(c.placeholder(Int64(limit)))"
+        let sql = "SELECT \(select), (\(key))::text AS list_sort_key FROM \(from) \(c.whereClause) \(order) LIMIT \(c.placeholder(Int64(limit)))"
         return try await database.query(sql, c.parameters).map { row in
             (try (0..<columns.count).map { try row.decode(String?.self, at: $0) }, try row.decode(String.self, at: columns.count))
         }
@@ -103,7 +104,7 @@ struct ListSpec: Sendable {
                        select: String) async throws -> [(json: String, key: String)] {
         var c = conditions
         if let cursor { c.clauses.append(afterClause(cursor, &c)) }
-        var sql = "SELECT \(select), (\(key))::text FROM \(from) \(c.whereClause) \(order)"
+        var sql = "SELECT \(select), (\(key))::text AS list_sort_key FROM \(from) \(c.whereClause) \(order)"
         if let limit { sql += " LIMIT \(c.placeholder(Int64(limit)))" }
         return try await database.query(sql, c.parameters).map { row in
             (try row.decode(String.self, at: 0), try row.decode(String.self, at: 1))

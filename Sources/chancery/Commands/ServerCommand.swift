@@ -84,6 +84,9 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .customLong("checkpoint-interval"), help: "…or this many seconds after the last one, if it has grown at all.")
     var checkpointInterval: Int = 60
 
+    @Option(name: .customLong("checkpoint-region"), help: "Administrative division code of the stream checkpoint/<region>/log-<shard> to which each signed checkpoint is also appended as a CheckpointSigned event (the government that runs this log); 'none': not published as events.")
+    var checkpointRegion: String = "430424"
+
     @Flag(name: .customLong("no-checkpoints"), help: "Do not build the verifiable log nor sign checkpoints (they need the journal).")
     var noCheckpoints = false
 
@@ -122,6 +125,12 @@ struct ServerCommand: AsyncParsableCommand {
             var checkpoints = CheckpointConfiguration(keyFile: checkpointKey, origin: checkpointOrigin)
             checkpoints.everyEvents = checkpointEvery
             checkpoints.interval = .seconds(checkpointInterval)
+            if checkpointRegion != "none" {
+                guard RegionCalendars.defaultCalendarID(for: checkpointRegion) != nil else {
+                    throw ValidationError("--checkpoint-region must be a known six-digit (China) or seven-digit (Ontario) division code, or none, not '\(checkpointRegion)'")
+                }
+                checkpoints.eventRegion = checkpointRegion
+            }
             config.checkpoints = checkpoints
         }
         config.maxLagSeconds = healthMaxLag
