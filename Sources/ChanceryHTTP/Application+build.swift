@@ -49,12 +49,14 @@ public func buildRouter(
     if let appender {
         EventsController(appender: appender).addRoutes(to: v1)
     }
-    ReadController(database: database).addRoutes(to: v1)
-    DisclosureRequestsController(database: database).addRoutes(to: v1)
-    AlertsController(database: database).addRoutes(to: v1)
+    // The read API and the metrics also read a replay's read models (`?replay=NAME`, ``ReplaySchemaMiddleware``).
+    let readable = v1.group().add(middleware: ReplaySchemaMiddleware(database: database))
+    ReadController(database: database).addRoutes(to: readable)
+    DisclosureRequestsController(database: database).addRoutes(to: readable)
+    AlertsController(database: database).addRoutes(to: readable)
     CatchUpController(database: database).addRoutes(to: v1)
     AuditController(database: database).addRoutes(to: v1)
-    MetricsController(database: database, formula: efficiencyFormula).addRoutes(to: v1)
+    MetricsController(database: database, formula: efficiencyFormula).addRoutes(to: readable)
     StreamsController(database: database).addRoutes(to: v1)
     DeadLettersController(database: database, retrier: deadLetterRetrier).addRoutes(to: v1)
     if let faults { FaultsController(injector: faults).addRoutes(to: v1) }

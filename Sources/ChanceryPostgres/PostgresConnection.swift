@@ -12,6 +12,9 @@ import Logging
 ///
 /// Values are always sent as `$1…$n` parameters in text format, never spliced into SQL.
 ///
+/// When the calling task has a ``PostgresSchemaRoute`` bound, statements, scripts and `COPY` are rewritten by it first
+/// (a read-model replay or shadow schema read and written by unchanged code).
+///
 /// Cancelling the calling task sends a best-effort cancel request for the statement in flight;
 /// the statement then fails with SQLSTATE `57014`.
 ///
@@ -91,6 +94,7 @@ public final class PostgresConnection: Sendable {
     /// - Parameter sql: one or more statements; never build it from untrusted values.
     /// - Throws: ``PostgresError`` `.query`, `.connection`, `.closed`.
     public func executeScript(_ sql: String) async throws {
+        let sql = PostgresSchemaRoute.current?.rewrite(sql) ?? sql
         logger.trace("PostgreSQL script", metadata: ["postgres.sql.bytes": "\(sql.utf8.count)"])
         _ = try await perform { try $0.executeScript(sql) }
     }
@@ -109,6 +113,7 @@ public final class PostgresConnection: Sendable {
     ///   or `copySQL` is not a `COPY … FROM STDIN`), `.connection`, `.closed`. On error nothing
     ///   is copied.
     public func copyFrom(_ copySQL: String, rows: [[String?]]) async throws -> Int {
+        let copySQL = PostgresSchemaRoute.current?.rewrite(copySQL) ?? copySQL
         logger.trace("PostgreSQL COPY", metadata: ["postgres.sql": "\(copySQL)", "postgres.rows": "\(rows.count)"])
         return try await perform { try $0.copyIn(copySQL, rows: rows) }
     }
@@ -177,6 +182,7 @@ public final class PostgresConnection: Sendable {
     // MARK: - Private
 
     private func run(_ sql: String, _ parameters: [(any PostgresEncodable)?]) async throws -> LibPQResultSet {
+        let sql = PostgresSchemaRoute.current?.rewrite(sql) ?? sql
         let texts = parameters.map { $0?.postgresText }
         logger.trace("PostgreSQL statement", metadata: ["postgres.sql": "\(sql)", "postgres.parameters": "\(texts.count)"])
         return try await perform { try $0.execute(sql, parameters: texts) }

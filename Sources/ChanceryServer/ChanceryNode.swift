@@ -276,6 +276,10 @@ public final class ChanceryNode: Sendable {
                 })
             }
         }
+        if roles.contains(.projector) {
+            // Read models of an older projection version are rebuilt beside the live ones and swapped in (README "Auditors").
+            services.append(try ReadModelUpgrade.service(configuration: configuration, topics: topics, database: database, logger: logger))
+        }
         if roles.contains(.gateway), let checkpoints = configuration.checkpoints {
             if journaled {
                 let shard = configuration.gatewayShard

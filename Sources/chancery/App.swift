@@ -10,7 +10,7 @@ struct Chancery: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chancery",
         abstract: "Event-sourced backend for online approval (网上审批), information disclosure (政府信息公开) and electronic supervision (电子监察).",
-        subcommands: [ServerCommand.self, DemoCommand.self, GenerateCommand.self, ImportCommand.self, CalendarsCommand.self, SummaryCommand.self, MigrateCommand.self, DeadLetterCommand.self, TokensCommand.self, HistoryCommand.self, VerifyCommand.self, AuditCommand.self, ProofCommand.self, ExportCommand.self, RestoreCommand.self, ReportCommand.self]
+        subcommands: [ServerCommand.self, DemoCommand.self, GenerateCommand.self, ImportCommand.self, CalendarsCommand.self, SummaryCommand.self, MigrateCommand.self, DeadLetterCommand.self, TokensCommand.self, HistoryCommand.self, VerifyCommand.self, AuditCommand.self, ProofCommand.self, ExportCommand.self, RestoreCommand.self, ReportCommand.self, ReplayCommand.self, RebuildCommand.self]
     )
 }
 

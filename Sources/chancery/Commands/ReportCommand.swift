@@ -58,14 +58,16 @@ struct CircularReportCommand: AsyncParsableCommand {
 
     @OptionGroup var output: ReportOutputOptions
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var readModels: ReadModelSchemaOption
 
     func run() async throws {
         let region = try validatedRegion(region)
         guard let month = CalendarMonth(month) else { throw ValidationError("--month must be YYYY-MM, not '\(self.month)'") }
         let (format, language) = try output.validated()
         let chosen = try loadOptionFile("--efficiency-formula", efficiencyFormula, EfficiencyFormula.load) ?? EfficiencyFormula()
-        let circular = try await database.withClient(label: "chancery.report") {
-            try await CircularBuilder(database: $0, formula: chosen).build(region: region, month: month)
+        let readModels = self.readModels
+        let circular = try await database.withClient(label: "chancery.report") { client in
+            try await readModels.reading(client) { try await CircularBuilder(database: client, formula: chosen).build(region: region, month: month) }
         }
         try output.emit(try ReportRenderer.shared().render(circular, as: format, language: language))
     }
@@ -87,14 +89,16 @@ struct AnnualReportCommand: AsyncParsableCommand {
 
     @OptionGroup var output: ReportOutputOptions
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var readModels: ReadModelSchemaOption
 
     func run() async throws {
         let region = try validatedRegion(region)
         guard let year = reportYear(year) else { throw ValidationError("--year must be four digits, e.g. 2025, not '\(self.year)'") }
         let (format, language) = try output.validated()
         let loaded = try loadOptionFile("--supplement", supplement) { try AnnualReportSupplement.decode(try Data(contentsOf: $0), name: $0.lastPathComponent) }
-        let report = try await database.withClient(label: "chancery.report") { [loaded] in
-            try await AnnualReportBuilder(database: $0).build(region: region, year: year, supplement: loaded)
+        let readModels = self.readModels
+        let report = try await database.withClient(label: "chancery.report") { [loaded] client in
+            try await readModels.reading(client) { try await AnnualReportBuilder(database: client).build(region: region, year: year, supplement: loaded) }
         }
         try output.emit(try ReportRenderer.shared().render(report, as: format, language: language))
     }

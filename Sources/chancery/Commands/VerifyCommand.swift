@@ -33,6 +33,14 @@ struct VerifyCommand: AsyncParsableCommand {
     @Option(help: "Findings listed in text output (all of them in JSON).")
     var list: Int = 100
 
+    @Flag(name: .customLong("read-models"), help: "Then rebuild every read model from the journal into a shadow and compare it with the live ones (ReadModelVerification).")
+    var readModels = false
+
+    @Flag(name: .customLong("keep-shadow"), help: "With --read-models: keep the shadow (schemas verify_shadow__…) for inspection.")
+    var keepShadow = false
+
+    @OptionGroup var consumers: ReadModelConsumerOptions
+
     func validate() throws {
         guard ["text", "json"].contains(format) else { throw ValidationError("--format must be text or json") }
         guard chunk > 0 else { throw ValidationError("--chunk must be positive") }
@@ -48,6 +56,11 @@ struct VerifyCommand: AsyncParsableCommand {
         }
         bar.finish()
         let seconds = Date().timeIntervalSince(start)
+        if readModels {
+            try await ReadModelVerification(database: database, consumers: consumers, format: format, list: list, keepShadow: keepShadow)
+                .run(chain: report, chainSeconds: seconds)
+            return
+        }
         if format == "json" {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

@@ -1,0 +1,330 @@
+import ChanceryDomain
+import ChanceryPostgres
+import ChanceryRuntime
+import Foundation
+
+/// The point in time a replay stops at (`chancery replay --as-of T --by business|recorded`).
+public struct ReplayCutoff: Sendable, Hashable {
+    /// Which clock the cutoff reads.
+    public enum Clock: String, Sendable, Codable, CaseIterable {
+        /// The event's own `time` (when it happened).
+        case business
+        /// The event's `recordedtime` (when the gateway appended it).
+        case recorded
+    }
+
+    /// The last instant included.
+    public var instant: RFC3339Timestamp
+    public var by: Clock
+
+    public init(instant: RFC3339Timestamp, by: Clock) {
+        self.instant = instant
+        self.by = by
+    }
+
+    /// Whether `event` happened (or was recorded) at or before the cutoff. An event without a readable time is after it.
+    public func includes(_ event: CloudEvent) -> Bool {
+        includes(time: by == .business ? event.time : (event.recordedtime ?? event.time))
+    }
+
+    /// Whether the RFC 3339 `time` is at or before the cutoff; a missing or unreadable time is after it.
+    public func includes(time: String?) -> Bool {
+        guard let time, let t = try? RFC3339Timestamp(parsing: time) else { return false }
+        return !(instant < t)
+    }
+}
+
+/// A consumer of the live layout replayed from the journal: its group (the key of its stream positions and offsets),
+/// the topics it reads (full names) and its handler (``ReadModelProjector``, the supervisor).
+public struct ReplayConsumer: Sendable {
+    public var group: String
+    public var topics: Set<String>
+    public var handler: any ReadModelHandler
+
+    public init(group: String, topics: [String], handler: any ReadModelHandler) {
+        self.group = group
+        self.topics = Set(topics)
+        self.handler = handler
+    }
+}
+
+/// Rebuilds read models from the log of record (`audit.journal`, read in position order, never from Kafka) into a
+/// ``ReadModelNamespace``, by running the live consumers' handlers unchanged through the namespace's
+/// ``PostgresSchemaRoute``.
+///
+/// Each chunk of journal records is applied in one transaction in the namespace, as the consumer runtime
+/// (``ExactlyOnceConsumer``) does live: per consumer, stream continuity first (a duplicate skipped, a gap or fork
+/// quarantined), then the handler on the batch — or, when the batch fails permanently, event by event in savepoints, the
+/// failing events quarantined (`apply-failed`) — then the group's stream positions and offsets. Events the handlers
+/// derive (the supervisor's cards, quarantine alerts) are dropped: the live ones are already in the log, as events of
+/// `gov.supervision`, and are replayed from there. Offsets are the record's place among the journal records of its
+/// partition (what the embedded broker, seeded from the journal, gives it).
+///
+/// A cutoff keeps, of each stream, its events up to the first one after the cutoff (a stream is never replayed with a
+/// gap). The namespace's own `projection.read_model_builds` row (its copy of the table) holds the position read up
+/// to, committed with each chunk, so a later ``run(through:progress:)`` resumes there (a replay without a cutoff: a
+/// rebuild catching up; a replay with a cutoff runs in one go).
+public struct JournalReplay: Sendable {
+    /// Progress after each chunk.
+    public struct Progress: Sendable {
+        /// Journal position read up to.
+        public var position: Int64
+        /// The last position this run reads to.
+        public var lastPosition: Int64
+        /// Journal records read in this run.
+        public var records: Int
+        /// Canonical events applied in this run.
+        public var events: Int
+    }
+
+    /// What a run did.
+    public struct Summary: Sendable, Codable {
+        /// Position read up to (inclusive).
+        public var lastPosition: Int64
+        /// Journal records read in this run (events and dead letters).
+        public var records: Int
+        /// Canonical events applied in this run.
+        public var events: Int
+        /// Canonical events left out because they (or an earlier event of their stream) come after the cutoff.
+        public var afterCutoff: Int
+        /// Records quarantined (undecodable, continuity, apply-failed), per consumer group.
+        public var quarantined: Int
+    }
+
+    let database: PostgresClient
+    let namespace: ReadModelNamespace
+    let consumers: [ReplayConsumer]
+    let cutoff: ReplayCutoff?
+    let chunk: Int
+
+    /// - Parameters:
+    ///   - database: the live database (the journal is read from it; the namespace's schemas are in it).
+    ///   - namespace: where to build (``ReadModelBuilds/create(_:purpose:cutoff:replace:database:)`` made it).
+    ///   - consumers: the handlers to run, each with the topics its live consumer reads.
+    ///   - chunk: journal records per transaction.
+    public init(database: PostgresClient, namespace: ReadModelNamespace, consumers: [ReplayConsumer], cutoff: ReplayCutoff?, chunk: Int = 2_000) {
+        self.database = database
+        self.namespace = namespace
+        self.consumers = consumers
+        self.cutoff = cutoff
+        self.chunk = max(1, chunk)
+    }
+
+    /// The journal's last position now (0 when empty).
+    public static func journalEnd(database: PostgresClient) async throws -> Int64 {
+        try await database.query("SELECT coalesce(max(position), 0) FROM audit.journal").first?.decode(Int64.self, at: 0) ?? 0
+    }
+
+    /// The journal position the namespace has read up to (0 before the first chunk).
+    public func position() async throws -> Int64 {
+        try await database.withConnection { try await position(on: $0) }
+    }
+
+    func position(on connection: PostgresConnection) async throws -> Int64 {
+        try await PostgresSchemaRoute.$current.withValue(namespace.route) {
+            try await connection.query("SELECT coalesce(max(last_position), 0) FROM projection.read_model_builds WHERE name = $1", [namespace.name])
+                .first?.decode(Int64.self, at: 0) ?? 0
+        }
+    }
+
+    /// Applies the journal records after the namespace's position up to `through` (default: the journal's end now).
+    /// - Parameter connection: run on this connection, inside its open transaction (each chunk in a savepoint; the swap
+    ///   of ``ReadModelSwap``); nil: on a connection of the pool, each chunk in its own transaction.
+    public func run(through: Int64? = nil, on connection: PostgresConnection? = nil,
+                    progress: @escaping @Sendable (Progress) -> Void = { _ in }) async throws -> Summary {
+        if let connection { return try await run(through: through, connection: connection, progress: progress) }
+        return try await database.withConnection { try await run(through: through, connection: $0, progress: progress) }
+    }
+
+    private func run(through: Int64?, connection: PostgresConnection, progress: @Sendable (Progress) -> Void) async throws -> Summary {
+        let start = try await position(on: connection)
+        let end: Int64
+        if let through { end = through } else {
+            end = try await connection.query("SELECT coalesce(max(position), 0) FROM audit.journal").first?.decode(Int64.self, at: 0) ?? 0
+        }
+        var ordinals = try await partitionCounts(through: start, on: connection)
+        if cutoff != nil && start > 0 {
+            throw ReadModelBuilds.BuildError("read models '\(namespace.name)' were replayed with a cutoff and stopped part way; replay them again with --replace")
+        }
+        // Streams that reached the cutoff (their later events are left out too).
+        var stopped: Set<String> = []
+        var summary = Summary(lastPosition: start, records: 0, events: 0, afterCutoff: 0, quarantined: 0)
+        var position = start
+        while position < end {
+            let rows = try await connection.query(
+                """
+                SELECT position, topic, partition, CASE WHEN subject IS NOT NULL THEN convert_from(value, 'UTF8') END, subject,
+                       CASE WHEN subject IS NULL THEN NULL
+                            WHEN $4::text = 'business' THEN convert_from(value, 'UTF8')::jsonb ->> 'time'
+                            WHEN $4::text = 'recorded' THEN coalesce(convert_from(value, 'UTF8')::jsonb ->> 'recordedtime',
+                                                                     convert_from(value, 'UTF8')::jsonb ->> 'time') END
+                FROM audit.journal WHERE position > $1 AND position <= $2 ORDER BY position LIMIT $3
+                """, [position, end, chunk, cutoff?.by.rawValue])
+            guard !rows.isEmpty else { break }
+            var records: [Record] = []
+            let decoder = JSONDecoder()
+            for row in rows {
+                let topic = try row.decode(String.self, at: 1), partition = try row.decode(Int32.self, at: 2)
+                let key = "\(topic)#\(partition)"
+                let offset = ordinals[key, default: 0]
+                ordinals[key] = offset + 1
+                let position = try row.decode(Int64.self, at: 0)
+                guard let text = try row.decode(String?.self, at: 3) else { continue } // a dead letter: no read model
+                // After the cutoff (by the time PostgreSQL read from the stored event), or its stream stopped: left out
+                // without decoding it.
+                let time = try row.decode(String?.self, at: 5)
+                if let cutoff, let subject = try row.decode(String?.self, at: 4), stopped.contains(subject) || !cutoff.includes(time: time) {
+                    stopped.insert(subject)
+                    summary.afterCutoff += 1
+                    continue
+                }
+                var record = Record(position: position, topic: topic, partition: partition, offset: offset, bytes: Array(text.utf8), event: nil)
+                if let event = try? decoder.decode(CloudEvent.self, from: Data(text.utf8)) {
+                    if stopped.contains(event.subject) || !(cutoff?.includes(event) ?? true) {
+                        stopped.insert(event.subject)
+                        summary.afterCutoff += 1
+                        continue
+                    }
+                    record.event = event
+                }
+                records.append(record)
+            }
+            let last = try rows.last!.decode(Int64.self, at: 0)
+            let outcome = try await apply(records, through: last, on: connection)
+            summary.records += rows.count
+            summary.events += outcome.events
+            summary.quarantined += outcome.quarantined
+            position = last
+            summary.lastPosition = last
+            progress(Progress(position: last, lastPosition: end, records: summary.records, events: summary.events))
+        }
+        return summary
+    }
+
+    /// One journal record of a chunk: a decoded canonical event, or (event nil) bytes that do not decode.
+    struct Record: Sendable {
+        var position: Int64
+        var topic: String
+        var partition: Int32
+        var offset: Int64
+        var bytes: [UInt8]
+        var event: CloudEvent?
+    }
+
+    /// The number of journal records of each partition at or before `position` (`topic#partition`).
+    private func partitionCounts(through position: Int64, on connection: PostgresConnection) async throws -> [String: Int64] {
+        guard position > 0 else { return [:] }
+        var counts: [String: Int64] = [:]
+        for row in try await connection.query("SELECT topic, partition, count(*) FROM audit.journal WHERE position <= $1 GROUP BY 1, 2", [position]) {
+            counts["\(try row.decode(String.self, at: 0))#\(try row.decode(Int32.self, at: 1))"] = try row.decode(Int64.self, at: 2)
+        }
+        return counts
+    }
+
+    private struct ChunkOutcome: Sendable {
+        var events: Int
+        var quarantined: Int
+    }
+
+    /// Applies one chunk in one transaction in the namespace.
+    private func apply(_ records: [Record], through last: Int64, on connection: PostgresConnection) async throws -> ChunkOutcome {
+        let consumers = self.consumers
+        let name = namespace.name
+        return try await PostgresSchemaRoute.$current.withValue(namespace.route) {
+            try await connection.transaction { connection in
+                var outcome = ChunkOutcome(events: records.filter { $0.event != nil }.count, quarantined: 0)
+                for consumer in consumers {
+                    let mine = records.filter { consumer.topics.contains($0.topic) }
+                    outcome.quarantined += try await Self.apply(mine, consumer: consumer, on: connection)
+                    }
+                    try await connection.execute(
+                        """
+                        INSERT INTO projection.read_model_builds (name, purpose, last_position, events, projection_version)
+                        VALUES ($1, 'replay', $2, $3, $4)
+                        ON CONFLICT (name) DO UPDATE SET last_position = EXCLUDED.last_position,
+                            events = projection.read_model_builds.events + EXCLUDED.events
+                        """, [name, last, outcome.events, ReadModelVersion.current])
+                    return outcome
+            }
+        }
+    }
+
+    /// Applies `records` for one consumer on `connection` (inside the chunk's transaction); returns how many it quarantined.
+    private static func apply(_ records: [Record], consumer: ReplayConsumer, on connection: PostgresConnection) async throws -> Int {
+        guard !records.isEmpty else { return 0 }
+        let group = consumer.group
+        var quarantine: [(record: Record, reason: String)] = []
+        var decoded: [(Record, CloudEvent)] = []
+        for record in records {
+            if let event = record.event { decoded.append((record, event)) } else { quarantine.append((record, "undecodable: not a CloudEvent")) }
+        }
+        var heads: [String: StreamHead] = [:]
+        let subjects = Array(Set(decoded.map(\.1.subject)))
+        for row in try await connection.query(
+            "SELECT stream, sequence, hash FROM projection.stream_positions WHERE consumer_group = $1 AND stream = ANY($2)", [group, subjects]) {
+            let stream = try row.decode(String.self, at: 0)
+            heads[stream] = StreamHead(stream: stream, sequence: try row.decode(Int64.self, at: 1), hash: try row.decode(String.self, at: 2))
+        }
+        var applicable: [(Record, ConsumedEvent)] = []
+        var touched: Set<String> = []
+        for (record, event) in decoded {
+            let head = heads[event.subject] ?? StreamHead(stream: event.subject)
+            switch head.continuity(of: event) {
+            case .next:
+                heads[event.subject] = StreamHead(stream: event.subject, sequence: event.sequence ?? 0, hash: event.hash ?? "")
+                touched.insert(event.subject)
+                applicable.append((record, ConsumedEvent(event: event, topic: record.topic, partition: record.partition, offset: record.offset)))
+            case .duplicate:
+                continue
+            case .broken(let why):
+                quarantine.append((record, "continuity: \(why)"))
+            }
+        }
+        let batch = applicable.map(\.1)
+        do {
+            _ = try await connection.transaction { try await consumer.handler.apply(batch, on: $0) }
+        } catch where !ConsumerFailure.isTransient(error) {
+            for (record, consumed) in applicable {
+                do {
+                    _ = try await connection.transaction { try await consumer.handler.apply([consumed], on: $0) }
+                } catch where !ConsumerFailure.isTransient(error) {
+                    quarantine.append((record, "apply-failed: \(error)"))
+                }
+            }
+        }
+        let streams = touched.sorted()
+        if !streams.isEmpty {
+            try await connection.execute(
+                """
+                INSERT INTO projection.stream_positions (consumer_group, stream, sequence, hash)
+                SELECT $1, stream, sequence, hash FROM unnest($2::text[], $3::bigint[], $4::text[]) AS p(stream, sequence, hash)
+                ON CONFLICT (consumer_group, stream) DO UPDATE SET sequence = EXCLUDED.sequence, hash = EXCLUDED.hash
+                """, [group, streams, streams.map { heads[$0]!.sequence }, streams.map { heads[$0]!.hash }])
+        }
+        for q in quarantine {
+            try await connection.execute(
+                """
+                INSERT INTO audit.quarantine (topic, partition, "offset", consumer_group, subject, reason, record)
+                VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING
+                """, [q.record.topic, q.record.partition, q.record.offset, group, q.record.event?.subject,
+                      q.reason.replacingOccurrences(of: "\u{0}", with: "\\u0000"), q.record.bytes])
+        }
+        var next: [String: (topic: String, partition: Int32, offset: Int64, position: Int64)] = [:]
+        for r in records {
+            let key = "\(r.topic)#\(r.partition)"
+            if (next[key]?.position ?? 0) < r.position { next[key] = (r.topic, r.partition, r.offset + 1, r.position) }
+        }
+        let partitions = next.values.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }
+        if !partitions.isEmpty {
+            try await connection.execute(
+                """
+                INSERT INTO projection.consumer_offsets (consumer_group, topic, partition, next_offset, last_position)
+                SELECT $1, topic, partition, next_offset, last_position
+                FROM unnest($2::text[], $3::int[], $4::bigint[], $5::bigint[]) AS o(topic, partition, next_offset, last_position)
+                ON CONFLICT (consumer_group, topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset,
+                    last_position = EXCLUDED.last_position, updated_at = now()
+                """, [group, partitions.map(\.topic), partitions.map(\.partition), partitions.map(\.offset), partitions.map(\.position)])
+        }
+        return quarantine.count
+    }
+}
