@@ -279,22 +279,11 @@ public final class ExactlyOnceConsumer: Sendable {
                 }
                 derived += quarantine.compactMap { Self.alert(for: $0, group: group) }
                 try await Outbox.enqueue(derived, group: group, on: connection)
-                let streams = touched.sorted()
-                if !streams.isEmpty {
-                    try await connection.execute(
-                        """
-                        INSERT INTO projection.stream_positions (consumer_group, stream, sequence, hash)
-                        SELECT $1, stream, sequence, hash FROM unnest($2::text[], $3::bigint[], $4::text[]) AS p(stream, sequence, hash)
-                        ON CONFLICT (consumer_group, stream) DO UPDATE SET sequence = EXCLUDED.sequence, hash = EXCLUDED.hash
-                        """, [group, streams, streams.map { positions[$0]!.sequence }, streams.map { positions[$0]!.hash }])
-                }
+                try await ConsumerLedger.savePositions(group: group, touched.compactMap { positions[$0] }, on: connection)
                 for q in quarantine {
-                    try await connection.execute(
-                        """
-                        INSERT INTO audit.quarantine (topic, partition, "offset", consumer_group, subject, reason, record)
-                        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING
-                        """, [q.record.topic, q.record.partition, q.record.offset, group, q.event.map { Self.storable($0.subject) },
-                              Self.storable("\(q.reason): \(q.detail)"), q.record.value])
+                    try await ConsumerLedger.quarantine(topic: q.record.topic, partition: q.record.partition, offset: q.record.offset, group: group,
+                                                        subject: q.event?.subject, reason: "\(q.reason): \(q.detail)", record: q.record.value,
+                                                        on: connection)
                 }
                 var next: [KafkaTopicPartition: (offset: Int64, position: Int64?)] = [:]
                 for record in records {
@@ -303,14 +292,9 @@ public final class ExactlyOnceConsumer: Sendable {
                     let position = ConsumerOffsets.position(of: record)
                     next[tp] = (max(previous?.offset ?? 0, record.offset + 1), [previous?.position, position].compactMap { $0 }.max())
                 }
-                for (tp, stored) in next {
-                    try await connection.execute(
-                        """
-                        INSERT INTO projection.consumer_offsets (consumer_group, topic, partition, next_offset, last_position) VALUES ($1, $2, $3, $4, $5)
-                        ON CONFLICT (consumer_group, topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset,
-                            last_position = coalesce(EXCLUDED.last_position, projection.consumer_offsets.last_position), updated_at = now()
-                        """, [group, tp.topic, tp.partition, stored.offset, stored.position])
-                }
+                try await ConsumerLedger.saveOffsets(group: group, next.map { tp, stored in
+                    ConsumerLedger.Offset(topic: tp.topic, partition: tp.partition, nextOffset: stored.offset, lastPosition: stored.position)
+                }, on: connection)
                 do { try faultInjector?(.afterApply, applicable) } catch { throw InjectedFault(underlying: error) }
                 return Outcome(applied: applicable, derived: derived.count,
                                quarantined: Dictionary(grouping: quarantine, by: \.reason).mapValues(\.count))
@@ -334,11 +318,5 @@ public final class ExactlyOnceConsumer: Sendable {
     /// A fault a test injected: a simulated crash, never a failure of the data (so never quarantined).
     private struct InjectedFault: Error {
         let underlying: any Error
-    }
-
-    /// `text` without NUL characters (PostgreSQL `text` cannot hold them): a quarantine reason may quote the
-    /// very value that could not be stored.
-    static func storable(_ text: String) -> String {
-        text.contains("\u{0}") ? text.replacingOccurrences(of: "\u{0}", with: "\\u0000") : text
     }
 }

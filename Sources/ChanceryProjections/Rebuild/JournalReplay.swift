@@ -292,39 +292,19 @@ public struct JournalReplay: Sendable {
                 }
             }
         }
-        let streams = touched.sorted()
-        if !streams.isEmpty {
-            try await connection.execute(
-                """
-                INSERT INTO projection.stream_positions (consumer_group, stream, sequence, hash)
-                SELECT $1, stream, sequence, hash FROM unnest($2::text[], $3::bigint[], $4::text[]) AS p(stream, sequence, hash)
-                ON CONFLICT (consumer_group, stream) DO UPDATE SET sequence = EXCLUDED.sequence, hash = EXCLUDED.hash
-                """, [group, streams, streams.map { heads[$0]!.sequence }, streams.map { heads[$0]!.hash }])
-        }
+        try await ConsumerLedger.savePositions(group: group, touched.compactMap { heads[$0] }, on: connection)
         for q in quarantine {
-            try await connection.execute(
-                """
-                INSERT INTO audit.quarantine (topic, partition, "offset", consumer_group, subject, reason, record)
-                VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING
-                """, [q.record.topic, q.record.partition, q.record.offset, group, q.record.event?.subject,
-                      q.reason.replacingOccurrences(of: "\u{0}", with: "\\u0000"), q.record.bytes])
+            try await ConsumerLedger.quarantine(topic: q.record.topic, partition: q.record.partition, offset: q.record.offset, group: group,
+                                                subject: q.record.event?.subject, reason: q.reason, record: q.record.bytes, on: connection)
         }
-        var next: [String: (topic: String, partition: Int32, offset: Int64, position: Int64)] = [:]
+        var next: [String: ConsumerLedger.Offset] = [:]
         for r in records {
             let key = "\(r.topic)#\(r.partition)"
-            if (next[key]?.position ?? 0) < r.position { next[key] = (r.topic, r.partition, r.offset + 1, r.position) }
+            if (next[key]?.lastPosition ?? 0) < r.position {
+                next[key] = ConsumerLedger.Offset(topic: r.topic, partition: r.partition, nextOffset: r.offset + 1, lastPosition: r.position)
+            }
         }
-        let partitions = next.values.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }
-        if !partitions.isEmpty {
-            try await connection.execute(
-                """
-                INSERT INTO projection.consumer_offsets (consumer_group, topic, partition, next_offset, last_position)
-                SELECT $1, topic, partition, next_offset, last_position
-                FROM unnest($2::text[], $3::int[], $4::bigint[], $5::bigint[]) AS o(topic, partition, next_offset, last_position)
-                ON CONFLICT (consumer_group, topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset,
-                    last_position = EXCLUDED.last_position, updated_at = now()
-                """, [group, partitions.map(\.topic), partitions.map(\.partition), partitions.map(\.offset), partitions.map(\.position)])
-        }
+        try await ConsumerLedger.saveOffsets(group: group, Array(next.values), on: connection)
         return quarantine.count
     }
 }
