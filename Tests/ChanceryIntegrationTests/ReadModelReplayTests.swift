@@ -127,7 +127,8 @@ struct ReadModelReplayTests {
             // The live read models are untouched: every case is there.
             #expect(try await db.query("SELECT count(*) FROM approval.cases").first?.decode(Int64.self, at: 0) == Int64(cases.count))
 
-            // The read API reads the replay with ?replay=; an unknown or malformed name is 400 problem+json.
+            // The read API reads the replay with ?replay=; a malformed name (or a live schema's) is 400, a well-formed name
+            // of no replay 404, both problem+json.
             try await cluster.application().test(.router) { client in
                 let metrics = try await client.read("/v1/metrics/cases?groupBy=department&period=all&replay=june30")
                 #expect(metrics.status == .ok)
@@ -144,12 +145,19 @@ struct ReadModelReplayTests {
                 #expect(String(buffer: csv.body).split(separator: "\r\n").count == 1 + expected.submitted, "the streamed CSV reads the replay too")
                 let live = try await client.read("/v1/cases?limit=500")
                 #expect(live.json["cases"]?.arrayValue?.count == cases.count)
-                for bad in ["nosuch", "Robert'); DROP TABLE x;--", "approval", "public"] {
+                for bad in ["Robert'); DROP TABLE x;--", "approval", "public"] {
                     let answer = try await client.read("/v1/cases?replay=\(bad.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")")
                     #expect(answer.status == .badRequest, "replay=\(bad)")
                     #expect(answer.headers[.contentType] == "application/problem+json")
                     #expect(answer.json["type"]?.stringValue == "/problems/invalid-parameter")
                 }
+                let missing = try await client.read("/v1/cases?replay=nosuch")
+                #expect(missing.status == .notFound)
+                #expect(missing.headers[.contentType] == "application/problem+json")
+                #expect(missing.json["type"]?.stringValue == "/problems/not-found")
+                // … after the handler's own checks: without the token the list needs, it is 401 as without the parameter.
+                let anonymous = try await client.read("/v1/cases?replay=nosuch", token: nil)
+                #expect(anonymous.status == .unauthorized)
             }
 
             // verify --read-models: a shadow rebuilt from the whole log equals the live read models …

@@ -5,7 +5,7 @@
   up to that instant (business time); the read API with ?replay=webcheck_june30 then gives that date's counts — cases
   accepted and concluded per region and department, cases open — which this script computes itself from the journal's
   events (audit.journal, as appended: each case stream up to its first event after the cutoff).
-- ?replay= with a name that is no replay is 400 problem+json; `chancery report circular --schema` reads the replay.
+- ?replay= with a well-formed name that is no replay is 404 problem+json; `chancery report circular --schema` reads the replay.
 - `chancery verify --read-models --format json` finds the live read models equal to a rebuild from the log (not in
   short mode, WEB_CHECKS_SHORT=1 under make test: it rebuilds the whole log, about 3 minutes on a busy 2-core machine;
   the Swift suite ReadModelReplayTests covers it on a small log).
@@ -112,7 +112,7 @@ status, _, body = get("/v1/metrics/cases?groupBy=department&period=all")
 live = sum(r["accepted"] for r in json.loads(body)["rows"]) if status == 200 else -1
 check(live > sum(expected_accepted.values()), f"the live read models (accepted {live}) go beyond {CUTOFF}")
 status, media, body = get("/v1/cases?replay=nosuch")
-check(status == 400 and media.startswith("application/problem+json") and "invalid-parameter" in body, f"?replay=nosuch: {status} {media} {body[:200]}")
+check(status == 404 and media.startswith("application/problem+json") and "not-found" in body, f"?replay=nosuch: {status} {media} {body[:200]}")
 done, _ = chancery("report", "circular", "--region", "430424", "--month", "2025-06", "--format", "json", "--schema", NAME)
 check(done.returncode == 0 and done.stdout.lstrip().startswith("{"),
       f"chancery report circular --schema {NAME}: {done.returncode} {done.stderr[-500:]}")
