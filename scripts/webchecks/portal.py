@@ -419,11 +419,21 @@ def browse(driver, pattern):
 def submit(driver):
     """Clicks the form's submit button and waits until the browser has loaded the answer."""
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
     page = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
-    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(page))
+
+    def replaced(_):
+        # The old page is gone once asking about its root fails: Chromium says so with StaleElementReference, or, when
+        # the new document arrives mid-question, with "Node with given id does not belong to the document".
+        try:
+            page.is_enabled()
+            return False
+        except WebDriverException:
+            return True
+
+    WebDriverWait(driver, 30).until(replaced)
     WebDriverWait(driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
