@@ -189,24 +189,10 @@ struct CaseProjection {
         ("urge_met", "boolean"), ("case_file", "jsonb"),
     ]
 
-    /// The upsert of every changed row in one statement.
-    private static let upsertSQL: String = {
-        let keys: [(name: String, type: String)] = [("subject", "text"), ("region", "text"), ("case_number", "text"), ("applicant_name", "text")]
-        let all = keys + fileColumns + timeColumns.map { ($0, "timestamptz") }
-        // `clock` and `case_file` travel as JSON text inside the JSON document.
-        let recordType = all.map { "\($0.name) \($0.type == "jsonb" ? "text" : $0.type)" }.joined(separator: ", ")
-        let select = all.map { $0.type == "jsonb" ? "\($0.name)::jsonb" : $0.name }.joined(separator: ", ")
-        let updates = fileColumns.map { "\($0.name) = EXCLUDED.\($0.name)" }
-            + timeColumns.map { column in
-                column == "review_completed_at" ? "\(column) = coalesce(approval.cases.\(column), EXCLUDED.\(column))"
-                    : "\(column) = coalesce(EXCLUDED.\(column), approval.cases.\(column))"
-            }
-        return """
-            INSERT INTO approval.cases (\(all.map(\.name).joined(separator: ", ")))
-            SELECT \(select) FROM jsonb_to_recordset($1::jsonb) AS r(\(recordType))
-            ON CONFLICT (subject) DO UPDATE SET \(updates.joined(separator: ", "))
-            """
-    }()
+    /// The upsert of every changed row in one statement; `review_completed_at` keeps the first review.
+    private static let upsertSQL = RecordsetUpsert(
+        table: "approval.cases", inserted: [("subject", "text"), ("region", "text"), ("case_number", "text"), ("applicant_name", "text")],
+        replaced: fileColumns, kept: timeColumns.map { ($0, "timestamptz") }, firstKept: ["review_completed_at"]).sql
 
     private func write(_ rows: [Row], on db: PostgresConnection) async throws {
         guard !rows.isEmpty else { return }

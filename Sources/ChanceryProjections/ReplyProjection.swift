@@ -235,16 +235,7 @@ private struct ReplyTable {
     /// The upsert of every changed row in one statement: file columns replaced, event columns kept unless this batch
     /// set them, carried columns as first given.
     var upsertSQL: String {
-        let all: [(name: String, type: String)] = [("subject", "text"), ("region", "text")] + carried.map { ($0, "text") } + fileColumns + eventColumns
-        // jsonb columns travel as JSON text inside the JSON document.
-        let recordType = all.map { "\($0.name) \($0.type == "jsonb" ? "text" : $0.type)" }.joined(separator: ", ")
-        let select = all.map { $0.type == "jsonb" ? "\($0.name)::jsonb" : $0.name }.joined(separator: ", ")
-        let updates = fileColumns.map { "\($0.name) = EXCLUDED.\($0.name)" }
-            + eventColumns.map { "\($0.name) = coalesce(EXCLUDED.\($0.name), \(name).\($0.name))" }
-        return """
-            INSERT INTO \(name) (\(all.map(\.name).joined(separator: ", ")))
-            SELECT \(select) FROM jsonb_to_recordset($1::jsonb) AS r(\(recordType))
-            ON CONFLICT (subject) DO UPDATE SET \(updates.joined(separator: ", "))
-            """
+        RecordsetUpsert(table: name, inserted: [("subject", "text"), ("region", "text")] + carried.map { ($0, "text") },
+                        replaced: fileColumns, kept: eventColumns).sql
     }
 }

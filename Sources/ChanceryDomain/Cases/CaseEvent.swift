@@ -6,7 +6,7 @@
 /// neutral value noted at each case (the gateway's validator refuses such events, so only a record produced around
 /// the gateway can lack one). Members are those of the newest version of each type (decode after upcasting,
 /// ``UpcasterRegistry``). Source of each member: `schemas/events/gov.approval.case.*.json`.
-public enum CaseEvent: Sendable, Hashable {
+public enum CaseEvent: TypedEvent {
     /// 申报 (CaseSubmitted): starts the stream. Missing codes decode as "".
     case submitted(caseNumber: String?, itemCode: String, departmentCode: String, applicantName: String?)
     /// 受理 (CaseAccepted): the clock starts. A missing `promisedLimit` decodes as 0 (an immediate case).
@@ -74,11 +74,6 @@ public enum CaseEvent: Sendable, Hashable {
         }
     }
 
-    /// The case event `event` carries (by its catalogued type), nil for any other event.
-    public init?(_ event: CloudEvent) {
-        guard let name = EventCatalog.eventType(event.type)?.name else { return nil }
-        self.init(name: name, data: event.data)
-    }
 
     /// The glossary name of the event's type (`CaseAccepted`, …), for messages.
     public var name: String {

@@ -2,7 +2,7 @@
 /// where these events' type names and `data` members are read. The gateway's rules (``ItemLifecycle``) and the
 /// projector switch over these cases. A member the schema requires but a malformed record lacks decodes as nil.
 /// Source: `schemas/events/gov.catalog.item.*.json`.
-public enum ItemEvent: Sendable, Hashable {
+public enum ItemEvent: TypedEvent {
     /// The members an item registration sets and a revision may change (nil: not given / unchanged).
     public struct Terms: Sendable, Hashable {
         public var itemName: String?

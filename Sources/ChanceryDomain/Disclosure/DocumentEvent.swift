@@ -2,7 +2,7 @@
 /// value: the one place where these events' type names and `data` members are read. The gateway's rules
 /// (``DocumentLifecycle``) and the projector switch over these cases. A member the schema requires but a malformed
 /// record lacks decodes as nil. Source: `schemas/events/gov.disclosure.document.*.json`.
-public enum DocumentEvent: Sendable, Hashable {
+public enum DocumentEvent: TypedEvent {
     /// DocumentReviewed (保密审查) with its conclusion (`publishable`, `not-publishable`, …).
     case reviewed(conclusion: String?)
     /// DocumentPublished: title, one of the 12 categories, the department, the document number (文号).

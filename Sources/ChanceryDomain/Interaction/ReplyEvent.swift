@@ -8,7 +8,7 @@
 /// (the gateway's validator refuses such events). Members are those of the newest version of each type (decode after
 /// upcasting). Only the members some consumer uses are decoded; descriptive texts stay in the event's `data`. Source:
 /// `schemas/events/gov.disclosure.request.*.json`, `schemas/events/gov.interaction.*.json`.
-public enum ReplyEvent: Sendable, Hashable {
+public enum ReplyEvent: TypedEvent {
     // Disclosure requests (State Council order 711, arts. 29–33).
     /// DisclosureRequestReceived: starts a request stream.
     case requestReceived(departmentCode: String?, requesterName: String?, requesterKind: String?, description: String?)
@@ -92,11 +92,6 @@ public enum ReplyEvent: Sendable, Hashable {
         }
     }
 
-    /// The reply event `event` carries (by its catalogued type), nil for any other event.
-    public init?(_ event: CloudEvent) {
-        guard let name = EventCatalog.eventType(event.type)?.name else { return nil }
-        self.init(name: name, data: event.data)
-    }
 
     /// The glossary name of the event's type, for messages.
     public var name: String {

@@ -1,7 +1,7 @@
 /// A supervision alert event (`gov.supervision.alert.*`, stream `alert/<region>/…`) as a typed value: the one place
 /// where an alert event's type name and `data` members are read: by the gateway's rules (``AlertLifecycle``) and the read
 /// models. Source of the members: `schemas/events/gov.supervision.alert.*.json`.
-public enum AlertEvent: Sendable, Hashable {
+public enum AlertEvent: TypedEvent {
     /// A card or an irregularity raised: DeadlineWarningRaised (yellow), DeadlineBreached (red), IrregularityFlagged.
     case raised(Raised)
     /// RecordQuarantined (记录隔离): about the consumers, not a case; the alert read models leave it out.
@@ -47,9 +47,4 @@ public enum AlertEvent: Sendable, Hashable {
         }
     }
 
-    /// The alert event `event` carries, nil for any other event.
-    public init?(_ event: CloudEvent) {
-        guard let name = EventCatalog.eventType(event.type)?.name else { return nil }
-        self.init(name: name, data: event.data)
-    }
 }
