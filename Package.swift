@@ -231,6 +231,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "ChanceryDomainTests", dependencies: ["ChanceryDomain"], exclude: ["corpus"], swiftSettings: swiftSettings),
+        // The architecture's rules, read from the sources: which module may import what, where event type names are read.
+        .testTarget(name: "ChanceryArchitectureTests", dependencies: ["ChanceryDomain"], swiftSettings: swiftSettings),
         .testTarget(name: "ChanceryScenarioTests", dependencies: ["ChanceryScenario", "ChanceryDomain"], swiftSettings: swiftSettings),
         .testTarget(name: "ChanceryReportsTests", dependencies: ["ChanceryReports", "ChanceryDomain"], swiftSettings: swiftSettings),
         .testTarget(

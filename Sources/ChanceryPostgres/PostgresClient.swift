@@ -46,16 +46,16 @@ public final class PostgresClient: Sendable {
     }
 
     /// Runs one statement on a pooled connection and returns all rows.
-    /// See ``PostgresConnection/query(_:_:)`` for parameters and errors.
-    public func query(_ sql: String, _ parameters: [(any PostgresEncodable)?] = []) async throws -> [PostgresRow] {
-        try await withConnection { try await $0.query(sql, parameters) }
+    /// See ``PostgresConnection/query(_:)`` for the statement and errors.
+    public func query(_ query: PostgresQuery) async throws -> [PostgresRow] {
+        try await withConnection { try await $0.query(query) }
     }
 
     /// Runs one statement on a pooled connection and returns the affected row count.
-    /// See ``PostgresConnection/execute(_:_:)`` for parameters and errors.
+    /// See ``PostgresConnection/execute(_:)`` for the statement and errors.
     @discardableResult
-    public func execute(_ sql: String, _ parameters: [(any PostgresEncodable)?] = []) async throws -> Int {
-        try await withConnection { try await $0.execute(sql, parameters) }
+    public func execute(_ query: PostgresQuery) async throws -> Int {
+        try await withConnection { try await $0.execute(query) }
     }
 
     /// Runs `body` in a transaction on one pooled connection.

@@ -19,7 +19,7 @@ import Foundation
 /// - other arrays of encodable elements, e.g. `[String]`, `[Int64]`, `[[Int]]` (array
 ///   literals such as `{"a","b \"c\""}`, for `text[]`, `bigint[]`, …)
 ///
-/// Pass SQL NULL as `nil` in the `[(any PostgresEncodable)?]` parameter list.
+/// Bind values by interpolating them into a ``PostgresQuery``; an optional that is `nil` binds SQL NULL.
 public protocol PostgresEncodable: Sendable {
     /// The value in PostgreSQL text input format.
     var postgresText: String { get }

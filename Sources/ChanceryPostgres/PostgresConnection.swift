@@ -10,7 +10,8 @@ import Logging
 /// interleave work from concurrent tasks on one connection (their statements would mix inside
 /// each other's transactions); use ``PostgresClient`` to share connections.
 ///
-/// Values are always sent as `$1…$n` parameters in text format, never spliced into SQL.
+/// Statements are ``PostgresQuery`` values: their values are always sent as `$1…$n` parameters in text format, never
+/// spliced into SQL.
 ///
 /// When the calling task has a ``PostgresSchemaRoute`` bound, statements, scripts and `COPY` are rewritten by it first
 /// (a read-model replay or shadow schema read and written by unchanged code).
@@ -62,29 +63,27 @@ public final class PostgresConnection: Sendable {
 
     /// Runs one statement and returns all rows.
     ///
-    /// - Parameters:
-    ///   - sql: a single statement with `$1…$n` placeholders (no trailing second statement).
-    ///   - parameters: values for `$1…$n` in order; `nil` sends SQL NULL.
+    /// - Parameter query: a single statement (no trailing second statement); its interpolated values are bound as
+    ///   `$1…$n` parameters (see ``PostgresQuery``).
     /// - Returns: every row of the result, materialised (empty for commands without rows).
     /// - Throws: ``PostgresError`` `.query` with the server's SQLSTATE/message/detail,
     ///   `.connection` if the connection broke, `.closed` after ``close()``.
-    public func query(_ sql: String, _ parameters: [(any PostgresEncodable)?] = []) async throws -> [PostgresRow] {
-        let result = try await run(sql, parameters)
+    public func query(_ query: PostgresQuery) async throws -> [PostgresRow] {
+        let result = try await run(query)
         let columns = result.columns
         return result.rows.map { PostgresRow(columns: columns, values: $0) }
     }
 
     /// Runs one statement and returns the number of rows it affected.
     ///
-    /// - Parameters:
-    ///   - sql: a single statement with `$1…$n` placeholders.
-    ///   - parameters: values for `$1…$n`; `nil` sends SQL NULL.
+    /// - Parameter query: a single statement; its interpolated values are bound as `$1…$n` parameters (see
+    ///   ``PostgresQuery``).
     /// - Returns: rows inserted/updated/deleted/selected as reported by the command tag; 0 for
     ///   commands that report none (DDL, `BEGIN`, …).
     /// - Throws: ``PostgresError`` `.query`, `.connection`, `.closed`.
     @discardableResult
-    public func execute(_ sql: String, _ parameters: [(any PostgresEncodable)?] = []) async throws -> Int {
-        try await run(sql, parameters).affectedRows
+    public func execute(_ query: PostgresQuery) async throws -> Int {
+        try await run(query).affectedRows
     }
 
     /// Runs a script of `;`-separated statements without parameters (simple query protocol),
@@ -181,9 +180,9 @@ public final class PostgresConnection: Sendable {
 
     // MARK: - Private
 
-    private func run(_ sql: String, _ parameters: [(any PostgresEncodable)?]) async throws -> LibPQResultSet {
-        let sql = PostgresSchemaRoute.current?.rewrite(sql) ?? sql
-        let texts = parameters.map { $0?.postgresText }
+    private func run(_ query: PostgresQuery) async throws -> LibPQResultSet {
+        let sql = PostgresSchemaRoute.current?.rewrite(query.sql) ?? query.sql
+        let texts = query.binds.map { $0?.postgresText }
         logger.trace("PostgreSQL statement", metadata: ["postgres.sql": "\(sql)", "postgres.parameters": "\(texts.count)"])
         return try await perform { try $0.execute(sql, parameters: texts) }
     }

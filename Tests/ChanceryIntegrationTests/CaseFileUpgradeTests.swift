@@ -36,17 +36,17 @@ struct CaseFileUpgradeTests {
             let legacy = try await db.execute("UPDATE approval.cases SET case_file = NULL")
             #expect(legacy > 100, "cases were projected before the upgrade")
             var legacyReplies = 0
-            for table in Self.replyTables { legacyReplies += try await db.execute("UPDATE \(table) SET reply_file = NULL, last_sequence = NULL") }
+            for table in Self.replyTables { legacyReplies += try await db.execute("UPDATE \(unescaped: table) SET reply_file = NULL, last_sequence = NULL") }
             #expect(legacyReplies >= 5, "requests, letters, consultations or complaints were projected before the upgrade")
             _ = try await db.execute("CREATE TABLE legacy_cases AS SELECT subject, last_sequence FROM approval.cases")
             _ = try await cluster.gateway.append(events.dropFirst(1500).map { SubmittedEvent(event: $0) })
             try await cluster.running([cluster.projector(batchSize: 250)]) {
                 try await cluster.eventually("SELECT count(*) FROM audit.events", equals: 3000)
             }
-            let upgraded = try await db.query(Self.casesWithoutFile).map(\.values)
-            let upgradedReplies = try await db.query(Self.repliesWithoutFile).map(\.values)
-            let refoldedReplies = try await db.query(
-                Self.replyTables.map { "SELECT count(*) FROM \($0) WHERE reply_file IS NOT NULL AND last_sequence > 1" }.joined(separator: " UNION ALL "))
+            let upgraded = try await db.query(PostgresQuery(unsafeSQL: Self.casesWithoutFile)).map(\.values)
+            let upgradedReplies = try await db.query(PostgresQuery(unsafeSQL: Self.repliesWithoutFile)).map(\.values)
+            let refoldedReplies = try await db.query(PostgresQuery(unsafeSQL:
+                Self.replyTables.map { "SELECT count(*) FROM \($0) WHERE reply_file IS NOT NULL AND last_sequence > 1" }.joined(separator: " UNION ALL ")))
             #expect(try refoldedReplies.map { try $0.decode(Int64.self, at: 0) }.reduce(0, +) > 0, "legacy reply streams moved after the upgrade")
             // Legacy cases that moved after the upgrade were folded again from the log and have their file again.
             let refolded = try await db.query(
@@ -62,8 +62,8 @@ struct CaseFileUpgradeTests {
             try await cluster.running([cluster.projector(database: cleanClient)]) {
                 try await cluster.eventually("SELECT count(*) FROM audit.events", equals: 3000, on: cleanClient)
             }
-            let replayed = try await cleanClient.query(Self.casesWithoutFile).map(\.values)
-            let replayedReplies = try await cleanClient.query(Self.repliesWithoutFile).map(\.values)
+            let replayed = try await cleanClient.query(PostgresQuery(unsafeSQL: Self.casesWithoutFile)).map(\.values)
+            let replayedReplies = try await cleanClient.query(PostgresQuery(unsafeSQL: Self.repliesWithoutFile)).map(\.values)
             await cleanClient.shutdown()
             await clean.drop()
             #expect(upgraded.count == replayed.count)

@@ -103,9 +103,9 @@ struct GrafanaDashboardsTests {
                 let sql = try Self.expand(panel.sql)
                 #expect(!sql.contains("$"), "\(panel.dashboard) / \(panel.title): a macro or variable left: \(sql)")
                 do {
-                    let plan = try await cluster.node.database.query("EXPLAIN " + sql)
+                    let plan = try await cluster.node.database.query(PostgresQuery(unsafeSQL: "EXPLAIN " + sql))
                     #expect(!plan.isEmpty)
-                    _ = try await cluster.node.database.query(sql)
+                    _ = try await cluster.node.database.query(PostgresQuery(unsafeSQL: sql))
                 } catch {
                     Issue.record("\(panel.dashboard) / \(panel.title): \(error)\n\(sql)")
                 }

@@ -30,7 +30,7 @@ struct ProjectorRecoveryTests {
 
     static func snapshot(_ db: PostgresClient) async throws -> [[PostgresRow]] {
         var out: [[PostgresRow]] = []
-        for q in snapshotQueries { out.append(try await db.query(q)) }
+        for q in snapshotQueries { out.append(try await db.query(PostgresQuery(unsafeSQL: q))) }
         return out
     }
 

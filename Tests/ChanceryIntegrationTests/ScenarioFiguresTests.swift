@@ -31,7 +31,7 @@ struct ScenarioFiguresTests {
             }
             let db = cluster.node.database
             func count(_ sql: String) async throws -> Int {
-                Int(try await db.query(sql).first?.decode(Int64.self, at: 0) ?? -1)
+                Int(try await db.query(PostgresQuery(unsafeSQL: sql)).first?.decode(Int64.self, at: 0) ?? -1)
             }
             // Zhuhui district.
             let z = figures.zhuhui

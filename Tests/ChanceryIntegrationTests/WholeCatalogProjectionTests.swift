@@ -103,7 +103,7 @@ struct WholeCatalogProjectionTests {
                 try await cluster.eventually("SELECT count(*) FROM audit.events WHERE id LIKE '%#%'", equals: Int64(Self.events.count))
             }
             func expectRow(_ sql: String, _ expected: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
-                let row = try await db.query(sql).first?.decode(String?.self, at: 0)  // booleans as PostgreSQL's text: t / f
+                let row = try await db.query(PostgresQuery(unsafeSQL: sql)).first?.decode(String?.self, at: 0)  // booleans as PostgreSQL's text: t / f
                 #expect(row == expected, sourceLocation: sourceLocation)
             }
 

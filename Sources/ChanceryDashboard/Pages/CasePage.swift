@@ -1,3 +1,4 @@
+import ChanceryDomain
 import ChanceryHTTP
 import Hummingbird
 
@@ -28,7 +29,12 @@ extension DashboardController {
         }
         let alerts: [[String: Any]] = (detail["alerts"] as? [[String: Any]] ?? []).map {
             let type = Rows.string($0, "type") ?? ""
-            let card = type == "DeadlineWarningRaised" ? "yellow" : type == "DeadlineBreached" ? "red" : "irregularity"
+            let card: String
+            switch AlertEvent(name: type, data: .object([:])) {
+            case .raised(let raised) where raised.kind == .warning: card = "yellow"
+            case .raised(let raised) where raised.kind == .breach: card = "red"
+            default: card = "irregularity"
+            }
             return ["id": Rows.string($0, "id") ?? "", "card": card, "cardLabel": t["card_\(card)"] ?? card,
                     "deadline": Rows.string($0, "deadline") ?? "—", "raisedAt": Rows.string($0, "raisedAt") ?? "",
                     "irregularity": Rows.string($0, "irregularity") ?? "—", "resolvedAt": Rows.string($0, "resolvedAt") ?? "—"]

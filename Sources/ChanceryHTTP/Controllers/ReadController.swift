@@ -159,7 +159,7 @@ public struct ReadController: Sendable {
                                    'id', id, 'source', source, 'hash', hash) ORDER BY sequence), '[]')
                            FROM audit.events WHERE subject = $1))::text
             """
-        let rows = try await database.query(sql, [subject])
+        let rows = try await database.query(PostgresQuery(unsafeSQL: sql, binds: [subject]))
         guard let text = try rows.first?.decode(String.self, at: 0), !text.contains("\"case\" : null") else {
             throw Problem(.notFound, code: "not-found", title: "Not Found", detail: "no case \(subject)")
         }
@@ -199,7 +199,7 @@ public struct ReadController: Sendable {
         if timeliness {
             parameters.append(String(decoding: try JSONEncoder().encode(baseDeadlines), as: UTF8.self))
         }
-        let rows = try await database.query(sql, parameters)
+        let rows = try await database.query(PostgresQuery(unsafeSQL: sql, binds: parameters))
         let text = try rows.first?.decode(String.self, at: 0) ?? "{}"
         // Splice the documents page into the object PostgreSQL built: `{…}` → `{…, "documents": […], "next": …}`.
         guard text.hasSuffix("}"), text.count > 2 else { return Self.raw(text) }
@@ -233,7 +233,7 @@ public struct ReadController: Sendable {
     }
 
     private func jsonText(_ sql: String, _ parameters: [(any PostgresEncodable)?], wrap key: String) async throws -> Response {
-        let rows = try await database.query(sql, parameters)
+        let rows = try await database.query(PostgresQuery(unsafeSQL: sql, binds: parameters))
         let text = try rows.first?.decode(String.self, at: 0) ?? "[]"
         return Self.raw("{\"\(key)\":\(text)}")
     }

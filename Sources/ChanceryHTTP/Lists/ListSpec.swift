@@ -95,7 +95,7 @@ struct ListSpec: Sendable {
         var c = conditions
         if let cursor { c.clauses.append(afterClause(cursor, &c)) }
         let sql = "SELECT \(select), (\(key))::text AS list_sort_key FROM \(from) \(c.whereClause) \(order) LIMIT \(c.placeholder(Int64(limit)))"
-        return try await database.query(sql, c.parameters).map { row in
+        return try await database.query(PostgresQuery(unsafeSQL: sql, binds: c.parameters)).map { row in
             (try (0..<columns.count).map { try row.decode(String?.self, at: $0) }, try row.decode(String.self, at: columns.count))
         }
     }
@@ -106,7 +106,7 @@ struct ListSpec: Sendable {
         if let cursor { c.clauses.append(afterClause(cursor, &c)) }
         var sql = "SELECT \(select), (\(key))::text AS list_sort_key FROM \(from) \(c.whereClause) \(order)"
         if let limit { sql += " LIMIT \(c.placeholder(Int64(limit)))" }
-        return try await database.query(sql, c.parameters).map { row in
+        return try await database.query(PostgresQuery(unsafeSQL: sql, binds: c.parameters)).map { row in
             (try row.decode(String.self, at: 0), try row.decode(String.self, at: 1))
         }
     }

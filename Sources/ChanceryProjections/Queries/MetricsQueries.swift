@@ -31,7 +31,8 @@ public struct MetricsQueries: Sendable {
     ///   - from, to: first days (`YYYY-MM-01`) of the first and last month, both included; nil for open.
     public func cases(groupBy: Grouping, period: Period, region: String?, from: String?, to: String?) async throws -> String {
         let p = Self.periods[period.rawValue]!
-        let rows = try await database.query(Self.casesSQL(keys: Self.groupings[groupBy.rawValue]!, period: p), [region, from, to, p.field])
+        let rows = try await database.query(PostgresQuery(unsafeSQL: Self.casesSQL(keys: Self.groupings[groupBy.rawValue]!, period: p),
+                                                                binds: [region, from, to, p.field]))
         return try rows.first?.decode(String.self, at: 0) ?? "[]"
     }
 
@@ -40,8 +41,9 @@ public struct MetricsQueries: Sendable {
     /// operator looking into a slow dashboard.
     public func explainCases(groupBy: Grouping, period: Period, region: String?, from: String?, to: String?) async throws -> String {
         let p = Self.periods[period.rawValue]!
-        let rows = try await database.query("EXPLAIN (ANALYZE, BUFFERS) " + Self.casesSQL(keys: Self.groupings[groupBy.rawValue]!, period: p),
-                                            [region, from, to, p.field])
+        let rows = try await database.query(PostgresQuery(
+            unsafeSQL: "EXPLAIN (ANALYZE, BUFFERS) " + Self.casesSQL(keys: Self.groupings[groupBy.rawValue]!, period: p),
+            binds: [region, from, to, p.field]))
         return try rows.map { try $0.decode(String.self, at: 0) }.joined(separator: "\n")
     }
 
@@ -90,7 +92,7 @@ public struct MetricsQueries: Sendable {
               GROUP BY region, \(Self.trunc("received_on")), kind
             ) t
             """
-        let rows = try await database.query(sql, [region, from, to, p.field])
+        let rows = try await database.query(PostgresQuery(unsafeSQL: sql, binds: [region, from, to, p.field]))
         return try rows.first?.decode(String.self, at: 0) ?? "[]"
     }
 
@@ -98,7 +100,7 @@ public struct MetricsQueries: Sendable {
     /// `quarterStart` (`YYYY-MM-01`, see ``quarterStart(_:)``): what `/v1/metrics/ranking` answers.
     public func ranking(region: String?, quarterStart: String, formula: EfficiencyFormula) async throws -> [RankedDepartment] {
         let sql = Self.casesSQL(keys: Self.groupings["department"]!, period: Self.periods["quarter"]!)
-        let rows = try await database.query(sql, [region, quarterStart, quarterStart, "quarter"])
+        let rows = try await database.query(PostgresQuery(unsafeSQL: sql, binds: [region, quarterStart, quarterStart, "quarter"]))
         let text = try rows.first?.decode(String.self, at: 0) ?? "[]"
         let facts = try JSONDecoder().decode([Row].self, from: Data(text.utf8))
         return formula.rank(facts.map(\.performance))

@@ -6,7 +6,7 @@ enum Summary {
     static func render(database: PostgresClient) async throws -> String {
         var out: [String] = []
         func int(_ sql: String, _ params: [(any PostgresEncodable)?] = []) async throws -> Int64 {
-            try await database.query(sql, params).first?.decode(Int64?.self, at: 0) ?? 0
+            try await database.query(PostgresQuery(unsafeSQL: sql, binds: params)).first?.decode(Int64?.self, at: 0) ?? 0
         }
         func n(_ v: Int64) -> String {
             let f = NumberFormatter()
