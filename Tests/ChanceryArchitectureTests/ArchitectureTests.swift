@@ -57,14 +57,26 @@ struct ArchitectureTests {
         }
     }
 
-    @Test("supervision imports neither the gateway nor the HTTP layer nor Kafka: it returns alerts, the runtime appends them")
+    @Test("supervision imports neither the gateway, the HTTP layer, the projections nor Kafka: it returns alerts, the runtime appends them")
     func supervisionStaysOffTheEdges() throws {
-        let forbidden: Set = ["ChanceryGateway", "ChanceryHTTP", "ChanceryServer", "ChanceryKafka", "Hummingbird", "CRdKafka", "CLibPQ"]
-        for (module, file) in try Self.imports(of: "ChancerySupervision") {
+        let imports = try Self.imports(of: "ChancerySupervision")
+        #expect(imports["ChanceryRuntime"] != nil)
+        let forbidden: Set = ["ChanceryGateway", "ChanceryHTTP", "ChanceryServer", "ChanceryProjections", "ChanceryKafka", "Hummingbird",
+                              "CRdKafka", "CLibPQ"]
+        for (module, file) in imports {
             #expect(!forbidden.contains(module), "ChancerySupervision imports \(module) in \(file)")
         }
-        for (module, file) in try Self.imports(of: "ChanceryProjections") {
-            #expect(!forbidden.contains(module), "ChanceryProjections imports \(module) in \(file)")
+        for (module, file) in try Self.imports(of: "ChanceryProjections") where forbidden.contains(module) && module != "ChanceryProjections" {
+            Issue.record("ChanceryProjections imports \(module) in \(file)")
+        }
+    }
+
+    @Test("the consumer runtime depends on no role: neither gateway, projections, supervision, HTTP nor the server")
+    func runtimeServesEveryRole() throws {
+        let imports = try Self.imports(of: "ChanceryRuntime")
+        #expect(imports["ChanceryKafka"] != nil && imports["ChanceryPostgres"] != nil)
+        for module in ["ChanceryGateway", "ChanceryHTTP", "ChanceryProjections", "ChancerySupervision", "ChanceryServer"] {
+            #expect(imports[module] == nil, "ChanceryRuntime imports \(module) in \(imports[module] ?? "")")
         }
     }
 

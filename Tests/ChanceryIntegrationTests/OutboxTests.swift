@@ -77,35 +77,3 @@ struct OutboxTests {
         await db.drop()
     }
 }
-
-/// The module boundaries the consumer runtime promises (README, "Architecture").
-@Suite("Architecture")
-struct ArchitectureTests {
-    static func imports(of module: String) throws -> Set<String> {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let folder = root.appendingPathComponent("Sources/\(module)")
-        let files = try FileManager.default.subpathsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".swift") }
-        #expect(!files.isEmpty)
-        var out: Set<String> = []
-        for file in files {
-            let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
-            for line in text.split(separator: "\n") where line.hasPrefix("import ") {
-                out.insert(String(line.dropFirst("import ".count)).trimmingCharacters(in: .whitespaces))
-            }
-        }
-        return out
-    }
-
-    @Test("the supervision module imports neither the gateway nor the HTTP layer nor the projections")
-    func supervisionIsIndependent() throws {
-        let imports = try Self.imports(of: "ChancerySupervision")
-        #expect(imports.contains("ChanceryRuntime"))
-        #expect(imports.isDisjoint(with: ["ChanceryGateway", "ChanceryHTTP", "ChanceryProjections", "ChanceryServer"]))
-    }
-
-    @Test("the runtime depends on no role: neither gateway, projections, supervision nor HTTP")
-    func runtimeIsIndependent() throws {
-        let imports = try Self.imports(of: "ChanceryRuntime")
-        #expect(imports.isDisjoint(with: ["ChanceryGateway", "ChanceryHTTP", "ChanceryProjections", "ChancerySupervision", "ChanceryServer"]))
-    }
-}
