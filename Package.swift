@@ -16,7 +16,7 @@ let package = Package(
         .library(
             name: "ChanceryModules",
             targets: ["ChanceryJSONSchema", "ChanceryDomain", "ChanceryKafka", "ChanceryPostgres", "ChanceryRuntime", "ChanceryGateway", "ChanceryProjections",
-                      "ChancerySupervision", "ChanceryScenario", "ChanceryImport"]
+                      "ChancerySupervision", "ChanceryScenario", "ChanceryImport", "ChanceryServer"]
         ),
     ],
     dependencies: [
@@ -89,6 +89,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            resources: [.copy("Migrations")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -99,6 +100,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            resources: [.copy("Migrations")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -119,6 +121,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            resources: [.copy("Migrations")],
             swiftSettings: swiftSettings
         ),
         // The public portal (issue 13): server-rendered pages over the read models, the disclosure request and
@@ -134,7 +137,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            resources: [.copy("Resources/templates"), .copy("Resources/content"), .copy("Resources/static")],
+            resources: [.copy("Migrations"), .copy("Resources/templates"), .copy("Resources/content"), .copy("Resources/static")],
             swiftSettings: swiftSettings
         ),
         // The monthly circular (通报) and the statutory annual report on government information disclosure: report
@@ -179,13 +182,14 @@ let package = Package(
             name: "ChanceryServer",
             dependencies: [
                 "ChanceryDomain", "ChanceryKafka", "ChanceryPostgres", "ChanceryRuntime", "ChanceryGateway",
-                "ChanceryProjections", "ChancerySupervision", "ChanceryHTTP", "ChanceryDashboard", "ChanceryReports",
+                "ChanceryProjections", "ChancerySupervision", "ChanceryHTTP", "ChanceryDashboard", "ChanceryReports", "ChanceryPortal",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            resources: [.copy("Migrations")],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -104,6 +104,20 @@ public struct PostgresMigrator: Sendable {
         return migrations
     }
 
+    /// Loads the migrations a module bundles in its `Migrations` resource folder (``load(directory:)``).
+    ///
+    /// - Parameters:
+    ///   - folder: the module's `Bundle.module.url(forResource: "Migrations", withExtension: nil)`.
+    ///   - module: the owning module's name, for the error.
+    /// - Returns: the module's migrations sorted by version.
+    /// - Throws: ``PostgresError`` `.migration` when the folder is missing or a file is not a migration.
+    public static func load(bundled folder: URL?, module: String) throws -> [PostgresMigration] {
+        guard let folder else {
+            throw PostgresError(kind: .migration, message: "the bundled Migrations folder of \(module) is missing")
+        }
+        return try load(directory: folder)
+    }
+
     // MARK: - Private
 
     private var qualifiedTable: String { "\(Self.quoteIdentifier(schema)).\(Self.quoteIdentifier(table))" }

@@ -117,7 +117,7 @@ public final class ChanceryNode: Sendable {
         var broker: EmbeddedKafkaBroker?
         var producer: KafkaProducer?
         do {
-            let applied = try await ReadModelMigrations.migrate(database)
+            let applied = try await DatabaseMigrations.migrate(database)
             if !applied.isEmpty { logger.info("migrations applied", metadata: ["versions": "\(applied)"]) }
             let journal: PostgresEventJournal? = journaled ? PostgresEventJournal(database: database) : nil
             let written = topics.allCanonical + [topics.deadLetter]

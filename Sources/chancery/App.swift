@@ -1,6 +1,7 @@
 import ArgumentParser
 import ChanceryPostgres
 import ChanceryProjections
+import ChanceryServer
 import Foundation
 import Logging
 
@@ -36,7 +37,7 @@ struct DatabaseOptions: ParsableArguments {
         logger.logLevel = .warning
         let client = PostgresClient(url: databaseURL, maxConnections: connections, logger: logger)
         do {
-            if migrate { _ = try await ReadModelMigrations.migrate(client) }
+            if migrate { _ = try await DatabaseMigrations.migrate(client) }
             let result = try await body(client)
             await client.shutdown()
             return result

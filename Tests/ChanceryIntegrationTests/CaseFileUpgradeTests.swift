@@ -58,7 +58,7 @@ struct CaseFileUpgradeTests {
 
             let clean = try await TestDatabase.create()
             let cleanClient = PostgresClient(url: clean.url, maxConnections: 2, logger: cluster.logger)
-            _ = try await ReadModelMigrations.migrate(cleanClient)
+            _ = try await DatabaseMigrations.migrate(cleanClient)
             try await cluster.running([cluster.projector(database: cleanClient)]) {
                 try await cluster.eventually("SELECT count(*) FROM audit.events", equals: 3000, on: cleanClient)
             }

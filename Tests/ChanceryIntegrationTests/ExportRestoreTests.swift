@@ -36,7 +36,7 @@ struct ExportRestoreTests {
     static func restored(_ lines: [[UInt8]], logger: Logger) async throws -> (TestDatabase, PostgresClient) {
         let db = try await TestDatabase.create()
         let client = PostgresClient(url: db.url, maxConnections: 2, logger: logger)
-        _ = try await ReadModelMigrations.migrate(client)
+        _ = try await DatabaseMigrations.migrate(client)
         var iterator = lines.makeIterator()
         let plan = try JournalRestore.plan(nextLine: { iterator.next() }, topics: TopicNames(), partitionCounts: [:], partitions: 3)
         _ = try await JournalRestore.write(plan, database: client, chunk: 50)
@@ -206,7 +206,7 @@ struct ExportRestoreTests {
             let db = try await TestDatabase.create()
             let client = PostgresClient(url: db.url, maxConnections: 2, logger: cluster.logger)
             do {
-                _ = try await ReadModelMigrations.migrate(client)
+                _ = try await DatabaseMigrations.migrate(client)
                 _ = try await JournalRestore.write(plan, database: client)
                 let produced = try await JournalRestore.restore(into: client, kafka: kafka, logger: cluster.logger)
                 #expect(produced.records == 23)

@@ -2,6 +2,7 @@ import ChanceryDomain
 import ChanceryPostgres
 import ChanceryProjections
 import ChanceryRuntime
+import ChanceryServer
 import Foundation
 import Logging
 import Testing
@@ -32,7 +33,7 @@ struct OutboxTests {
         let db = try await TestDatabase.create()
         let client = PostgresClient(url: db.url, maxConnections: 2, logger: Logger(label: "test"))
         do {
-            _ = try await ReadModelMigrations.migrate(client)
+            _ = try await DatabaseMigrations.migrate(client)
             let events = try ["O-1", "O-2", "O-3"].map { try EventValidator.validate(Events.submitted($0)) }
             try await client.transaction { try await Outbox.enqueue(events, group: "g", on: $0) }
             // Another group's events are not this group's to publish.
@@ -59,7 +60,7 @@ struct OutboxTests {
         let db = try await TestDatabase.create()
         let client = PostgresClient(url: db.url, maxConnections: 2, logger: Logger(label: "test"))
         do {
-            _ = try await ReadModelMigrations.migrate(client)
+            _ = try await DatabaseMigrations.migrate(client)
             let event = try EventValidator.validate(Events.submitted("O-4"))
             await #expect(throws: Unavailable.self) {
                 try await client.transaction { connection in

@@ -113,7 +113,7 @@ struct ReadModelReplayTests {
             // Two replays as of the cutoff: the figures computed from the events, and identical content.
             for name in ["june30", "june30_again"] {
                 let namespace = try ReadModelNamespace(name)
-                try await ReadModelBuilds.create(namespace, purpose: .replay, cutoff: cutoff, replace: false, database: db)
+                try await ReadModelBuilds.create(namespace, purpose: .replay, cutoff: cutoff, replace: false, migrations: try DatabaseMigrations.all(), database: db)
                 let summary = try await JournalReplay(database: db, namespace: namespace, consumers: consumers, cutoff: cutoff, chunk: 25).run()
                 try await ReadModelBuilds.record(namespace, lastPosition: summary.lastPosition, events: Int64(summary.events), finished: true, database: db)
                 #expect(summary.afterCutoff > 0 && summary.events > 0)
@@ -162,7 +162,7 @@ struct ReadModelReplayTests {
 
             // verify --read-models: a shadow rebuilt from the whole log equals the live read models …
             let shadow = try ReadModelNamespace("shadow")
-            try await ReadModelBuilds.create(shadow, purpose: .shadow, cutoff: nil, replace: false, database: db)
+            try await ReadModelBuilds.create(shadow, purpose: .shadow, cutoff: nil, replace: false, migrations: try DatabaseMigrations.all(), database: db)
             #expect(try await ReadModelLag.behind(consumers, through: try await JournalReplay.journalEnd(database: db), database: db).isEmpty)
             _ = try await JournalReplay(database: db, namespace: shadow, consumers: consumers, cutoff: nil).run()
             let clean = try await ReadModelComparison.compare(nil, shadow, database: db)
@@ -199,7 +199,7 @@ struct ReadModelReplayTests {
 
                 // The bulk build beside the live read models, while they keep serving.
                 let build = try ReadModelNamespace("rebuild")
-                try await ReadModelBuilds.create(build, purpose: .rebuild, cutoff: nil, replace: false, version: 2, database: db)
+                try await ReadModelBuilds.create(build, purpose: .rebuild, cutoff: nil, replace: false, version: 2, migrations: try DatabaseMigrations.all(), database: db)
                 let replay = JournalReplay(database: db, namespace: build, consumers: consumers, cutoff: nil, chunk: 10)
                 _ = try await replay.run()
                 try await ReadModelBuilds.record(build, lastPosition: try await replay.position(), events: 0, finished: true, database: db)
@@ -266,7 +266,7 @@ struct ReadModelReplayTests {
             #expect(throws: ReadModelNamespace.InvalidName.self) { try ReadModelNamespace(bad) }
         }
         #expect(try ReadModelNamespace("june30").schema("approval") == "june30__approval")
-        let created = Set(try ReadModelMigrations.all().flatMap { m in
+        let created = Set(try DatabaseMigrations.all().flatMap { m in
             m.sql.split(separator: "\n").compactMap { line -> String? in
                 let words = line.split(separator: " ")
                 guard words.starts(with: ["CREATE", "SCHEMA", "IF", "NOT", "EXISTS"]), words.count > 5 else { return nil }

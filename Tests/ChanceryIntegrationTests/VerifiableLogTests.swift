@@ -168,7 +168,7 @@ struct VerifiableLogTests {
         logger.logLevel = .warning
         let client = PostgresClient(url: db.url, maxConnections: 2, logger: logger)
         do {
-            _ = try await ReadModelMigrations.migrate(client)
+            _ = try await DatabaseMigrations.migrate(client)
             // Synthetic journal rows: every 50th a dead letter (no hash), the others canonical events with a hash.
             let count = 133_000
             var rows: [[String?]] = []

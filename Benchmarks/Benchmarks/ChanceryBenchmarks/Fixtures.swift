@@ -5,6 +5,7 @@ import ChanceryPostgres
 import ChanceryProjections
 import ChanceryRuntime
 import ChanceryScenario
+import ChanceryServer
 import Foundation
 import Logging
 
@@ -143,7 +144,7 @@ enum Fixtures {
         await admin.close()
         guard let slash = base.lastIndex(of: "/") else { throw BenchmarkSetupError("\(databaseURLKey) has no database name: \(base)") }
         let client = PostgresClient(url: String(base[..<slash]) + "/" + name, maxConnections: 4, logger: logger)
-        _ = try await ReadModelMigrations.migrate(client)
+        _ = try await DatabaseMigrations.migrate(client)
         return BenchDatabase(base: base, name: name, client: client)
     }
 

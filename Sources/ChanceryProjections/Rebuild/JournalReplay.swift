@@ -99,7 +99,7 @@ public struct JournalReplay: Sendable {
 
     /// - Parameters:
     ///   - database: the live database (the journal is read from it; the namespace's schemas are in it).
-    ///   - namespace: where to build (``ReadModelBuilds/create(_:purpose:cutoff:replace:database:)`` made it).
+    ///   - namespace: where to build (``ReadModelBuilds/create(_:purpose:cutoff:replace:version:migrations:database:)`` made it).
     ///   - consumers: the handlers to run, each with the topics its live consumer reads.
     ///   - chunk: journal records per transaction.
     public init(database: PostgresClient, namespace: ReadModelNamespace, consumers: [ReplayConsumer], cutoff: ReplayCutoff?, chunk: Int = 2_000) {

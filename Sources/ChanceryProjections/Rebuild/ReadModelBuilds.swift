@@ -46,11 +46,12 @@ public enum ReadModelBuilds {
     ///
     /// - Parameters:
     ///   - replace: drop an earlier build of the same name first; without it an existing build is an error.
+    ///   - migrations: every module's migrations, as the live schemas were made (the server's `DatabaseMigrations`).
     /// - Throws: ``BuildError`` when the build exists (without `replace`) or one of its schemas exists without being
     ///   a recorded build (never dropped); ``PostgresError``.
     ///   - version: the projection version the build is made for (``ReadModelVersion/current``).
     public static func create(_ namespace: ReadModelNamespace, purpose: Purpose, cutoff: ReplayCutoff?, replace: Bool,
-                              version: Int = ReadModelVersion.current, database: PostgresClient) async throws {
+                              version: Int = ReadModelVersion.current, migrations: [PostgresMigration], database: PostgresClient) async throws {
         if try await find(namespace.name, database: database) != nil {
             guard replace else {
                 throw BuildError("read models '\(namespace.name)' already exist (drop them with `chancery replay --drop \(namespace.name)` or pass --replace)")
@@ -70,7 +71,7 @@ public enum ReadModelBuilds {
             for schema in namespace.schemas {
                 try await connection.execute("CREATE SCHEMA \(unescaped: PostgresSchemaRoute.quote(schema))")
             }
-            let migrator = PostgresMigrator(migrations: try ReadModelMigrations.all(), schema: namespace.schema("projection"))
+            let migrator = PostgresMigrator(migrations: migrations, schema: namespace.schema("projection"))
             _ = try await PostgresSchemaRoute.$current.withValue(namespace.route) { try await migrator.migrate(on: connection) }
         }
     }

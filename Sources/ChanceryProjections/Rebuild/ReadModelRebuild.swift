@@ -24,11 +24,12 @@ public enum ReadModelRebuild {
     /// - Parameters:
     ///   - name: the build's name (an unfinished rebuild of that name is dropped first; another kind of build is an error).
     ///   - consumers: the projector and the supervisor as the server runs them.
+    ///   - migrations: every module's migrations, as the live schemas were made (the server's `DatabaseMigrations`).
     ///   - chunk: journal records per transaction.
     ///   - version: the projection version the new read models are recorded with.
     ///   - progress: after every chunk of the bulk build.
     /// - Throws: ``ReadModelBuilds/BuildError``, ``PostgresError``.
-    public static func run(name: String = defaultName, consumers: [ReplayConsumer], database: PostgresClient, chunk: Int = 2_000,
+    public static func run(name: String = defaultName, consumers: [ReplayConsumer], migrations: [PostgresMigration], database: PostgresClient, chunk: Int = 2_000,
                            version: Int = ReadModelVersion.current,
                            progress: @escaping @Sendable (JournalReplay.Progress) -> Void = { _ in }) async throws -> Outcome {
         let started = Date()
@@ -46,7 +47,8 @@ public enum ReadModelRebuild {
         try await database.transaction { connection in
             for schema in retired.schemas { try await connection.execute("DROP SCHEMA IF EXISTS \(unescaped: PostgresSchemaRoute.quote(schema)) CASCADE") }
         }
-        try await ReadModelBuilds.create(namespace, purpose: .rebuild, cutoff: nil, replace: false, version: version, database: database)
+        try await ReadModelBuilds.create(namespace, purpose: .rebuild, cutoff: nil, replace: false, version: version, migrations: migrations,
+                                         database: database)
         let replay = JournalReplay(database: database, namespace: namespace, consumers: consumers, cutoff: nil, chunk: chunk)
         var summary = try await replay.run(progress: progress)
         var events = summary.events

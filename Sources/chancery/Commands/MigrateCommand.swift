@@ -1,6 +1,7 @@
 import ArgumentParser
 import ChanceryPostgres
 import ChanceryProjections
+import ChanceryServer
 import Logging
 
 /// `chancery migrate`: applies pending read-model migrations and exits.
@@ -10,7 +11,7 @@ struct MigrateCommand: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        let applied = try await database.withClient(label: "chancery.migrate") { try await ReadModelMigrations.migrate($0) }
+        let applied = try await database.withClient(label: "chancery.migrate") { try await DatabaseMigrations.migrate($0) }
         print(applied.isEmpty ? "up to date" : "applied \(applied.map(String.init).joined(separator: ", "))")
     }
 }

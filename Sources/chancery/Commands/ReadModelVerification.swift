@@ -2,6 +2,7 @@ import ArgumentParser
 import ChanceryDomain
 import ChanceryPostgres
 import ChanceryProjections
+import ChanceryServer
 import Foundation
 
 /// `chancery verify --read-models`, after the chain check: rebuilds every derived read model from the journal into a
@@ -47,7 +48,7 @@ struct ReadModelVerification {
                 }
                 try await ReadModelBuilds.drop(shadow, database: client)
             }
-            try await ReadModelBuilds.create(shadow, purpose: .shadow, cutoff: nil, replace: false, database: client)
+            try await ReadModelBuilds.create(shadow, purpose: .shadow, cutoff: nil, replace: false, migrations: try DatabaseMigrations.all(), database: client)
             let summary = try await JournalReplay(database: client, namespace: shadow, consumers: handlers, cutoff: nil)
                 .run(through: end) { progress.update($0) }
             try await ReadModelBuilds.record(shadow, lastPosition: summary.lastPosition, events: Int64(summary.events), finished: true, database: client)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ChanceryPostgres
 import ChanceryProjections
+import ChanceryServer
 import Foundation
 
 /// `chancery rebuild`: rebuilds every read model from the start of the log into new schemas while the live ones keep
@@ -42,7 +43,7 @@ struct RebuildCommand: AsyncParsableCommand {
         let outcome: ReadModelRebuild.Outcome
         do {
             outcome = try await database.withClient(label: "chancery.rebuild", connections: 2) { client in
-                try await ReadModelRebuild.run(name: name, consumers: handlers, database: client, chunk: chunk) { progress.update($0) }
+                try await ReadModelRebuild.run(name: name, consumers: handlers, migrations: try DatabaseMigrations.all(), database: client, chunk: chunk) { progress.update($0) }
             }
         } catch let error as ReadModelBuilds.BuildError {
             progress.finish()

@@ -2,6 +2,7 @@ import ArgumentParser
 import ChanceryDomain
 import ChanceryPostgres
 import ChanceryProjections
+import ChanceryServer
 import Foundation
 
 /// `chancery replay --as-of T [--by business|recorded] --into NAME`: rebuilds every read model from the start of the log
@@ -76,7 +77,8 @@ struct ReplayCommand: AsyncParsableCommand {
         let (replace, chunk) = (self.replace, self.chunk)
         let summary = try await database.withClient(label: "chancery.replay", connections: 2) { client in
             do {
-                try await ReadModelBuilds.create(namespace, purpose: .replay, cutoff: cutoff, replace: replace, database: client)
+                try await ReadModelBuilds.create(namespace, purpose: .replay, cutoff: cutoff, replace: replace, migrations: try DatabaseMigrations.all(),
+                                                 database: client)
             } catch let error as ReadModelBuilds.BuildError {
                 throw ValidationError(error.description)
             }

@@ -1,0 +1,35 @@
+import ChanceryGateway
+import ChanceryPortal
+import ChanceryPostgres
+import ChanceryProjections
+import ChanceryRuntime
+import ChancerySupervision
+
+/// Every module's migrations as one sequence: each module keeps the SQL of the tables it owns beside its code
+/// (``ProjectionMigrations``, ``GatewayMigrations``, ``RuntimeMigrations``, ``SupervisionMigrations``,
+/// ``PortalMigrations``, ``AccessTokenMigrations``); versions are unique across all of them.
+public enum DatabaseMigrations {
+    /// All migrations in version order.
+    /// - Throws: ``PostgresError`` `.migration` when a module's bundled folder is missing, a file is not a migration or two
+    ///   modules use the same version.
+    public static func all() throws -> [PostgresMigration] {
+        let all = try ProjectionMigrations.all() + GatewayMigrations.all() + RuntimeMigrations.all() + SupervisionMigrations.all()
+            + PortalMigrations.all() + AccessTokenMigrations.all()
+        var owners: [Int: String] = [:]
+        for migration in all {
+            if let other = owners[migration.version] {
+                throw PostgresError(kind: .migration, message: "two migrations have version \(migration.version): '\(other)' and '\(migration.name)'")
+            }
+            owners[migration.version] = migration.name
+        }
+        return all.sorted { $0.version < $1.version }
+    }
+
+    /// Applies pending migrations on `database`.
+    /// - Returns: the versions applied now.
+    /// - Throws: as ``all()``, and ``PostgresError`` from the migrator (``PostgresMigrator/migrate(on:)``).
+    public static func migrate(_ database: PostgresClient) async throws -> [Int] {
+        let migrator = PostgresMigrator(migrations: try all())
+        return try await database.withConnection { try await migrator.migrate(on: $0) }
+    }
+}
