@@ -133,12 +133,27 @@ public struct MetricsQueries: Sendable {
         "(CASE WHEN $4 = 'all' THEN DATE '0001-01-01' ELSE date_trunc($4, \(column))::date END)"
     }
 
-    /// SQL for the first day of the period (`$4`) holding the date column `column`, as ``trunc(_:)`` gives it but without
-    /// a time zone: `date_trunc` of the date as a `timestamp` (``trunc(_:)`` takes it as a `timestamptz`, at midnight in
-    /// the session's time zone, which truncates to the same day and costs a time-zone conversion per row).
-    static func bucket(_ column: String) -> String {
-        "(CASE WHEN $4 = 'all' THEN DATE '0001-01-01' ELSE date_trunc($4, (\(column))::timestamp)::date END)"
+    /// SQL for the first day of the period `field` (`month`, `quarter`, `year` or `all`) holding the date column
+    /// `column`, as ``trunc(_:)`` gives it with `$4` = `field`: the period is written into the statement (the statement
+    /// is built per period anyway), so no row parses it; `date_trunc` takes the date as a `timestamp` (``trunc(_:)``
+    /// takes it as a `timestamptz`, midnight in the session's time zone, which truncates to the same day); a column of
+    /// first days of months (`monthStarts`) is its own month.
+    static func bucket(_ column: String, field: String, monthStarts: Bool) -> String {
+        switch field {
+        case "all": "DATE '0001-01-01'"
+        case "month" where monthStarts: column
+        case "month", "quarter", "year": "date_trunc('\(field)', (\(column))::timestamp)::date"
+        default: trunc(column)
+        }
     }
+
+    /// SQL for the first day after the period (`$4`) holding `$3`: a date is in that period or an earlier one when it is
+    /// before this day; `infinity` when `$3` is null or the period is `all`.
+    static let periodEnd = """
+        (CASE WHEN $4 = 'all' OR $3::date IS NULL THEN 'infinity'::date
+              ELSE (date_trunc($4, $3::date::timestamp)
+                    + CASE $4 WHEN 'month' THEN interval '1 month' WHEN 'quarter' THEN interval '3 months' ELSE interval '1 year' END)::date END)
+        """
 
     /// The counts of one department and quarter, as `casesSQL` returns them.
     struct Row: Decodable {
@@ -181,11 +196,14 @@ public struct MetricsQueries: Sendable {
         func from(_ table: String, _ alias: String) -> String {
             "FROM \(table) \(alias)" + (byType ? " LEFT JOIN catalog.items i ON i.region = \(alias).region AND i.item_code = \(alias).item_code" : "")
         }
-        /// The region and period filter on the date column `column` of `alias`.
+        /// The region and period filter on the date column `column` of `alias`: its period from the period of `$2`
+        /// through that of `$3`, written as a range of the column itself (a date is in a period from P on when it is on
+        /// or after P's first day, and in a period up to Q when it is before the first day after Q), so that no row's
+        /// period is computed before it is selected.
         func filtered(_ alias: String, _ column: String) -> String {
             """
-            ($1::text IS NULL OR \(alias).region = $1) AND \(bucket("\(alias).\(column)")) >= \(trunc("coalesce($2::date, '-infinity'::date)"))
-                AND \(bucket("\(alias).\(column)")) <= \(trunc("coalesce($3::date, 'infinity'::date)"))
+            ($1::text IS NULL OR \(alias).region = $1) AND \(alias).\(column) >= \(trunc("coalesce($2::date, '-infinity'::date)"))
+                AND \(alias).\(column) < \(Self.periodEnd)
             """
         }
         let zeros = Array(repeating: "0", count: 18).joined(separator: ", ")  // accepted … red_cards
@@ -193,22 +211,21 @@ public struct MetricsQueries: Sendable {
         let grouped = { (extra: Int) in "GROUP BY " + (1...(keys.count + 1 + extra)).map(String.init).joined(separator: ", ") }
         return """
             WITH counts AS (
-              SELECT \(keyed("m")), \(bucket("m.month")) AS period, m.accepted, m.refused, m.concluded, m.concluded_on_time, m.concluded_early,
+              SELECT \(keyed("m")), \(Self.bucket("m.month", field: period.field, monthStarts: true)) AS period, m.accepted, m.refused, m.concluded, m.concluded_on_time, m.concluded_early,
                      m.overdue_concluded, m.working_days_cases, m.working_days_sum::bigint AS working_days_sum, m.urged, m.urges_met,
                      m.urges_missed, m.rated, m.satisfied, m.bad_ratings, m.bad_ratings_rectified, m.bad_ratings_rectified_in_time,
                      m.yellow_cards, m.red_cards
               \(from("approval.monthly_counts", "m"))
               WHERE \(filtered("m", "month"))
             ), overdue_open AS (
-              -- Open accepted cases with a red card on the supervisor's clock, by month of acceptance (d >= trunc(from) is
-              -- trunc(d) >= trunc(from), written so that the index range applies).
-              SELECT \(keyed("c")), \(bucket("c.accepted_on")) AS period, count(*) AS cases
+              -- Open accepted cases with a red card on the supervisor's clock, by month of acceptance.
+              SELECT \(keyed("c")), \(Self.bucket("c.accepted_on", field: period.field, monthStarts: false)) AS period, count(*) AS cases
               \(from("approval.cases", "c")) JOIN supervision.case_clocks k ON k.subject = c.subject AND k.red_alert_id IS NOT NULL
               WHERE c.concluded_on IS NULL AND c.accepted_on IS NOT NULL AND c.status NOT IN ('withdrawn', 'refused')
-                AND c.accepted_on >= \(trunc("coalesce($2::date, '-infinity'::date)")) AND \(filtered("c", "accepted_on"))
+                AND \(filtered("c", "accepted_on"))
               \(grouped(0))
             ), days AS (
-              SELECT \(keyed("d")), \(bucket("d.month")) AS period, d.working_days_used AS used, sum(d.cases)::bigint AS cases
+              SELECT \(keyed("d")), \(Self.bucket("d.month", field: period.field, monthStarts: true)) AS period, d.working_days_used AS used, sum(d.cases)::bigint AS cases
               \(from("approval.monthly_working_days", "d"))
               WHERE \(filtered("d", "month"))
               \(grouped(1))
@@ -226,7 +243,7 @@ public struct MetricsQueries: Sendable {
                      min(used) FILTER (WHERE up_to > ceil(0.9::float8 * (total - 1)::float8))::float8 AS hi90
               FROM ranked GROUP BY \(cols), period
             ), compression AS (
-              SELECT \(keyed("l")), \(bucket("l.month")) AS period,
+              SELECT \(keyed("l")), \(Self.bucket("l.month", field: period.field, monthStarts: true)) AS period,
                      round(sum(l.cases * ((l.statutory_limit - l.promised_limit)::numeric / l.statutory_limit)) / sum(l.cases), 4) AS mean
               \(from("approval.monthly_limits", "l"))
               WHERE \(filtered("l", "month"))
