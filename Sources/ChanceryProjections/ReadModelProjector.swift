@@ -5,7 +5,7 @@ import Foundation
 
 /// Builds the read models of every canonical topic (DESIGN.md, "Read models"): the event log
 /// (`audit.events`), stream heads, items, cases with their clocks, ratings and urges (the latest urge's deadline and
-/// whether it was met), daily counts, the disclosure catalogue, disclosure requests, mailbox letters (with their
+/// whether it was met), daily counts, the monthly counts of the case metrics (``CaseMonthCounts``), the disclosure catalogue, disclosure requests, mailbox letters (with their
 /// latest urge too), consultations, complaints and alerts.
 /// Every event is read in the newest shape of its type (``UpcasterRegistry/standard``); the log keeps it as
 /// appended.
@@ -63,11 +63,16 @@ public struct ReadModelProjector: ReadModelHandler {
                 try await DocumentProjection().apply(documentEvent, upcast, state: state, on: db)
             }
         }
+        // The monthly counts of the cases the batch touches move with them: their contribution before the batch's
+        // writes is taken off, and what they contribute after is added (``CaseMonthCounts``).
+        let counted = CaseMonthCounts.affectedCases(caseEvents: caseEvents, alertEvents: alertEvents)
+        try await CaseMonthCounts().subtract(counted, on: db)
         try await AlertProjection().apply(alertEvents, on: db)
         try await ReplyProjection(calendars: calendars, rules: ReplyFile.Rules(urgeLimit: urgeLimit, interactionLimits: interactionLimits))
             .apply(replyEvents, on: db)
         try await CaseProjection(calendars: calendars, rules: CaseFile.Rules(urgeLimit: urgeLimit, interactionLimits: interactionLimits))
             .apply(caseEvents, on: db)
+        try await CaseMonthCounts().add(counted, on: db)
         let encoder = JSONEncoder()
         let sorted = heads.values.sorted { $0.stream < $1.stream }
         try await db.execute(

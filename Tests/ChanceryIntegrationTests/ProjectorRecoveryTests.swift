@@ -23,6 +23,9 @@ struct ProjectorRecoveryTests {
         "SELECT * FROM catalog.items ORDER BY subject",
         "SELECT * FROM approval.cases ORDER BY subject",
         "SELECT * FROM approval.daily_counts ORDER BY region, department_code, item_code, day",
+        "SELECT * FROM approval.monthly_counts ORDER BY region, department_code, item_code, case_type, month",
+        "SELECT * FROM approval.monthly_working_days ORDER BY region, department_code, item_code, case_type, month, working_days_used",
+        "SELECT * FROM approval.monthly_limits ORDER BY region, department_code, item_code, case_type, month, statutory_limit, promised_limit",
         "SELECT * FROM disclosure.documents ORDER BY subject",
         "SELECT * FROM disclosure.requests ORDER BY subject",
         "SELECT count(*) FROM audit.quarantine",
@@ -71,6 +74,7 @@ struct ProjectorRecoveryTests {
                 #expect(recovered[i].map(\.values) == replayed[i].map(\.values), "\(query)")
             }
             #expect(recovered[3].count > 300, "cases were projected")
+            #expect(recovered[5].count > 50, "monthly counts were kept")
         }
     }
 }

@@ -17,13 +17,16 @@ enum DashboardQueriesAtScale {
     static let region = "430424"
 
     /// Copies `approval.cases` and the alerts about cases with new subjects until there are at least `cases` cases (one
-    /// `INSERT … SELECT` per table over its own columns, the subject and its references suffixed `~n`), then `ANALYZE`.
+    /// `INSERT … SELECT` per table over its own columns, the subject and its references suffixed `~n`), counts the
+    /// copies into the monthly counts the projector keeps (``CaseMonthCounts/recount(database:)``: the copies bypass
+    /// the projector), then `ANALYZE`.
     static func scale(_ db: PostgresClient) async throws -> Int {
         let existing = try await db.query("SELECT count(*) FROM approval.cases")[0].decode(Int64.self, at: 0)
         let copies = max(0, (cases + Int(existing) - 1) / Int(max(existing, 1)) - 1)
         try await copy(table: "approval.cases", renaming: ["subject", "case_number"], where: "TRUE", copies: copies, on: db)
         try await copy(table: "supervision.alerts", renaming: ["subject", "id", "case_subject"], where: "case_subject LIKE 'case/%'",
                        copies: copies, on: db)
+        try await CaseMonthCounts.recount(database: db)
         _ = try await db.execute("ANALYZE")
         return Int(try await db.query("SELECT count(*) FROM approval.cases")[0].decode(Int64.self, at: 0))
     }

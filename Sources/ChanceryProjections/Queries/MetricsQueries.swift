@@ -135,6 +135,28 @@ public struct MetricsQueries: Sendable {
         "(CASE WHEN $4 = 'all' THEN DATE '0001-01-01' ELSE date_trunc($4, \(column))::date END)"
     }
 
+    /// SQL for the first day of the period `field` (`month`, `quarter`, `year` or `all`) holding the date column
+    /// `column`, as ``trunc(_:)`` gives it with `$4` = `field`: the period is written into the statement (the statement
+    /// is built per period anyway), so no row parses it; `date_trunc` takes the date as a `timestamp` (``trunc(_:)``
+    /// takes it as a `timestamptz`, midnight in the session's time zone, which truncates to the same day); a column of
+    /// first days of months (`monthStarts`) is its own month.
+    static func bucket(_ column: String, field: String, monthStarts: Bool) -> String {
+        switch field {
+        case "all": "DATE '0001-01-01'"
+        case "month" where monthStarts: column
+        case "month", "quarter", "year": "date_trunc('\(field)', (\(column))::timestamp)::date"
+        default: trunc(column)
+        }
+    }
+
+    /// SQL for the first day after the period (`$4`) holding `$3`: a date is in that period or an earlier one when it is
+    /// before this day; `infinity` when `$3` is null or the period is `all`.
+    static let periodEnd = """
+        (CASE WHEN $4 = 'all' OR $3::date IS NULL THEN 'infinity'::date
+              ELSE (date_trunc($4, $3::date::timestamp)
+                    + CASE $4 WHEN 'month' THEN interval '1 month' WHEN 'quarter' THEN interval '3 months' ELSE interval '1 year' END)::date END)
+        """
+
     /// The counts of one department and quarter, as `casesSQL` returns them.
     struct Row: Decodable {
         var region: String
@@ -149,62 +171,119 @@ public struct MetricsQueries: Sendable {
 
     /// One JSON array of rows; parameters `$1` region (or null), `$2`/`$3` first days of the first and last
     /// month (or null), `$4` the `date_trunc` field.
+    ///
+    /// The figures come from the monthly counts the projector keeps (migration 0024, ``CaseMonthCounts``): every
+    /// figure counts in a month (of acceptance, refusal, conclusion or card deadline), so a quarter, a year or the whole
+    /// range is a sum of months, and the `from`/`to` filter selects whole months. Sums and counts add up; the mean
+    /// working days is a sum over a count; the median and the 90th percentile are read from the distribution of working
+    /// days used (`approval.monthly_working_days`) the way `percentile_cont` interpolates; the limit compression is the
+    /// mean over the distribution of limits (`approval.monthly_limits`) with the same numeric arithmetic as `avg`. Only
+    /// `overdueOpen` — open cases with a red card, which change with the supervisor's clocks, not with the case rows — is
+    /// counted here from the open cases (partial indexes `cases_open` and `case_clocks_red`). A case refused before
+    /// acceptance has no case type of its own: it counts under its item's (`caseType` grouping, joined here so that a
+    /// revised item moves it at once).
     static func casesSQL(keys: [(column: String, name: String)], period: (field: String, format: String)) -> String {
         let cols = keys.map(\.column).joined(separator: ", ")
         let named = keys.map { "\($0.column) AS \"\($0.name)\"" }.joined(separator: ", ")
         let order = keys.map { "t.\"\($0.name)\"" }.joined(separator: ", ")
+        let byType = keys.contains { $0.column == "effective_case_type" }
+        /// The group keys of the rows of `alias` (a table with region, department_code, item_code and case_type).
+        func keyed(_ alias: String) -> String {
+            keys.map { key in
+                key.column == "effective_case_type" ? "coalesce(nullif(\(alias).case_type, ''), i.case_type) AS effective_case_type"
+                    : "\(alias).\(key.column)"
+            }.joined(separator: ", ")
+        }
+        /// `FROM table alias`, with the item when the case type is a key.
+        func from(_ table: String, _ alias: String) -> String {
+            "FROM \(table) \(alias)" + (byType ? " LEFT JOIN catalog.items i ON i.region = \(alias).region AND i.item_code = \(alias).item_code" : "")
+        }
+        /// The region and period filter on the date column `column` of `alias`: its period from the period of `$2`
+        /// through that of `$3`, written as a range of the column itself (a date is in a period from P on when it is on
+        /// or after P's first day, and in a period up to Q when it is before the first day after Q), so that no row's
+        /// period is computed before it is selected.
+        func filtered(_ alias: String, _ column: String) -> String {
+            """
+            ($1::text IS NULL OR \(alias).region = $1) AND \(alias).\(column) >= \(trunc("coalesce($2::date, '-infinity'::date)"))
+                AND \(alias).\(column) < \(Self.periodEnd)
+            """
+        }
+        let zeros = Array(repeating: "0", count: 18).joined(separator: ", ")  // accepted … red_cards
+        /// `GROUP BY` the keys and the period (and `extra` more), by position: a key's name alone may be ambiguous.
+        let grouped = { (extra: Int) in "GROUP BY " + (1...(keys.count + 1 + extra)).map(String.init).joined(separator: ", ") }
         return """
-            WITH c AS (
-              -- A case refused before acceptance has no case type of its own: it counts under its item's.
-              SELECT c.*, k.red_alert_id, coalesce(c.case_type, i.case_type) AS effective_case_type,
-                     \(urgeEscalated("c")) AS urge_escalated
-              FROM approval.cases c LEFT JOIN supervision.case_clocks k USING (subject) \(urgeAlerts("c"))
-                   LEFT JOIN catalog.items i ON i.region = c.region AND i.item_code = c.item_code
-              WHERE ($1::text IS NULL OR c.region = $1)
+            WITH counts AS (
+              SELECT \(keyed("m")), \(Self.bucket("m.month", field: period.field, monthStarts: true)) AS period, m.accepted, m.refused, m.concluded, m.concluded_on_time, m.concluded_early,
+                     m.overdue_concluded, m.working_days_cases, m.working_days_sum::bigint AS working_days_sum, m.urged, m.urges_met,
+                     m.urges_missed, m.rated, m.satisfied, m.bad_ratings, m.bad_ratings_rectified, m.bad_ratings_rectified_in_time,
+                     m.yellow_cards, m.red_cards
+              \(from("approval.monthly_counts", "m"))
+              WHERE \(filtered("m", "month"))
+            ), overdue_open AS (
+              -- Open accepted cases with a red card on the supervisor's clock, by month of acceptance.
+              SELECT \(keyed("c")), \(Self.bucket("c.accepted_on", field: period.field, monthStarts: false)) AS period, count(*) AS cases
+              \(from("approval.cases", "c")) JOIN supervision.case_clocks k ON k.subject = c.subject AND k.red_alert_id IS NOT NULL
+              WHERE c.concluded_on IS NULL AND c.accepted_on IS NOT NULL AND c.status NOT IN ('withdrawn', 'refused')
+                AND \(filtered("c", "accepted_on"))
+              \(grouped(0))
+            ), days AS (
+              SELECT \(keyed("d")), \(Self.bucket("d.month", field: period.field, monthStarts: true)) AS period, d.working_days_used AS used, sum(d.cases)::bigint AS cases
+              \(from("approval.monthly_working_days", "d"))
+              WHERE \(filtered("d", "month"))
+              \(grouped(1))
+            ), ranked AS (
+              SELECT \(cols), period, used, sum(cases) OVER (PARTITION BY \(cols), period ORDER BY used)::bigint AS up_to,
+                     sum(cases) OVER (PARTITION BY \(cols), period)::bigint AS total
+              FROM days
+            ), positions AS (
+              -- percentile_cont(f): rows numbered 0 … n − 1 by working days, position f × (n − 1); the value of row k is the
+              -- smallest working days whose running count exceeds k.
+              SELECT \(cols), period, 0.5::float8 * (max(total) - 1)::float8 AS p50, 0.9::float8 * (max(total) - 1)::float8 AS p90,
+                     min(used) FILTER (WHERE up_to > floor(0.5::float8 * (total - 1)::float8))::float8 AS lo50,
+                     min(used) FILTER (WHERE up_to > ceil(0.5::float8 * (total - 1)::float8))::float8 AS hi50,
+                     min(used) FILTER (WHERE up_to > floor(0.9::float8 * (total - 1)::float8))::float8 AS lo90,
+                     min(used) FILTER (WHERE up_to > ceil(0.9::float8 * (total - 1)::float8))::float8 AS hi90
+              FROM ranked GROUP BY \(cols), period
+            ), compression AS (
+              SELECT \(keyed("l")), \(Self.bucket("l.month", field: period.field, monthStarts: true)) AS period,
+                     round(sum(l.cases * ((l.statutory_limit - l.promised_limit)::numeric / l.statutory_limit)) / sum(l.cases), 4) AS mean
+              \(from("approval.monthly_limits", "l"))
+              WHERE \(filtered("l", "month"))
+              \(grouped(0))
             ), facts AS (
-              SELECT \(cols), \(trunc("accepted_on")) AS period, 1 AS accepted, 0 AS refused, 0 AS concluded, 0 AS on_time, 0 AS early,
-                     0 AS overdue_concluded, (concluded_on IS NULL AND status NOT IN ('withdrawn', 'refused') AND red_alert_id IS NOT NULL)::int AS overdue_open,
-                     NULL::int AS used,
-                     CASE WHEN statutory_limit > 0 AND promised_limit_unit IS DISTINCT FROM 'calendar-days'
-                          THEN (statutory_limit - promised_limit)::numeric / statutory_limit END AS compression,
-                     (urges > 0)::int AS urged, (urges > 0 AND urge_met IS TRUE)::int AS urges_met,
-                     (urges > 0 AND urge_met IS NOT TRUE AND urge_escalated)::int AS urges_missed,
-                     0 AS rated, 0 AS satisfied, 0 AS bad, 0 AS rectified, 0 AS rectified_in_time, 0 AS yellow, 0 AS red
-              FROM c WHERE accepted_on IS NOT NULL
+              SELECT \(cols), period, accepted, refused, concluded, concluded_on_time, concluded_early, overdue_concluded,
+                     working_days_cases, working_days_sum, urged, urges_met, urges_missed, rated, satisfied, bad_ratings,
+                     bad_ratings_rectified, bad_ratings_rectified_in_time, yellow_cards, red_cards, 0 AS overdue_open,
+                     NULL::float8 AS median, NULL::float8 AS p90, NULL::numeric AS compression
+              FROM counts
               UNION ALL
-              SELECT \(cols), \(trunc("refused_on")), 0, 1, 0, 0, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
-              FROM c WHERE refused_on IS NOT NULL
+              SELECT \(cols), period, \(zeros), cases, NULL, NULL, NULL FROM overdue_open
               UNION ALL
-              SELECT \(cols), \(trunc("concluded_on")), 0, 0, 1, (outcome IN ('early', 'on-time'))::int, (outcome = 'early')::int,
-                     (outcome = 'overdue')::int, 0, working_days_used, NULL, 0, 0, 0, (satisfaction_code IS NOT NULL)::int,
-                     coalesce(satisfaction_code <= 3, false)::int, coalesce(satisfaction_code >= 4, false)::int,
-                     coalesce(satisfaction_code >= 4 AND rectified_at IS NOT NULL, false)::int,
-                     coalesce(satisfaction_code >= 4 AND rectified_in_time, false)::int, 0, 0
-              FROM c WHERE concluded_on IS NOT NULL
+              SELECT \(cols), period, \(zeros), 0,
+                     CASE WHEN floor(p50) = ceil(p50) THEN lo50 ELSE lo50 + ((p50 - floor(p50)) * (hi50 - lo50)) END,
+                     CASE WHEN floor(p90) = ceil(p90) THEN lo90 ELSE lo90 + ((p90 - floor(p90)) * (hi90 - lo90)) END, NULL
+              FROM positions
               UNION ALL
-              SELECT \(keys.map { "c.\($0.column)" }.joined(separator: ", ")), \(trunc("a.deadline")), 0, 0, 0, 0, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0,
-                     (a.card = 'yellow')::int, (a.card = 'red')::int
-              FROM supervision.alerts a JOIN c ON c.subject = a.case_subject WHERE a.deadline IS NOT NULL
+              SELECT \(cols), period, \(zeros), 0, NULL, NULL, mean FROM compression
             )
             SELECT coalesce(json_agg(t ORDER BY \(order), t.period), '[]')::text FROM (
               SELECT \(named), to_char(period, '\(period.format)') AS period,
                      sum(accepted)::int AS accepted, sum(refused)::int AS refused, sum(concluded)::int AS concluded,
-                     sum(on_time)::int AS "concludedOnTime", sum(early)::int AS "concludedEarly", sum(overdue_concluded)::int AS "overdueConcluded",
-                     round(sum(on_time)::numeric / nullif(sum(concluded), 0), 4) AS "onTimeRate",
-                     round(sum(early)::numeric / nullif(sum(concluded), 0), 4) AS "earlyRate",
-                     round(avg(used), 2) AS "meanWorkingDays",
-                     percentile_cont(0.5) WITHIN GROUP (ORDER BY used) AS "medianWorkingDays",
-                     percentile_cont(0.9) WITHIN GROUP (ORDER BY used) AS "p90WorkingDays",
-                     sum(overdue_open)::int AS "overdueOpen", round(avg(compression), 4) AS "limitCompression", sum(urged)::int AS urged,
+                     sum(concluded_on_time)::int AS "concludedOnTime", sum(concluded_early)::int AS "concludedEarly",
+                     sum(overdue_concluded)::int AS "overdueConcluded",
+                     round(sum(concluded_on_time)::numeric / nullif(sum(concluded), 0), 4) AS "onTimeRate",
+                     round(sum(concluded_early)::numeric / nullif(sum(concluded), 0), 4) AS "earlyRate",
+                     round(sum(working_days_sum)::numeric / nullif(sum(working_days_cases), 0), 2) AS "meanWorkingDays",
+                     max(median) AS "medianWorkingDays", max(p90) AS "p90WorkingDays",
+                     sum(overdue_open)::int AS "overdueOpen", max(compression) AS "limitCompression", sum(urged)::int AS urged,
                      sum(urges_met)::int AS "urgesMet", sum(urges_missed)::int AS "urgesMissed",
                      (sum(urged) - sum(urges_met) - sum(urges_missed))::int AS "urgesPending",
                      sum(rated)::int AS rated, sum(satisfied)::int AS satisfied,
                      round(sum(satisfied)::numeric / nullif(sum(rated), 0), 4) AS "satisfactionRate",
-                     sum(bad)::int AS "badRatings", sum(rectified)::int AS "badRatingsRectified",
-                     sum(rectified_in_time)::int AS "badRatingsRectifiedInTime",
-                     sum(yellow)::int AS "yellowCards", sum(red)::int AS "redCards"
+                     sum(bad_ratings)::int AS "badRatings", sum(bad_ratings_rectified)::int AS "badRatingsRectified",
+                     sum(bad_ratings_rectified_in_time)::int AS "badRatingsRectifiedInTime",
+                     sum(yellow_cards)::int AS "yellowCards", sum(red_cards)::int AS "redCards"
               FROM facts
-              WHERE period >= \(trunc("coalesce($2::date, '-infinity'::date)")) AND period <= \(trunc("coalesce($3::date, 'infinity'::date)"))
               GROUP BY \(cols), period
             ) t
             """

@@ -30,7 +30,8 @@ public enum ReadModelComparison {
     /// `audit.events.offset` (the Kafka offset, which a restart of the embedded broker may change; a rebuild gives
     /// the record's place among the journal records of its partition).
     public static let tables: [Table] = [
-        Table("approval", "cases"), Table("approval", "daily_counts"), Table("approval", "stream_heads", excluding: ["updated_at"]),
+        Table("approval", "cases"), Table("approval", "daily_counts"), Table("approval", "monthly_counts"), Table("approval", "monthly_working_days"),
+        Table("approval", "monthly_limits"), Table("approval", "stream_heads", excluding: ["updated_at"]),
         Table("audit", "events", excluding: ["offset"]),
         Table("catalog", "items"),
         Table("disclosure", "documents"), Table("disclosure", "requests"),
