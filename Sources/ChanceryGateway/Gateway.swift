@@ -404,6 +404,9 @@ public actor Gateway {
         }
         // Committed: publish the new heads and answers.
         let answers = adopt(assembly, reports: reports)
+        // Before the answers, so that a caller sees the caches as this group left them; between groups (the flush loop runs
+        // one at a time), so no group is planning on a head being forgotten.
+        await trimCaches()
         for (work, slots) in planned {
             switch work {
             case .request(_, let continuation):
@@ -427,8 +430,6 @@ public actor Gateway {
                 })
             }
         }
-        // Between groups (the flush loop runs one at a time), so no group is planning on a head being forgotten.
-        await trimCaches()
     }
 
     /// Forgets the least recently used stream heads and idempotency records beyond the capacities, keeping every entry

@@ -1,5 +1,6 @@
 import ChanceryDomain
 @testable import ChanceryGateway
+import ChanceryPostgres
 import ChanceryServer
 import Testing
 
