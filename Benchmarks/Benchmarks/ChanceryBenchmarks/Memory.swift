@@ -38,7 +38,10 @@ enum GatewayMemory {
     /// hides its growth. No effect off glibc.
     static func releaseFreeMemory() {
         #if canImport(Glibc)
-        _ = malloc_trim(0)
+        // Not in Swift's Glibc module: looked up by name (RTLD_DEFAULT is the null handle on glibc).
+        guard let symbol = dlsym(nil, "malloc_trim") else { return }
+        let mallocTrim = unsafeBitCast(symbol, to: (@convention(c) (Int) -> Int32).self)
+        _ = mallocTrim(0)
         #endif
     }
 
