@@ -103,10 +103,10 @@ public struct Supervisor: ReadModelHandler {
         for (_, w) in latest {
             try await db.execute(
                 """
-                INSERT INTO supervision.watermarks (consumer_group, region, topic, partition, event_time) VALUES ($1, $2, $3, $4, $5::timestamptz)
+                INSERT INTO supervision.watermarks (consumer_group, region, topic, partition, event_time) VALUES (\(Supervisor.consumerGroup), \(w.region), \(w.topic), \(w.partition), \(w.time.description)::timestamptz)
                 ON CONFLICT (consumer_group, region, topic, partition)
                 DO UPDATE SET event_time = greatest(supervision.watermarks.event_time, EXCLUDED.event_time)
-                """, [Supervisor.consumerGroup, w.region, w.topic, w.partition, w.time.description])
+                """)
         }
         return alerts + (try await raiseDue(now: nil, on: db))
     }
@@ -137,8 +137,8 @@ public struct Supervisor: ReadModelHandler {
             let marks = try await db.query(
                 """
                 SELECT topic, to_char(min(event_time) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') FROM supervision.watermarks
-                WHERE consumer_group = $1 AND region = $2 GROUP BY topic
-                """, [Supervisor.consumerGroup, region])
+                WHERE consumer_group = \(Supervisor.consumerGroup) AND region = \(region) GROUP BY topic
+                """)
             var byTopic: [String: CivilDate] = [:]
             for mark in marks {
                 if let time = try? RFC3339Timestamp(parsing: try mark.decode(String.self, at: 1)) {
@@ -194,8 +194,8 @@ public struct Supervisor: ReadModelHandler {
                    red_alert_id, last_sequence, case_type, yellow_alert_id, irregularity_alert_ids, review_completed, supplements, resolved_on::text,
                    urge::text, urge_met, steps_reported, steps_completed::text, step_alert_ids, rectification::text, rectified_on::text,
                    case_file::text
-            FROM supervision.case_clocks WHERE subject = ANY($1)
-            """, [Array(subjects)])
+            FROM supervision.case_clocks WHERE subject = ANY(\(Array(subjects)))
+            """)
         var rows: [String: CaseWatch] = [:]
         for r in result {
             let file = try decodeJSON(CaseFile.self, try r.decode(String?.self, at: 24)) ?? (try legacyFile(r))
@@ -251,8 +251,8 @@ public struct Supervisor: ReadModelHandler {
                                                  statutory_deadline, yellow_on, yellow_alert_id, irregularity_alert_ids, review_completed,
                                                  supplements, resolved_on, urge, urge_met, steps_reported, steps_completed, step_alert_ids,
                                                  rectification, rectified_on, next_due_on, case_file)
-            VALUES ($1, $2, $3, $4, $5, $6::date, $7, $8::jsonb, $9::date, $10::date, $11, $12, $13, $14, $15, $16::date, $17::date, $18, $19,
-                    $20, $21, $22::date, $23::jsonb, $24, $25, $26::jsonb, $27, $28::jsonb, $29::date, $30::date, $31::jsonb)
+            VALUES (\(row.subject), \(row.region), \(row.departmentCode), \(row.itemCode), \(row.file.lifecycle.status.rawValue), \(row.clock?.acceptedOn.description)::date, \(row.clock.map { Int64($0.promisedLimit.count) }), \(row.clock.map(jsonText))::jsonb, \(deadline)::date, \(row.file.concludedOn?.description)::date, \(row.file.concludedOn == nil ? nil : row.file.daysUsed.map { Int64($0) }), \(row.file.outcome?.rawValue), \(row.redAlertID), \(row.lastSequence), \(row.caseType?.rawValue), \(statutory)::date, \(yellowOn)::date, \(row.yellowAlertID), \(row.irregularityAlertIDs),
+                    \(row.file.reviewCompleted), \(Int64(row.file.supplements)), \(row.resolvedOn?.description)::date, \(row.urge.map(jsonText))::jsonb, \(row.urgeMet), \(row.file.stepsReported), \(jsonText(row.stepsCompleted))::jsonb, \(row.stepAlertIDs), \(row.rectification.map(jsonText))::jsonb, \(row.rectifiedOn?.description)::date, \(calendar.flatMap { row.nextDueDate(calendar: $0, policy: policy)?.description })::date, \(jsonText(row.file))::jsonb)
             ON CONFLICT (subject) DO UPDATE SET status = EXCLUDED.status, accepted_on = EXCLUDED.accepted_on,
                 promised_limit = EXCLUDED.promised_limit, clock = EXCLUDED.clock, deadline = EXCLUDED.deadline,
                 concluded_on = EXCLUDED.concluded_on, working_days_used = EXCLUDED.working_days_used, outcome = EXCLUDED.outcome,
@@ -263,14 +263,7 @@ public struct Supervisor: ReadModelHandler {
                 urge = EXCLUDED.urge, urge_met = EXCLUDED.urge_met, steps_reported = EXCLUDED.steps_reported,
                 steps_completed = EXCLUDED.steps_completed, step_alert_ids = EXCLUDED.step_alert_ids, rectification = EXCLUDED.rectification,
                 rectified_on = EXCLUDED.rectified_on, next_due_on = EXCLUDED.next_due_on, case_file = EXCLUDED.case_file
-            """,
-            [row.subject, row.region, row.departmentCode, row.itemCode, row.file.lifecycle.status.rawValue, row.clock?.acceptedOn.description,
-             row.clock.map { Int64($0.promisedLimit.count) }, try row.clock.map(jsonText), deadline, row.file.concludedOn?.description,
-             row.file.concludedOn == nil ? nil : row.file.daysUsed.map { Int64($0) }, row.file.outcome?.rawValue, row.redAlertID, row.lastSequence, row.caseType?.rawValue,
-             statutory, yellowOn, row.yellowAlertID, row.irregularityAlertIDs, row.file.reviewCompleted, Int64(row.file.supplements),
-             row.resolvedOn?.description, try row.urge.map(jsonText), row.urgeMet, row.file.stepsReported,
-             try jsonText(row.stepsCompleted), row.stepAlertIDs, try row.rectification.map(jsonText), row.rectifiedOn?.description,
-             calendar.flatMap { row.nextDueDate(calendar: $0, policy: policy)?.description }, try jsonText(row.file)])
+            """)
     }
 
     private func loadReplies(_ subjects: Set<String>, on db: PostgresConnection) async throws -> [String: ReplyWatch] {
@@ -279,8 +272,8 @@ public struct Supervisor: ReadModelHandler {
             """
             SELECT subject, region, kind, department_code, mailbox, item_code, clock::text, answered_on::text, yellow_alert_id, red_alert_id,
                    urge::text, urge_met, irregularity_alert_ids, last_sequence, reply_file::text
-            FROM supervision.reply_clocks WHERE subject = ANY($1)
-            """, [Array(subjects)])
+            FROM supervision.reply_clocks WHERE subject = ANY(\(Array(subjects)))
+            """)
         var rows: [String: ReplyWatch] = [:]
         for r in result {
             guard let file = try decodeJSON(ReplyFile.self, try r.decode(String?.self, at: 14)) ?? (try legacyReplyFile(r)) else { continue }
@@ -335,16 +328,12 @@ public struct Supervisor: ReadModelHandler {
             INSERT INTO supervision.reply_clocks (subject, region, kind, department_code, mailbox, item_code, clock, deadline, answered_on,
                                                   yellow_alert_id, red_alert_id, urge, urge_met, irregularity_alert_ids, next_due_on, last_sequence,
                                                   reply_file)
-            VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::date, $9::date, $10, $11, $12::jsonb, $13, $14, $15::date, $16, $17::jsonb)
+            VALUES (\(row.subject), \(row.region), \(row.kind), \(row.departmentCode), \(row.file.mailbox), \(row.file.itemCode), \(jsonText(row.clock))::jsonb, \(calendar.flatMap { row.clock.deadline(calendar: $0)?.description })::date, \(row.answeredOn?.description)::date, \(row.yellowAlertID), \(row.redAlertID), \(row.file.urge.map(jsonText))::jsonb, \(row.file.urgeMet), \(row.irregularityAlertIDs), \(calendar.flatMap { row.nextDueDate(calendar: $0, policy: policy)?.description })::date, \(row.lastSequence), \(jsonText(row.file))::jsonb)
             ON CONFLICT (subject) DO UPDATE SET department_code = EXCLUDED.department_code, clock = EXCLUDED.clock, deadline = EXCLUDED.deadline,
                 answered_on = EXCLUDED.answered_on, yellow_alert_id = EXCLUDED.yellow_alert_id, red_alert_id = EXCLUDED.red_alert_id,
                 urge = EXCLUDED.urge, urge_met = EXCLUDED.urge_met, irregularity_alert_ids = EXCLUDED.irregularity_alert_ids,
                 next_due_on = EXCLUDED.next_due_on, last_sequence = EXCLUDED.last_sequence, reply_file = EXCLUDED.reply_file
-            """,
-            [row.subject, row.region, row.kind, row.departmentCode, row.file.mailbox, row.file.itemCode, try jsonText(row.clock),
-             calendar.flatMap { row.clock.deadline(calendar: $0)?.description }, row.answeredOn?.description, row.yellowAlertID, row.redAlertID,
-             try row.file.urge.map(jsonText), row.file.urgeMet, row.irregularityAlertIDs,
-             calendar.flatMap { row.nextDueDate(calendar: $0, policy: policy)?.description }, row.lastSequence, try jsonText(row.file)])
+            """)
     }
 
     private func decodeJSON<T: Decodable>(_ type: T.Type, _ text: String?) throws -> T? {
