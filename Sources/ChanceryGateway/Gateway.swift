@@ -18,10 +18,15 @@ public actor Gateway {
     private let logger: Logger
     private let maxEventsPerTransaction: Int
 
-    /// Heads of streams touched since the gateway started (or restored from the log tail).
-    private var heads: [String: StreamHead] = [:]
-    /// Appends made since start or seen in the log tail, by (source, id).
-    private var appended: [EventKey: AppendedEvent] = [:]
+    /// Heads of the streams touched last (restored from the log tail, loaded from the store or written here), at most
+    /// about ``GatewayCacheCapacity/streams`` of them once the store holds the rest (``trimCaches()``).
+    private var heads: ClockCache<String, CachedHead>
+    /// Answers of the events appended last (or seen in the log tail), by (source, id), at most about
+    /// ``GatewayCacheCapacity/events`` of them once the store holds the rest.
+    private var appended: ClockCache<EventKey, AppendedEvent>
+    /// Cache sizes after the last trim: the next one waits until a cache has grown by a sixteenth of its capacity, so
+    /// a lagging projector costs one offsets query per sixteenth, not one per group.
+    private var sizesAfterTrim = (streams: 0, events: 0)
     private var pending: [Pending] = []
     private var flushing = false
     private var ready = false
@@ -44,6 +49,9 @@ public actor Gateway {
 
     private let appendedCounter = Counter(label: "chancery_gateway_events_appended_total")
     private let transactionTimer = Timer(label: "chancery_gateway_transaction_duration")
+    /// Stream heads and idempotency records held in memory (``GatewayCacheCapacity``), after each group commit.
+    private let cachedStreamsGauge = Gauge(label: "chancery_gateway_cached_streams")
+    private let cachedEventsGauge = Gauge(label: "chancery_gateway_cached_events")
 
     /// Work waiting for the next transaction.
     private enum Pending {
@@ -77,8 +85,14 @@ public actor Gateway {
     ///   - partitionCounts: partitions per full topic name; records of these topics get their partition from
     ///     ``KafkaPartitioner`` (required for every topic the gateway writes when `journal` is set).
     ///   - slowPublishBound: while a transaction has been unconfirmed this long, new requests are refused (503).
+    ///   - cache: how many stream heads and idempotency records stay in memory once the store holds them
+    ///     (``GatewayCacheCapacity``); with a store whose projector never runs (``GatewayStore/projectorOffsets()``
+    ///     empty) nothing is ever forgotten.
     public init(producer: KafkaProducer, store: any GatewayStore, topics: TopicNames, logger: Logger, maxEventsPerTransaction: Int = 5000,
-                journal: (any EventJournal)? = nil, partitionCounts: [String: Int32] = [:], slowPublishBound: Duration = .seconds(5)) {
+                journal: (any EventJournal)? = nil, partitionCounts: [String: Int32] = [:], slowPublishBound: Duration = .seconds(5),
+                cache: GatewayCacheCapacity = .standard) {
+        self.heads = ClockCache(capacity: cache.streams)
+        self.appended = ClockCache(capacity: cache.events)
         self.producer = producer
         self.store = store
         self.topics = topics
@@ -101,11 +115,13 @@ public actor Gateway {
             switch head.continuity(of: event) {
             case .next:
                 head = head.advanced(by: event)
-                heads[event.subject] = head
-                appended[EventKey(source: event.source, id: event.id)] = AppendedEvent(
+                heads.set(CachedHead(head: head, lastWrite: KafkaPlace(topic: record.topic, partition: record.partition, offset: record.offset)),
+                          forKey: event.subject)
+                appended.set(AppendedEvent(
                     id: event.id, source: event.source, subject: event.subject, topic: record.topic,
                     partition: record.partition, offset: record.offset, sequence: event.sequence ?? 0,
-                    hash: event.hash ?? "", contentDigest: Gateway.digest(event.publisherContent()))
+                    hash: event.hash ?? "", contentDigest: Gateway.digest(event.publisherContent())),
+                    forKey: EventKey(source: event.source, id: event.id))
             case .duplicate:
                 continue
             case .broken(let why):
@@ -115,6 +131,9 @@ public actor Gateway {
         ready = true
         logger.info("gateway ready", metadata: ["tailEvents": "\(tail.count)", "streams": "\(heads.count)"])
     }
+
+    /// How many stream heads and idempotency records the gateway holds in memory now (``GatewayCacheCapacity``).
+    public var cachedEntries: (streams: Int, events: Int) { (heads.count, appended.count) }
 
     /// Whether the gateway has restored its state and accepts writes.
     public var isReady: Bool { ready && closedReason == nil }
@@ -255,8 +274,8 @@ public actor Gateway {
             }
             for event in events {
                 let key = EventKey(source: event.source, id: event.id)
-                if appended[key] == nil, seen.insert(key).inserted { keys.append(key) }
-                if heads[event.subject] == nil { streams.insert(event.subject) }
+                if !appended.contains(key), seen.insert(key).inserted { keys.append(key) }
+                if !heads.contains(event.subject) { streams.insert(event.subject) }
             }
         }
         if !keys.isEmpty {
@@ -267,7 +286,7 @@ public actor Gateway {
         }
         if !streams.isEmpty {
             let stored = try await store.loadHeads(Array(streams))
-            for stream in streams { heads[stream] = stored[stream] ?? StreamHead(stream: stream) }
+            for stream in streams { heads.set(CachedHead(head: stored[stream] ?? StreamHead(stream: stream), lastWrite: nil), forKey: stream) }
         }
     }
 
@@ -385,6 +404,9 @@ public actor Gateway {
         }
         // Committed: publish the new heads and answers.
         let answers = adopt(assembly, reports: reports)
+        // Before the answers, so that a caller sees the caches as this group left them; between groups (the flush loop runs
+        // one at a time), so no group is planning on a head being forgotten.
+        await trimCaches()
         for (work, slots) in planned {
             switch work {
             case .request(_, let continuation):
@@ -410,6 +432,31 @@ public actor Gateway {
         }
     }
 
+    /// Forgets the least recently used stream heads and idempotency records beyond the capacities, keeping every entry
+    /// that the store does not hold yet (written after the projector's committed offsets): a forgotten head or answer
+    /// is then read back from the store as it was. Asks the store for its offsets only when a cache has grown by a
+    /// sixteenth of its capacity since the last trim; when the store cannot answer, keeps everything until next time.
+    private func trimCaches() async {
+        defer {
+            cachedStreamsGauge.record(heads.count)
+            cachedEventsGauge.record(appended.count)
+        }
+        let streamsOver = heads.count > heads.capacity && heads.count - sizesAfterTrim.streams >= max(1, heads.capacity / 16)
+        let eventsOver = appended.count > appended.capacity && appended.count - sizesAfterTrim.events >= max(1, appended.capacity / 16)
+        guard streamsOver || eventsOver else { return }
+        let progress: StoreProgress
+        do {
+            progress = StoreProgress(nextOffsets: try await store.projectorOffsets())
+        } catch {
+            logger.warning("the gateway could not read the projector's offsets; it keeps its cached heads and answers for now",
+                           metadata: ["error": "\(error)"])
+            return
+        }
+        heads.evict(downTo: heads.capacity) { _, cached in cached.lastWrite.map { progress.holds($0) } ?? true }
+        appended.evict(downTo: appended.capacity) { _, answer in progress.holds(answer) }
+        sizesAfterTrim = (heads.count, appended.count)
+    }
+
     /// `error` as the caller should see it: a refusal as it is, anything else (PostgreSQL not answering the
     /// idempotency or stream-head lookups) as ``AppendFailure/unavailable(_:)``, so the doors answer 503.
     static func unavailableUnlessRefusal(_ error: any Error) -> any Error {
@@ -420,14 +467,19 @@ public actor Gateway {
     /// Makes a committed group the gateway's state: new stream heads and the answers of its events.
     private func adopt(_ assembly: Assembly, reports: [KafkaDeliveryReport]) -> [AppendedEvent] {
         var answers: [AppendedEvent] = []
+        var lastWrites: [String: KafkaPlace] = [:]
         for (event, report) in zip(assembly.events, reports) {
             let answer = AppendedEvent(id: event.id, source: event.source, subject: event.subject, topic: report.topic,
                                        partition: report.partition, offset: report.offset, sequence: event.sequence ?? 0,
                                        hash: event.hash ?? "", contentDigest: Gateway.digest(event.publisherContent()))
             answers.append(answer)
-            appended[EventKey(source: event.source, id: event.id)] = answer
+            appended.set(answer, forKey: EventKey(source: event.source, id: event.id))
+            lastWrites[event.subject] = KafkaPlace(topic: report.topic, partition: report.partition, offset: report.offset)
         }
-        for (stream, head) in assembly.overlay { heads[stream] = head }
+        for (stream, head) in assembly.overlay {
+            // A stream the group planned without writing to keeps the place of the gateway's last write to it.
+            heads.set(CachedHead(head: head, lastWrite: lastWrites[stream] ?? heads.peek(stream)?.lastWrite), forKey: stream)
+        }
         return answers
     }
 
@@ -614,15 +666,15 @@ public actor Gateway {
     }
 
     private func earlierAppend(_ key: EventKey) async throws -> AppendedEvent? {
-        if let a = appended[key] ?? prefetched[key] { return a }
+        if let a = appended.value(forKey: key) ?? prefetched[key] { return a }
         if knownNew.contains(key) { return nil }
         return try await store.lookup(source: key.source, id: key.id)
     }
 
     private func head(of stream: String) async throws -> StreamHead {
-        if let h = heads[stream] { return h }
+        if let cached = heads.value(forKey: stream) { return cached.head }
         let h = try await store.loadHead(stream) ?? StreamHead(stream: stream)
-        heads[stream] = h
+        heads.set(CachedHead(head: h, lastWrite: nil), forKey: stream)
         return h
     }
 

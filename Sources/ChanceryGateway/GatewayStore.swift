@@ -6,7 +6,9 @@ public protocol GatewayStore: Sendable {
     func loadHead(_ stream: String) async throws -> StreamHead?
     /// The recorded append of (`source`, `id`), or nil.
     func lookup(source: String, id: String) async throws -> AppendedEvent?
-    /// The projector's next offsets per canonical topic partition (full topic names).
+    /// The projector's next offsets per canonical topic partition (full topic names). Every event before them must be
+    /// in the store — its stream's head at least as far (``loadHeads(_:)``) and its answer (``lookup(_:)``) — for the
+    /// gateway restores from them at start and forgets cached heads and answers only below them (``GatewayCacheCapacity``).
     func projectorOffsets() async throws -> [String: [Int32: Int64]]
 
     /// The stored heads of `streams` (absent: not seen by the projector), in one round trip where the store can.

@@ -65,6 +65,9 @@ public struct NodeConfiguration: Sendable {
     public var drainTimeout: Duration = .seconds(30)
     /// While Kafka has not confirmed the gateway's transaction in flight for this long, new appends are refused (503).
     public var publishStallBound: Duration = .seconds(5)
+    /// How many stream heads and idempotency records the gateway keeps in memory once the projector has stored them
+    /// (`--gateway-cached-streams`, `--gateway-cached-events`; README, "Performance", P6).
+    public var gatewayCache = GatewayCacheCapacity.standard
     /// The verifiable log: the Merkle tree over the journal and its signed checkpoints (README, "The verifiable log");
     /// nil: off. Runs with the gateway role and needs the journal.
     public var checkpoints: CheckpointConfiguration?
@@ -180,7 +183,7 @@ public final class ChanceryNode: Sendable {
                 try await p.initTransactions()
                 let store = PostgresGatewayStore(database: database)
                 let g = Gateway(producer: p, store: store, topics: topics, logger: logger, journal: journal, partitionCounts: partitionCounts,
-                                slowPublishBound: configuration.publishStallBound)
+                                slowPublishBound: configuration.publishStallBound, cache: configuration.gatewayCache)
                 var from: [KafkaTopicPartition: Int64] = [:]
                 for (topic, partitions) in try await store.projectorOffsets() {
                     for (partition, offset) in partitions { from[KafkaTopicPartition(topic: topic, partition: partition)] = offset }

@@ -49,10 +49,11 @@ enum Fixtures {
         return broker
     }
 
-    /// A gateway on `bootstrapServers` whose store knows nothing (a fresh deployment), restored and ready:
-    /// validation of lifecycle and catalog rules, sequencing, hash chain and the Kafka transaction are all
-    /// in; the PostgreSQL look-ups of a gateway's store are not (see README, "Performance").
-    static func gateway(bootstrapServers: String, transactionalID: String) async throws -> (Gateway, KafkaProducer) {
+    /// A gateway on `bootstrapServers`, restored and ready: validation of lifecycle and catalog rules, sequencing, hash
+    /// chain and the Kafka transaction are all in. By default its store knows nothing (a fresh deployment), so the
+    /// PostgreSQL look-ups of a gateway's store are not in (see README, "Performance"), and it forgets nothing.
+    static func gateway(bootstrapServers: String, transactionalID: String, store: any GatewayStore = EmptyGatewayStore(),
+                        cache: GatewayCacheCapacity = .standard) async throws -> (Gateway, KafkaProducer) {
         let producer = try KafkaProducer(
             configuration: KafkaProducerConfiguration(
                 kafka: KafkaConfiguration(bootstrapServers: bootstrapServers, clientID: "chancery-bench"),
@@ -60,7 +61,7 @@ enum Fixtures {
             logger: logger)
         do {
             try await producer.initTransactions()
-            let gateway = Gateway(producer: producer, store: EmptyGatewayStore(), topics: TopicNames(), logger: logger)
+            let gateway = Gateway(producer: producer, store: store, topics: TopicNames(), logger: logger, cache: cache)
             try await gateway.restore(tail: [])
             return (gateway, producer)
         } catch {

@@ -87,6 +87,12 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .customLong("checkpoint-region"), help: "Administrative division code of the stream checkpoint/<region>/log-<shard> to which each signed checkpoint is also appended as a CheckpointSigned event (the government that runs this log); 'none': not published as events.")
     var checkpointRegion: String = "430424"
 
+    @Option(name: .customLong("gateway-cached-streams"), help: "Stream heads the gateway keeps in memory (about 350 bytes each); beyond them it forgets the least recently used that the projector has stored and reads them back from PostgreSQL when needed.")
+    var gatewayCachedStreams: Int = GatewayCacheCapacity.standard.streams
+
+    @Option(name: .customLong("gateway-cached-events"), help: "Answers of appended events the gateway keeps in memory for idempotent retries (about 350 bytes each); beyond them it forgets the least recently used that the projector has stored and reads them back from PostgreSQL when needed.")
+    var gatewayCachedEvents: Int = GatewayCacheCapacity.standard.events
+
     @Flag(name: .customLong("no-checkpoints"), help: "Do not build the verifiable log nor sign checkpoints (they need the journal).")
     var noCheckpoints = false
 
@@ -139,6 +145,10 @@ struct ServerCommand: AsyncParsableCommand {
             config.faultInjection = true
         }
         config.drainTimeout = .seconds(drainTimeout)
+        guard gatewayCachedStreams >= 1, gatewayCachedEvents >= 1 else {
+            throw ValidationError("--gateway-cached-streams and --gateway-cached-events must be at least 1 (got \(gatewayCachedStreams) and \(gatewayCachedEvents))")
+        }
+        config.gatewayCache = GatewayCacheCapacity(streams: gatewayCachedStreams, events: gatewayCachedEvents)
         config.tokensFile = tokensFile
         if let policy = try loadOptionFile("--supervision-policy", supervisionPolicy, SupervisionPolicy.load) { config.supervisionPolicy = policy }
         if let limits = try loadOptionFile("--interaction-limits", interactionLimits, InteractionLimits.load) { config.interactionLimits = limits }

@@ -1,16 +1,21 @@
 import ChanceryDomain
-import ChanceryGateway
 import ChanceryPostgres
-import ChanceryProjections
 import Foundation
 
 /// The gateway's view of the read models: `approval.stream_heads`, `audit.events` and the projector's
-/// offsets in `projection.consumer_offsets`.
+/// offsets in `projection.consumer_offsets`. The projector writes all three in one transaction, so every event before
+/// its offsets is in the other two (what lets the gateway forget heads and answers: ``GatewayCacheCapacity``).
 public struct PostgresGatewayStore: GatewayStore {
     let database: PostgresClient
+    let projectorGroup: String
 
-    public init(database: PostgresClient) {
+    /// - Parameters:
+    ///   - database: the pool of the read models' database.
+    ///   - projectorGroup: the consumer group of the projector that writes `approval.stream_heads` and `audit.events`
+    ///     (`ReadModelProjector.consumerGroup`, `chancery-projector`).
+    public init(database: PostgresClient, projectorGroup: String) {
         self.database = database
+        self.projectorGroup = projectorGroup
     }
 
     public func loadHead(_ stream: String) async throws -> StreamHead? {
@@ -64,7 +69,7 @@ public struct PostgresGatewayStore: GatewayStore {
 
     public func projectorOffsets() async throws -> [String: [Int32: Int64]] {
         let rows = try await database.query(
-            "SELECT topic, partition, next_offset FROM projection.consumer_offsets WHERE consumer_group = \(ReadModelProjector.consumerGroup)")
+            "SELECT topic, partition, next_offset FROM projection.consumer_offsets WHERE consumer_group = \(projectorGroup)")
         var out: [String: [Int32: Int64]] = [:]
         for r in rows {
             out[try r.decode(String.self, at: 0), default: [:]][try r.decode(Int32.self, at: 1)] = try r.decode(Int64.self, at: 2)
