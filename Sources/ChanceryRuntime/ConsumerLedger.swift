@@ -13,10 +13,11 @@ public enum ConsumerLedger {
     public static func savePositions(group: String, _ heads: [StreamHead], on connection: PostgresConnection) async throws {
         guard !heads.isEmpty else { return }
         let sorted = heads.sorted { $0.stream < $1.stream }
+        let (streams, sequences, hashes) = (sorted.map(\.stream), sorted.map(\.sequence), sorted.map(\.hash))
         try await connection.execute(
             """
             INSERT INTO projection.stream_positions (consumer_group, stream, sequence, hash)
-            SELECT \(group), stream, sequence, hash FROM unnest(\(sorted.map(\.stream))::text[], \(sorted.map(\.sequence))::bigint[], \(sorted.map(\.hash))::text[]) AS p(stream, sequence, hash)
+            SELECT \(group), stream, sequence, hash FROM unnest(\(streams)::text[], \(sequences)::bigint[], \(hashes)::text[]) AS p(stream, sequence, hash)
             ON CONFLICT (consumer_group, stream) DO UPDATE SET sequence = EXCLUDED.sequence, hash = EXCLUDED.hash
             """)
     }
@@ -42,11 +43,14 @@ public enum ConsumerLedger {
     public static func saveOffsets(group: String, _ offsets: [Offset], on connection: PostgresConnection) async throws {
         guard !offsets.isEmpty else { return }
         let sorted = offsets.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }
+        let (topics, partitions, nextOffsets) = (sorted.map(\.topic), sorted.map(\.partition), sorted.map(\.nextOffset))
+        let lastPositions = sorted.map { $0.lastPosition.map(String.init) ?? "" }  // '' for none: text[] carries no NULL here
         try await connection.execute(
             """
             INSERT INTO projection.consumer_offsets (consumer_group, topic, partition, next_offset, last_position)
             SELECT \(group), topic, partition, next_offset, nullif(last_position, '')::bigint
-            FROM unnest(\(sorted.map(\.topic))::text[], \(sorted.map(\.partition))::int[], \(sorted.map(\.nextOffset))::bigint[], \(sorted.map { $0.lastPosition.map(String.init) ?? "" })::text[]) AS o(topic, partition, next_offset, last_position)
+            FROM unnest(\(topics)::text[], \(partitions)::int[], \(nextOffsets)::bigint[], \(lastPositions)::text[])
+                 AS o(topic, partition, next_offset, last_position)
             ON CONFLICT (consumer_group, topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset,
                 last_position = coalesce(EXCLUDED.last_position, projection.consumer_offsets.last_position), updated_at = now()
             """)
