@@ -89,6 +89,42 @@ public struct JournalReplay: Sendable {
         public var afterCutoff: Int
         /// Records quarantined (undecodable, continuity, apply-failed), per consumer group.
         public var quarantined: Int
+        /// Where the run's time went.
+        public var timings = Timings()
+    }
+
+    /// Where a run's time went, in seconds of wall-clock time (together about the run's time).
+    public struct Timings: Sendable, Codable, CustomStringConvertible {
+        /// Reading journal records from PostgreSQL (the query and its rows).
+        public var read: Double = 0
+        /// Decoding the records' CloudEvents (JSON) and the cutoff.
+        public var decode: Double = 0
+        /// Each consumer group's share of applying the chunks: its stream positions read, continuity, its handler, its
+        /// positions, offsets and quarantine written.
+        public var apply: [String: Double] = [:]
+        /// The rest of each chunk's transaction: recording the build's position and the commit.
+        public var commit: Double = 0
+
+        public init() {}
+
+        mutating func add(_ other: Timings) {
+            read += other.read
+            decode += other.decode
+            commit += other.commit
+            for (group, seconds) in other.apply { apply[group, default: 0] += seconds }
+        }
+
+        public var description: String {
+            let groups = apply.sorted { $0.key < $1.key }.map { "\($0.key) " + String(format: "%.1f s", $0.value) }
+            return String(format: "read %.1f s, decode %.1f s, ", read, decode) + groups.joined(separator: ", ")
+                + String(format: ", commit %.1f s", commit)
+        }
+    }
+
+    /// Seconds since `start`.
+    static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let d = ContinuousClock.now - start
+        return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
 
     let database: PostgresClient
@@ -151,6 +187,7 @@ public struct JournalReplay: Sendable {
         var summary = Summary(lastPosition: start, records: 0, events: 0, afterCutoff: 0, quarantined: 0)
         var position = start
         while position < end {
+            let readStarted = ContinuousClock.now
             let rows = try await connection.query(
                 """
                 SELECT position, topic, partition, CASE WHEN subject IS NOT NULL THEN convert_from(value, 'UTF8') END, subject,
@@ -160,7 +197,9 @@ public struct JournalReplay: Sendable {
                                                                      convert_from(value, 'UTF8')::jsonb ->> 'time') END
                 FROM audit.journal WHERE position > $1 AND position <= $2 ORDER BY position LIMIT $3
                 """, [position, end, chunk, cutoff?.by.rawValue])
+            summary.timings.read += Self.seconds(since: readStarted)
             guard !rows.isEmpty else { break }
+            let decodeStarted = ContinuousClock.now
             var records: [Record] = []
             let decoder = JSONDecoder()
             for row in rows {
@@ -190,7 +229,9 @@ public struct JournalReplay: Sendable {
                 records.append(record)
             }
             let last = try rows.last!.decode(Int64.self, at: 0)
+            summary.timings.decode += Self.seconds(since: decodeStarted)
             let outcome = try await apply(records, through: last, on: connection)
+            summary.timings.add(outcome.timings)
             summary.records += rows.count
             summary.events += outcome.events
             summary.quarantined += outcome.quarantined
@@ -224,18 +265,22 @@ public struct JournalReplay: Sendable {
     private struct ChunkOutcome: Sendable {
         var events: Int
         var quarantined: Int
+        var timings = Timings()
     }
 
     /// Applies one chunk in one transaction in the namespace.
     private func apply(_ records: [Record], through last: Int64, on connection: PostgresConnection) async throws -> ChunkOutcome {
         let consumers = self.consumers
         let name = namespace.name
-        return try await PostgresSchemaRoute.$current.withValue(namespace.route) {
+        let started = ContinuousClock.now
+        var outcome = try await PostgresSchemaRoute.$current.withValue(namespace.route) {
             try await connection.transaction { connection in
                 var outcome = ChunkOutcome(events: records.filter { $0.event != nil }.count, quarantined: 0)
                 for consumer in consumers {
+                    let applyStarted = ContinuousClock.now
                     let mine = records.filter { consumer.topics.contains($0.topic) }
                     outcome.quarantined += try await Self.apply(mine, consumer: consumer, on: connection)
+                    outcome.timings.apply[consumer.group, default: 0] += Self.seconds(since: applyStarted)
                     }
                     try await connection.execute(
                         """
@@ -247,6 +292,8 @@ public struct JournalReplay: Sendable {
                     return outcome
             }
         }
+        outcome.timings.commit = Self.seconds(since: started) - outcome.timings.apply.values.reduce(0, +)
+        return outcome
     }
 
     /// Applies `records` for one consumer on `connection` (inside the chunk's transaction); returns how many it quarantined.
