@@ -131,7 +131,7 @@ enum RebuildAtScale {
                 let (d, n) = try await source.withConnection { from in
                     try await from.transaction { from in
                         try await target.client.withConnection { to in
-                            try await copy(table, from: from, to: to)
+                            try await RebuildAtScale.copy(table, from: from, to: to)
                         }
                     }
                 }

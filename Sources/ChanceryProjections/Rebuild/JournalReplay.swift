@@ -164,29 +164,110 @@ public struct JournalReplay: Sendable {
     }
 
     /// Applies the journal records after the namespace's position up to `through` (default: the journal's end now).
+    ///
+    /// On a pool of two connections or more, the next chunk is read and decoded on a second connection while the current
+    /// one is applied (PostgreSQL writing and this process decoding overlap); chunks are still applied one after the
+    /// other, in position order.
     /// - Parameter connection: run on this connection, inside its open transaction (each chunk in a savepoint; the swap
     ///   of ``ReadModelSwap``); nil: on a connection of the pool, each chunk in its own transaction.
     public func run(through: Int64? = nil, on connection: PostgresConnection? = nil,
                     progress: @escaping @Sendable (Progress) -> Void = { _ in }) async throws -> Summary {
-        if let connection { return try await run(through: through, connection: connection, progress: progress) }
-        return try await database.withConnection { try await run(through: through, connection: $0, progress: progress) }
+        if let connection { return try await run(through: through, connection: connection, reader: nil, progress: progress) }
+        guard database.maxConnections >= 2 else {
+            return try await database.withConnection { try await run(through: through, connection: $0, reader: nil, progress: progress) }
+        }
+        return try await database.withConnection { connection in
+            try await database.withConnection { reader in
+                try await run(through: through, connection: connection, reader: reader, progress: progress)
+            }
+        }
     }
 
-    private func run(through: Int64?, connection: PostgresConnection, progress: @Sendable (Progress) -> Void) async throws -> Summary {
+    /// - Parameter reader: the connection that reads the journal ahead of `connection`; nil: read on `connection`, in turn.
+    private func run(through: Int64?, connection: PostgresConnection, reader: PostgresConnection?,
+                     progress: @Sendable (Progress) -> Void) async throws -> Summary {
         let start = try await position(on: connection)
         let end: Int64
         if let through { end = through } else {
             end = try await connection.query("SELECT coalesce(max(position), 0) FROM audit.journal").first?.decode(Int64.self, at: 0) ?? 0
         }
-        var ordinals = try await partitionCounts(through: start, on: connection)
         if cutoff != nil && start > 0 {
             throw ReadModelBuilds.BuildError("read models '\(namespace.name)' were replayed with a cutoff and stopped part way; replay them again with --replace")
         }
-        // Streams that reached the cutoff (their later events are left out too).
-        var stopped: Set<String> = []
         var summary = Summary(lastPosition: start, records: 0, events: 0, afterCutoff: 0, quarantined: 0)
-        var position = start
-        while position < end {
+        let initial = ChunkReader(cutoff: cutoff, chunk: chunk, end: end, ordinals: try await partitionCounts(through: start, on: connection))
+        /// Reads the chunk after `position` with `state` on `on`; returns the state after it with the chunk.
+        @Sendable func read(_ state: ChunkReader, after position: Int64, on: PostgresConnection) async throws -> (ChunkReader, Chunk?) {
+            var state = state
+            let chunk = try await state.next(after: position, on: on)
+            return (state, chunk)
+        }
+        var next: Task<(ChunkReader, Chunk?), any Error>?
+        var (state, current) = try await read(initial, after: start, on: reader ?? connection)
+        while let chunk = current {
+            if let reader, chunk.last < end {
+                let ahead = state
+                next = Task { try await read(ahead, after: chunk.last, on: reader) }
+            }
+            summary.timings.read += chunk.readSeconds
+            summary.timings.decode += chunk.decodeSeconds
+            summary.afterCutoff += chunk.afterCutoff
+            let outcome: ChunkOutcome
+            do {
+                outcome = try await apply(chunk.records, through: chunk.last, on: connection)
+            } catch {
+                // The read ahead finishes on its connection before the pool takes it back.
+                if let next { _ = try? await next.value }
+                throw error
+            }
+            summary.timings.add(outcome.timings)
+            summary.records += chunk.rows
+            summary.events += outcome.events
+            summary.quarantined += outcome.quarantined
+            summary.lastPosition = chunk.last
+            progress(Progress(position: chunk.last, lastPosition: end, records: summary.records, events: summary.events))
+            if let pending = next {
+                next = nil
+                let waited = ContinuousClock.now
+                (state, current) = try await pending.value
+                summary.timings.read += Self.seconds(since: waited)
+            } else if reader == nil, chunk.last < end {
+                (state, current) = try await read(state, after: chunk.last, on: connection)
+            } else {
+                current = nil
+            }
+        }
+        return summary
+    }
+
+    /// A chunk of journal records read and decoded.
+    struct Chunk: Sendable {
+        /// The records to apply (dead letters and events after the cutoff left out).
+        var records: [Record]
+        /// Journal records read (all of them).
+        var rows: Int
+        /// The last position read.
+        var last: Int64
+        /// Events left out by the cutoff.
+        var afterCutoff: Int
+        var readSeconds: Double
+        var decodeSeconds: Double
+    }
+
+    /// Reads the journal chunk by chunk, in position order: each record's offset (its place among its partition's
+    /// records) and, with a cutoff, the streams that reached it.
+    struct ChunkReader: Sendable {
+        let cutoff: ReplayCutoff?
+        let chunk: Int
+        let end: Int64
+        /// Journal records read so far per partition (`topic#partition`).
+        var ordinals: [String: Int64]
+        /// Streams that reached the cutoff (their later events are left out too).
+        var stopped: Set<String> = []
+
+        /// The chunk after `position` (at most `chunk` records up to `end`), nil when there is none.
+        mutating func next(after position: Int64, on connection: PostgresConnection) async throws -> Chunk? {
+            guard position < end else { return nil }
             let readStarted = ContinuousClock.now
             let rows = try await connection.query(
                 """
@@ -197,10 +278,12 @@ public struct JournalReplay: Sendable {
                                                                      convert_from(value, 'UTF8')::jsonb ->> 'time') END
                 FROM audit.journal WHERE position > $1 AND position <= $2 ORDER BY position LIMIT $3
                 """, [position, end, chunk, cutoff?.by.rawValue])
-            summary.timings.read += Self.seconds(since: readStarted)
-            guard !rows.isEmpty else { break }
+            let readSeconds = JournalReplay.seconds(since: readStarted)
+            guard let lastRow = rows.last else { return nil }
             let decodeStarted = ContinuousClock.now
             var records: [Record] = []
+            records.reserveCapacity(rows.count)
+            var afterCutoff = 0
             let decoder = JSONDecoder()
             for row in rows {
                 let topic = try row.decode(String.self, at: 1), partition = try row.decode(Int32.self, at: 2)
@@ -214,32 +297,23 @@ public struct JournalReplay: Sendable {
                 let time = try row.decode(String?.self, at: 5)
                 if let cutoff, let subject = try row.decode(String?.self, at: 4), stopped.contains(subject) || !cutoff.includes(time: time) {
                     stopped.insert(subject)
-                    summary.afterCutoff += 1
+                    afterCutoff += 1
                     continue
                 }
                 var record = Record(position: position, topic: topic, partition: partition, offset: offset, bytes: Array(text.utf8), event: nil)
                 if let event = try? decoder.decode(CloudEvent.self, from: Data(text.utf8)) {
                     if stopped.contains(event.subject) || !(cutoff?.includes(event) ?? true) {
                         stopped.insert(event.subject)
-                        summary.afterCutoff += 1
+                        afterCutoff += 1
                         continue
                     }
                     record.event = event
                 }
                 records.append(record)
             }
-            let last = try rows.last!.decode(Int64.self, at: 0)
-            summary.timings.decode += Self.seconds(since: decodeStarted)
-            let outcome = try await apply(records, through: last, on: connection)
-            summary.timings.add(outcome.timings)
-            summary.records += rows.count
-            summary.events += outcome.events
-            summary.quarantined += outcome.quarantined
-            position = last
-            summary.lastPosition = last
-            progress(Progress(position: last, lastPosition: end, records: summary.records, events: summary.events))
+            return Chunk(records: records, rows: rows.count, last: try lastRow.decode(Int64.self, at: 0), afterCutoff: afterCutoff,
+                         readSeconds: readSeconds, decodeSeconds: JournalReplay.seconds(since: decodeStarted))
         }
-        return summary
     }
 
     /// One journal record of a chunk: a decoded canonical event, or (event nil) bytes that do not decode.
