@@ -146,6 +146,14 @@ enum RebuildAtScale {
         }
     }
 
+    /// Prints `text` on standard error and writes it to `p3-phases.txt` beside the figures file (`.data/bench/`).
+    static func report(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
+        if let dir = ProcessInfo.processInfo.environment[Figure.fileKey].map({ URL(fileURLWithPath: $0).deletingLastPathComponent() }) {
+            try? text.write(to: dir.appendingPathComponent("p3-phases.txt"), atomically: true, encoding: .utf8)
+        }
+    }
+
     /// Copies one table page by page (a cursor on `from`, inside its transaction); returns the COPY time and the rows.
     private static func copy(_ table: String, from: PostgresConnection, to: PostgresConnection) async throws -> (Duration, Int) {
         try await from.execute("DECLARE bench_rows NO SCROLL CURSOR FOR SELECT * FROM \(table)")
@@ -175,13 +183,16 @@ func rebuildBenchmarks() {
             benchmark.stopMeasurement()
             let rate = Double(outcome.events) / outcome.seconds
             benchmark.measurement(eventsPerSecond, Int(rate))
-            FileHandle.standardError.write(Data(
-                "P3: rebuilt \(outcome.events) events in \(String(format: "%.1f", outcome.seconds)) s (\(Int(rate)) events/s); phases: \(outcome.phases)\n".utf8))
             let (copyTime, rows) = try await RebuildAtScale.copyBaseline(from: loaded.db.client)
             // The baseline in the figure's unit: the log's events over the time COPY takes to write every row they give.
             let copyRate = Double(outcome.events) / seconds(copyTime)
             benchmark.measurement(copyEventsPerSecond, Int(copyRate))
-            FileHandle.standardError.write(Data("P3 baseline: COPY of \(rows) rows in \(String(format: "%.1f", seconds(copyTime))) s\n".utf8))
+            RebuildAtScale.report("""
+                P3: rebuilt \(outcome.events) events in \(String(format: "%.1f", outcome.seconds)) s (\(Int(rate)) events/s)
+                phases: \(outcome.phases)
+                baseline: COPY of \(rows) rows in \(String(format: "%.1f", seconds(copyTime))) s
+
+                """)
             Figure(id: "P3", figure: "rebuild of every read model from \(outcome.events) events (chancery rebuild: build, catch-up, swap), "
                        + String(format: "%.1f s", outcome.seconds),
                    value: rate, unit: "events/s", baseline: "COPY of the rows it wrote into the same tables, with their indexes",
