@@ -19,7 +19,8 @@ import Logging
 /// ``Gateway`` with the PostgreSQL journal (``PostgresEventJournal``) in requests of 5,000 events, one commit group each:
 /// the journal rows are the gateway's own — positions, commit groups, partitions, sequences, hash chains. The gateway
 /// produces to an embedded broker as a server's does (its partitions keep only their newest 5 MiB; the rebuild reads the
-/// journal, never Kafka). `CHANCERY_BENCH_P3_EVENTS` sets another count (e.g. 100000 for a quick look).
+/// journal, never Kafka). `CHANCERY_BENCH_P3_EVENTS` sets another count (e.g. 100000 for a quick look), and
+/// `CHANCERY_BENCH_P3_CHUNK` another chunk size than `chancery rebuild`'s default (``ReadModelRebuild/defaultChunk``).
 ///
 /// Baseline (same iteration): the rows of every read-model table the rebuild produced, copied with PostgreSQL's COPY
 /// into the same tables, with their indexes, of another new database — one table at a time, read through a cursor in
@@ -37,8 +38,17 @@ enum RebuildAtScale {
     static let partitions: Int32 = 32
 
     /// The events to load: ``eventsKey`` when set to a positive integer, else ``defaultEvents``.
-    static var events: Int {
-        ProcessInfo.processInfo.environment[eventsKey].flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil } ?? defaultEvents
+    static var events: Int { positive(eventsKey) ?? defaultEvents }
+
+    /// The environment variable that overrides the rebuild's chunk (journal records per transaction).
+    static let chunkKey = "CHANCERY_BENCH_P3_CHUNK"
+
+    /// The rebuild's chunk: ``chunkKey`` when set to a positive integer, else `chancery rebuild`'s default.
+    static var chunk: Int { positive(chunkKey) ?? ReadModelRebuild.defaultChunk }
+
+    /// The positive integer in the environment variable `key`, if any.
+    private static func positive(_ key: String) -> Int? {
+        ProcessInfo.processInfo.environment[key].flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil }
     }
 
     /// A logger at info level, so that the rebuild's phase timings are printed.
@@ -179,7 +189,8 @@ func rebuildBenchmarks() {
         do {
             let consumers = try RebuildAtScale.consumers()
             benchmark.startMeasurement()
-            let outcome = try await ReadModelRebuild.run(consumers: consumers, database: loaded.db.client, logger: RebuildAtScale.logger)
+            let outcome = try await ReadModelRebuild.run(consumers: consumers, database: loaded.db.client, chunk: RebuildAtScale.chunk,
+                                                         logger: RebuildAtScale.logger)
             benchmark.stopMeasurement()
             let rate = Double(outcome.events) / outcome.seconds
             benchmark.measurement(eventsPerSecond, Int(rate))
@@ -188,7 +199,7 @@ func rebuildBenchmarks() {
             let copyRate = Double(outcome.events) / seconds(copyTime)
             benchmark.measurement(copyEventsPerSecond, Int(copyRate))
             RebuildAtScale.report("""
-                P3: rebuilt \(outcome.events) events in \(String(format: "%.1f", outcome.seconds)) s (\(Int(rate)) events/s)
+                P3: rebuilt (chunks of \(RebuildAtScale.chunk) records) \(outcome.events) events in \(String(format: "%.1f", outcome.seconds)) s (\(Int(rate)) events/s)
                 phases: \(outcome.phases)
                 baseline: COPY of \(rows) rows in \(String(format: "%.1f", seconds(copyTime))) s
 

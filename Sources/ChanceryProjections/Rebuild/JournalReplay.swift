@@ -93,12 +93,16 @@ public struct JournalReplay: Sendable {
         public var timings = Timings()
     }
 
-    /// Where a run's time went, in seconds of wall-clock time (together about the run's time).
+    /// Where a run's time went, in seconds of wall-clock time. Reading ahead (a pool of two connections or more), `read`
+    /// and `decode` overlap the applying, and `waited` is what they cost it; otherwise they add up with the rest to about
+    /// the run's time.
     public struct Timings: Sendable, Codable, CustomStringConvertible {
         /// Reading journal records from PostgreSQL (the query and its rows).
         public var read: Double = 0
         /// Decoding the records' CloudEvents (JSON) and the cutoff.
         public var decode: Double = 0
+        /// Time the applying waited for the chunk read ahead.
+        public var waited: Double = 0
         /// Each consumer group's share of applying the chunks: its stream positions read, continuity, its handler, its
         /// positions, offsets and quarantine written.
         public var apply: [String: Double] = [:]
@@ -110,13 +114,14 @@ public struct JournalReplay: Sendable {
         mutating func add(_ other: Timings) {
             read += other.read
             decode += other.decode
+            waited += other.waited
             commit += other.commit
             for (group, seconds) in other.apply { apply[group, default: 0] += seconds }
         }
 
         public var description: String {
             let groups = apply.sorted { $0.key < $1.key }.map { "\($0.key) " + String(format: "%.1f s", $0.value) }
-            return String(format: "read %.1f s, decode %.1f s, ", read, decode) + groups.joined(separator: ", ")
+            return String(format: "read %.1f s, decode %.1f s, waited for them %.1f s, ", read, decode, waited) + groups.joined(separator: ", ")
                 + String(format: ", commit %.1f s", commit)
         }
     }
@@ -230,7 +235,7 @@ public struct JournalReplay: Sendable {
                 next = nil
                 let waited = ContinuousClock.now
                 (state, current) = try await pending.value
-                summary.timings.read += Self.seconds(since: waited)
+                summary.timings.waited += Self.seconds(since: waited)
             } else if reader == nil, chunk.last < end {
                 (state, current) = try await read(state, after: chunk.last, on: connection)
             } else {
