@@ -138,8 +138,7 @@ struct DashboardQueries: Sendable {
     /// Today in `region`'s time zone (``RegionCalendars/timeZoneIdentifier(for:)``), `YYYY-MM-DD`: the day a reply
     /// deadline is judged against.
     func today(region: String) async throws -> String {
-        let rows = try await database.query("SELECT to_char((now() AT TIME ZONE $1)::date, 'YYYY-MM-DD')",
-                                            [RegionCalendars.shared.timeZoneIdentifier(for: region)])
+        let rows = try await database.query("SELECT to_char((now() AT TIME ZONE \(RegionCalendars.shared.timeZoneIdentifier(for: region)))::date, 'YYYY-MM-DD')")
         return try rows.first?.decode(String.self, at: 0) ?? "1970-01-01"
     }
 

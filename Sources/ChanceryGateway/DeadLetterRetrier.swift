@@ -67,7 +67,7 @@ public struct DeadLetterRetrier: Sendable {
     ///   retry could not be sent or recorded (it may then have been sent without being recorded).
     public func retry(position: Int64, value: [UInt8]?, bearerToken: String, by: String) async throws -> DeadLetterRetryReceipt {
         guard let row = try await database.query(
-            "SELECT topic FROM audit.journal WHERE position = $1 AND subject IS NULL", [position]).first else {
+            "SELECT topic FROM audit.journal WHERE position = \(position) AND subject IS NULL").first else {
             throw DeadLetterRetryError.notADeadLetter(position)
         }
         let topic = try row.decode(String.self, at: 0)
@@ -90,10 +90,9 @@ public struct DeadLetterRetrier: Sendable {
             """
             INSERT INTO audit.deadletter_retries (deadletter_topic, deadletter_partition, deadletter_offset, error_code, corrected,
                                                   inbound_topic, inbound_partition, inbound_offset, retried_by, deadletter_position)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+            VALUES (\(record.topic), \(record.partition), \(record.offset), \(deadLetter.code), \(value != nil), \(report.topic), \(report.partition), \(report.offset), \(by), \(position))
             RETURNING to_char(retried_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
-            """, [record.topic, record.partition, record.offset, deadLetter.code, value != nil, report.topic, report.partition,
-                  report.offset, by, position]).first?.decode(String.self, at: 0) ?? ""
+            """).first?.decode(String.self, at: 0) ?? ""
         return DeadLetterRetryReceipt(
             id: position, deadLetterTopic: record.topic, deadLetterPartition: record.partition, deadLetterOffset: record.offset,
             code: deadLetter.code, corrected: value != nil, inboundTopic: report.topic, inboundPartition: report.partition,

@@ -189,20 +189,19 @@ struct PortalQueries: Sendable {
 
     /// The stream a receipt code follows, or nil: (subject, kind, region).
     func receipt(digest: String) async throws -> (subject: String, kind: String, region: String)? {
-        let rows = try await database.query("SELECT subject, kind, region FROM portal.receipts WHERE code_sha256 = $1", [digest])
+        let rows = try await database.query("SELECT subject, kind, region FROM portal.receipts WHERE code_sha256 = \(digest)")
         guard let row = rows.first else { return nil }
         return (try row.decode(String.self, at: 0), try row.decode(String.self, at: 1), try row.decode(String.self, at: 2))
     }
 
     /// Stores a receipt code's digest for `subject`.
     func storeReceipt(digest: String, subject: String, kind: String, region: String) async throws {
-        _ = try await database.execute("INSERT INTO portal.receipts (code_sha256, subject, kind, region) VALUES ($1, $2, $3, $4)",
-                                       [digest, subject, kind, region])
+        _ = try await database.execute("INSERT INTO portal.receipts (code_sha256, subject, kind, region) VALUES (\(digest), \(subject), \(kind), \(region))")
     }
 
     /// Forgets a receipt code (its append failed).
     func deleteReceipt(digest: String) async throws {
-        _ = try await database.execute("DELETE FROM portal.receipts WHERE code_sha256 = $1", [digest])
+        _ = try await database.execute("DELETE FROM portal.receipts WHERE code_sha256 = \(digest)")
     }
 
     /// The progress of one request or letter, for its own requester only (the caller has checked the receipt code):

@@ -56,9 +56,9 @@ public struct PostgresMigrator: Sendable {
     ///
     /// - Throws: ``PostgresError`` `.query`, `.connection`, `.closed`.
     public func appliedVersions(on connection: PostgresConnection) async throws -> [Int] {
-        let exists = try await connection.query("SELECT to_regclass($1) IS NOT NULL", [qualifiedTable])
+        let exists = try await connection.query("SELECT to_regclass(\(qualifiedTable)) IS NOT NULL")
         guard try exists.first?.decode(Bool.self, at: 0) == true else { return [] }
-        return try await connection.query("SELECT version FROM \(qualifiedTable) ORDER BY version")
+        return try await connection.query("SELECT version FROM \(unescaped: qualifiedTable) ORDER BY version")
             .map { try $0.decode(Int.self, at: 0) }
     }
 
@@ -136,9 +136,9 @@ public struct PostgresMigrator: Sendable {
     private func applyNext(on connection: PostgresConnection) async throws -> Int? {
         let migrator = self
         return try await connection.transaction { connection -> Int? in
-            try await connection.execute("SELECT pg_advisory_xact_lock($1::bigint)", [migrator.lockKey])
+            try await connection.execute("SELECT pg_advisory_xact_lock(\(migrator.lockKey)::bigint)")
             try await migrator.ensureTable(on: connection)
-            let rows = try await connection.query("SELECT version, name, checksum FROM \(migrator.qualifiedTable) ORDER BY version")
+            let rows = try await connection.query("SELECT version, name, checksum FROM \(unescaped: migrator.qualifiedTable) ORDER BY version")
             var appliedChecksums: [Int: String] = [:]
             for row in rows {
                 let (version, name, checksum) = try row.decode((Int, String, String).self)
@@ -169,20 +169,18 @@ public struct PostgresMigrator: Sendable {
             ])
             try await connection.executeScript(next.sql)
             try await connection.execute(
-                "INSERT INTO \(migrator.qualifiedTable) (version, name, checksum, applied_at) VALUES ($1, $2, $3, now())",
-                [next.version, next.name, next.checksum]
-            )
+                "INSERT INTO \(unescaped: migrator.qualifiedTable) (version, name, checksum, applied_at) VALUES (\(next.version), \(next.name), \(next.checksum), now())")
             return next.version
         }
     }
 
     private func ensureTable(on connection: PostgresConnection) async throws {
-        let schemaExists = try await connection.query("SELECT 1 FROM pg_namespace WHERE nspname = $1", [schema])
+        let schemaExists = try await connection.query("SELECT 1 FROM pg_namespace WHERE nspname = \(schema)")
         if schemaExists.isEmpty {
-            try await connection.execute("CREATE SCHEMA IF NOT EXISTS \(Self.quoteIdentifier(schema))")
+            try await connection.execute("CREATE SCHEMA IF NOT EXISTS \(unescaped: Self.quoteIdentifier(schema))")
         }
         try await connection.execute("""
-            CREATE TABLE IF NOT EXISTS \(qualifiedTable) (
+            CREATE TABLE IF NOT EXISTS \(unescaped: qualifiedTable) (
                 version integer PRIMARY KEY,
                 name text NOT NULL,
                 checksum text NOT NULL,

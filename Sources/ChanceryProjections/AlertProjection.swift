@@ -32,19 +32,19 @@ struct AlertProjection {
                 INSERT INTO supervision.alerts (subject, id, region, case_subject, department_code, item_code, card, deadline, raised_at,
                                                 alert_type, irregularity_kind, step)
                 SELECT subject, id, region, case_subject, department_code, item_code, card, deadline, raised_at, alert_type, irregularity_kind, step
-                FROM jsonb_to_recordset($1::jsonb) AS r(subject text, id text, region text, case_subject text, department_code text,
+                FROM jsonb_to_recordset(\(jsonText(JSONValue.array(raised)))::jsonb) AS r(subject text, id text, region text, case_subject text, department_code text,
                                                          item_code text, card text, deadline date, raised_at timestamptz, alert_type text,
                                                          irregularity_kind text, step text)
                 ON CONFLICT DO NOTHING
-                """, [try jsonText(JSONValue.array(raised))])
+                """)
         }
         if !resolved.isEmpty {
             try await db.execute(
                 """
                 UPDATE supervision.alerts a SET resolved_at = r.resolved_at, resolution = r.resolution
-                FROM jsonb_to_recordset($1::jsonb) AS r(subject text, resolved_at timestamptz, resolution text)
+                FROM jsonb_to_recordset(\(jsonText(JSONValue.array(resolved)))::jsonb) AS r(subject text, resolved_at timestamptz, resolution text)
                 WHERE a.subject = r.subject
-                """, [try jsonText(JSONValue.array(resolved))])
+                """)
         }
     }
 }

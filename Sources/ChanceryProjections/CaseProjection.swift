@@ -104,8 +104,7 @@ struct CaseProjection {
         var rows: [String: Row] = [:]
         var legacy: [String: (region: String, caseNumber: String?, applicantName: String?, lastSequence: Int64, submittedAt: String)] = [:]
         let result = try await db.query(
-            "SELECT subject, region, case_number, applicant_name, last_sequence, case_file::text, submitted_at::text FROM approval.cases WHERE subject = ANY($1)",
-            [Array(subjects)])
+            "SELECT subject, region, case_number, applicant_name, last_sequence, case_file::text, submitted_at::text FROM approval.cases WHERE subject = ANY(\(Array(subjects)))")
         let decoder = JSONDecoder()
         for r in result {
             let subject = try r.decode(String.self, at: 0), region = try r.decode(String.self, at: 1)
@@ -123,8 +122,8 @@ struct CaseProjection {
         let logged = try await db.query(
             """
             SELECT e.subject, e.event::text FROM audit.events e JOIN approval.cases c USING (subject)
-            WHERE e.subject = ANY($1) AND e.sequence <= c.last_sequence ORDER BY e.subject, e.sequence
-            """, [Array(legacy.keys)])
+            WHERE e.subject = ANY(\(Array(legacy.keys))) AND e.sequence <= c.last_sequence ORDER BY e.subject, e.sequence
+            """)
         var files: [String: CaseFile] = [:]
         for r in logged {
             let subject = try r.decode(String.self, at: 0)
@@ -214,11 +213,11 @@ struct CaseProjection {
             """
             INSERT INTO approval.daily_counts (region, department_code, item_code, day, submitted, accepted, refused, concluded)
             SELECT region, department_code, item_code, day, submitted, accepted, refused, concluded
-            FROM jsonb_to_recordset($1::jsonb) AS r(region text, department_code text, item_code text, day date, submitted integer,
+            FROM jsonb_to_recordset(\(jsonText(document))::jsonb) AS r(region text, department_code text, item_code text, day date, submitted integer,
                                                      accepted integer, refused integer, concluded integer)
             ON CONFLICT (region, department_code, item_code, day) DO UPDATE SET
                 submitted = approval.daily_counts.submitted + EXCLUDED.submitted, accepted = approval.daily_counts.accepted + EXCLUDED.accepted,
                 refused = approval.daily_counts.refused + EXCLUDED.refused, concluded = approval.daily_counts.concluded + EXCLUDED.concluded
-            """, [try jsonText(document)])
+            """)
     }
 }

@@ -14,20 +14,19 @@ struct DocumentProjection {
             try await db.execute(
                 """
                 INSERT INTO disclosure.documents (subject, region, title, category, department_code, document_number, published_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7::timestamptz) ON CONFLICT DO NOTHING
-                """, [event.subject, event.region, title, category, departmentCode, documentNumber, event.time])
+                VALUES (\(event.subject), \(event.region), \(title), \(category), \(departmentCode), \(documentNumber), \(event.time)::timestamptz) ON CONFLICT DO NOTHING
+                """)
         case .revised(let title, let category, let documentNumber):
             try await db.execute(
                 """
-                UPDATE disclosure.documents SET revisions = $6, revised_at = $2::timestamptz, title = coalesce($3, title),
-                       category = coalesce($4, category), document_number = coalesce($5, document_number)
-                WHERE subject = $1
-                """, [event.subject, event.time, title, category, documentNumber, Int64(state.revisions)])
+                UPDATE disclosure.documents SET revisions = \(Int64(state.revisions)), revised_at = \(event.time)::timestamptz, title = coalesce(\(title), title),
+                       category = coalesce(\(category), category), document_number = coalesce(\(documentNumber), document_number)
+                WHERE subject = \(event.subject)
+                """)
         case .reported(let reportedTo):
-            try await db.execute("UPDATE disclosure.documents SET reported_at = $2::timestamptz, reported_to = $3 WHERE subject = $1",
-                                 [event.subject, event.time, reportedTo])
+            try await db.execute("UPDATE disclosure.documents SET reported_at = \(event.time)::timestamptz, reported_to = \(reportedTo) WHERE subject = \(event.subject)")
         case .withdrawn:
-            try await db.execute("UPDATE disclosure.documents SET withdrawn_at = $2::timestamptz WHERE subject = $1", [event.subject, event.time])
+            try await db.execute("UPDATE disclosure.documents SET withdrawn_at = \(event.time)::timestamptz WHERE subject = \(event.subject)")
         }
     }
 }

@@ -11,23 +11,20 @@ struct ItemProjection {
                 """
                 INSERT INTO catalog.items (subject, region, item_code, item_name, item_kind, department_code, department_name,
                                            statutory_limit, promised_limit, case_type, legal_basis, registered_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::timestamptz) ON CONFLICT DO NOTHING
-                """,
-                [event.subject, event.region, itemCode, t.itemName, t.itemKind, departmentCode, t.departmentName, t.statutoryLimit, t.promisedLimit,
-                 t.caseType, t.legalBasis, event.time])
+                VALUES (\(event.subject), \(event.region), \(itemCode), \(t.itemName), \(t.itemKind), \(departmentCode), \(t.departmentName), \(t.statutoryLimit), \(t.promisedLimit), \(t.caseType), \(t.legalBasis), \(event.time)::timestamptz) ON CONFLICT DO NOTHING
+                """)
         case .confirmed:
-            try await db.execute("UPDATE catalog.items SET confirmed_at = $2::timestamptz WHERE subject = $1", [event.subject, event.time])
+            try await db.execute("UPDATE catalog.items SET confirmed_at = \(event.time)::timestamptz WHERE subject = \(event.subject)")
         case .revised(let t):
             try await db.execute(
                 """
-                UPDATE catalog.items SET revised_at = $2::timestamptz, item_name = coalesce($3, item_name), item_kind = coalesce($4, item_kind),
-                       department_name = coalesce($5, department_name), statutory_limit = coalesce($6, statutory_limit),
-                       promised_limit = coalesce($7, promised_limit), case_type = coalesce($8, case_type), legal_basis = coalesce($9, legal_basis)
-                WHERE subject = $1
-                """, [event.subject, event.time, t.itemName, t.itemKind, t.departmentName, t.statutoryLimit, t.promisedLimit, t.caseType, t.legalBasis])
+                UPDATE catalog.items SET revised_at = \(event.time)::timestamptz, item_name = coalesce(\(t.itemName), item_name), item_kind = coalesce(\(t.itemKind), item_kind),
+                       department_name = coalesce(\(t.departmentName), department_name), statutory_limit = coalesce(\(t.statutoryLimit), statutory_limit),
+                       promised_limit = coalesce(\(t.promisedLimit), promised_limit), case_type = coalesce(\(t.caseType), case_type), legal_basis = coalesce(\(t.legalBasis), legal_basis)
+                WHERE subject = \(event.subject)
+                """)
         case .retired(let kind):
-            try await db.execute("UPDATE catalog.items SET retired_at = $2::timestamptz, retirement_kind = $3 WHERE subject = $1",
-                                 [event.subject, event.time, kind])
+            try await db.execute("UPDATE catalog.items SET retired_at = \(event.time)::timestamptz, retirement_kind = \(kind) WHERE subject = \(event.subject)")
         }
     }
 }

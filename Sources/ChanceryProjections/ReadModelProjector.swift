@@ -73,17 +73,15 @@ public struct ReadModelProjector: ReadModelHandler {
         try await db.execute(
             """
             INSERT INTO approval.stream_heads (stream, sequence, hash, state)
-            SELECT stream, sequence, hash, nullif(state, '')::jsonb FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[]) AS h(stream, sequence, hash, state)
+            SELECT stream, sequence, hash, nullif(state, '')::jsonb FROM unnest(\(sorted.map(\.stream))::text[], \(sorted.map(\.sequence))::bigint[], \(sorted.map(\.hash))::text[], \(sorted.map { try $0.state.map { String(decoding: try encoder.encode($0), as: UTF8.self) } ?? "" })::text[]) AS h(stream, sequence, hash, state)
             ON CONFLICT (stream) DO UPDATE SET sequence = EXCLUDED.sequence, hash = EXCLUDED.hash, state = EXCLUDED.state, updated_at = now()
-            """,
-            [sorted.map(\.stream), sorted.map(\.sequence), sorted.map(\.hash),
-             try sorted.map { try $0.state.map { String(decoding: try encoder.encode($0), as: UTF8.self) } ?? "" }])
+            """)
         return []
     }
 
     private func loadHeads(_ subjects: Set<String>, on db: PostgresConnection) async throws -> [String: StreamHead] {
         var heads: [String: StreamHead] = [:]
-        let rows = try await db.query("SELECT stream, sequence, hash, state::text FROM approval.stream_heads WHERE stream = ANY($1)", [Array(subjects)])
+        let rows = try await db.query("SELECT stream, sequence, hash, state::text FROM approval.stream_heads WHERE stream = ANY(\(Array(subjects)))")
         for row in rows {
             let stream = try row.decode(String.self, at: 0)
             let state = try row.decode(String?.self, at: 3).map { try JSONDecoder().decode(AggregateState.self, from: Data($0.utf8)) }
@@ -101,14 +99,10 @@ public struct ReadModelProjector: ReadModelHandler {
                                       prevhash, hash, content_digest, event)
             SELECT subject, sequence, source, id, type, region, time_text::timestamptz, time_text, recorded::timestamptz, topic, partition,
                    "offset", prevhash, hash, digest, event::jsonb
-            FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
-                        $10::int[], $11::bigint[], $12::text[], $13::text[], $14::text[], $15::text[])
+            FROM unnest(\(e.map(\.subject))::text[], \(e.map { $0.sequence ?? 0 })::bigint[], \(e.map(\.source))::text[], \(e.map(\.id))::text[], \(e.map(\.type))::text[], \(e.map(\.region))::text[], \(e.map(\.time))::text[], \(e.map { $0.recordedtime ?? $0.time })::text[], \(events.map(\.topic))::text[],
+                        \(events.map(\.partition))::int[], \(events.map(\.offset))::bigint[], \(e.map { $0.prevhash ?? "" })::text[], \(e.map { $0.hash ?? "" })::text[], \(e.map { Digest.sha256Hex($0.publisherContent()) })::text[], \(e.map { String(decoding: $0.jsonBytes(), as: UTF8.self) })::text[])
                  AS l(subject, sequence, source, id, type, region, time_text, recorded, topic, partition, "offset", prevhash, hash, digest, event)
             ON CONFLICT DO NOTHING
-            """,
-            [e.map(\.subject), e.map { $0.sequence ?? 0 }, e.map(\.source), e.map(\.id), e.map(\.type), e.map(\.region), e.map(\.time),
-             e.map { $0.recordedtime ?? $0.time }, events.map(\.topic), events.map(\.partition), events.map(\.offset),
-             e.map { $0.prevhash ?? "" }, e.map { $0.hash ?? "" }, e.map { Digest.sha256Hex($0.publisherContent()) },
-             e.map { String(decoding: $0.jsonBytes(), as: UTF8.self) }])
+            """)
     }
 }

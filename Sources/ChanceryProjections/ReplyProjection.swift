@@ -100,8 +100,7 @@ struct ReplyProjection {
     private func load(_ subjects: Set<String>, from table: ReplyTable, before: [String: Int64], on db: PostgresConnection) async throws -> [String: Row] {
         let carriedList = table.carried.map { "\($0)" }.joined(separator: ", ")
         let result = try await db.query(
-            "SELECT subject, region, reply_file::text, coalesce(last_sequence, 0), received_at::text, \(carriedList) FROM \(table.name) WHERE subject = ANY($1)",
-            [Array(subjects)])
+            "SELECT subject, region, reply_file::text, coalesce(last_sequence, 0), received_at::text, \(unescaped: carriedList) FROM \(unescaped: table.name) WHERE subject = ANY(\(Array(subjects)))")
         var rows: [String: Row] = [:]
         var legacy: [String: (region: String, carried: [String: String], receivedAt: String)] = [:]
         let decoder = JSONDecoder()
@@ -119,7 +118,7 @@ struct ReplyProjection {
         }
         guard !legacy.isEmpty else { return rows }
         let logged = try await db.query(
-            "SELECT subject, sequence, event::text FROM audit.events WHERE subject = ANY($1) ORDER BY subject, sequence", [Array(legacy.keys)])
+            "SELECT subject, sequence, event::text FROM audit.events WHERE subject = ANY(\(Array(legacy.keys))) ORDER BY subject, sequence")
         var files: [String: ReplyFile] = [:]
         var last: [String: Int64] = [:]
         for r in logged {

@@ -16,9 +16,9 @@ public enum ConsumerLedger {
         try await connection.execute(
             """
             INSERT INTO projection.stream_positions (consumer_group, stream, sequence, hash)
-            SELECT $1, stream, sequence, hash FROM unnest($2::text[], $3::bigint[], $4::text[]) AS p(stream, sequence, hash)
+            SELECT \(group), stream, sequence, hash FROM unnest(\(sorted.map(\.stream))::text[], \(sorted.map(\.sequence))::bigint[], \(sorted.map(\.hash))::text[]) AS p(stream, sequence, hash)
             ON CONFLICT (consumer_group, stream) DO UPDATE SET sequence = EXCLUDED.sequence, hash = EXCLUDED.hash
-            """, [group, sorted.map(\.stream), sorted.map(\.sequence), sorted.map(\.hash)])
+            """)
     }
 
     /// One partition's bookkeeping: the next offset to read and the last journal position applied (nil when the records
@@ -45,12 +45,11 @@ public enum ConsumerLedger {
         try await connection.execute(
             """
             INSERT INTO projection.consumer_offsets (consumer_group, topic, partition, next_offset, last_position)
-            SELECT $1, topic, partition, next_offset, nullif(last_position, '')::bigint
-            FROM unnest($2::text[], $3::int[], $4::bigint[], $5::text[]) AS o(topic, partition, next_offset, last_position)
+            SELECT \(group), topic, partition, next_offset, nullif(last_position, '')::bigint
+            FROM unnest(\(sorted.map(\.topic))::text[], \(sorted.map(\.partition))::int[], \(sorted.map(\.nextOffset))::bigint[], \(sorted.map { $0.lastPosition.map(String.init) ?? "" })::text[]) AS o(topic, partition, next_offset, last_position)
             ON CONFLICT (consumer_group, topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset,
                 last_position = coalesce(EXCLUDED.last_position, projection.consumer_offsets.last_position), updated_at = now()
-            """, [group, sorted.map(\.topic), sorted.map(\.partition), sorted.map(\.nextOffset),
-                sorted.map { $0.lastPosition.map(String.init) ?? "" }])
+            """)
     }
 
     /// Records a refused record in `audit.quarantine` (once per record and group): why, and its bytes as received.
@@ -60,8 +59,8 @@ public enum ConsumerLedger {
         try await connection.execute(
             """
             INSERT INTO audit.quarantine (topic, partition, "offset", consumer_group, subject, reason, record)
-            VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING
-            """, [topic, partition, offset, group, subject.map(storable), storable(reason), record])
+            VALUES (\(topic), \(partition), \(offset), \(group), \(subject.map(storable)), \(storable(reason)), \(record)) ON CONFLICT DO NOTHING
+            """)
     }
 
     /// `text` with NUL written as `\u0000`.

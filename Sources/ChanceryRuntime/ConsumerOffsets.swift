@@ -30,7 +30,7 @@ public enum ConsumerOffsets {
                   (SELECT count(*) FROM audit.journal j
                    WHERE j.topic = o.topic AND j.partition = o.partition AND j.position <= o.last_position) END,
                 updated_at = now()
-            WHERE o.topic = ANY($1)
-            """, [topics])
+            WHERE o.topic = ANY(\(topics))
+            """)
     }
 }

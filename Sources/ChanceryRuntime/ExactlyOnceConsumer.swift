@@ -131,7 +131,7 @@ public final class ExactlyOnceConsumer: Sendable {
 
     static func loadOffsets(database: PostgresClient, group: String, partitions: [KafkaTopicPartition]) async throws -> [KafkaTopicPartition: Int64] {
         let rows = try await database.query(
-            "SELECT topic, partition, next_offset FROM projection.consumer_offsets WHERE consumer_group = $1", [group])
+            "SELECT topic, partition, next_offset FROM projection.consumer_offsets WHERE consumer_group = \(group)")
         var result: [KafkaTopicPartition: Int64] = [:]
         let wanted = Set(partitions)
         for row in rows {
@@ -238,8 +238,7 @@ public final class ExactlyOnceConsumer: Sendable {
                 let subjects = Array(Set(decoded.map(\.event.subject)))
                 var positions: [String: StreamHead] = [:]
                 let rows = try await connection.query(
-                    "SELECT stream, sequence, hash FROM projection.stream_positions WHERE consumer_group = $1 AND stream = ANY($2)",
-                    [group, subjects])
+                    "SELECT stream, sequence, hash FROM projection.stream_positions WHERE consumer_group = \(group) AND stream = ANY(\(subjects))")
                 for row in rows {
                     let stream = try row.decode(String.self, at: 0)
                     positions[stream] = StreamHead(stream: stream, sequence: try row.decode(Int64.self, at: 1), hash: try row.decode(String.self, at: 2))

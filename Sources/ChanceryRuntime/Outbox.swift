@@ -15,8 +15,8 @@ public enum Outbox {
         try await connection.execute(
             """
             INSERT INTO projection.outbox (consumer_group, event)
-            SELECT $1, e::jsonb FROM unnest($2::text[]) WITH ORDINALITY AS u(e, n) ORDER BY n
-            """, [group, events.map { String(decoding: $0.jsonBytes(), as: UTF8.self) }])
+            SELECT \(group), e::jsonb FROM unnest(\(events.map { String(decoding: $0.jsonBytes(), as: UTF8.self) })::text[]) WITH ORDINALITY AS u(e, n) ORDER BY n
+            """)
     }
 
     /// Publishes every event waiting in the outbox of `group`, oldest first, in chunks, deleting each chunk once
@@ -28,7 +28,7 @@ public enum Outbox {
         var published = 0
         while true {
             let rows = try await database.query(
-                "SELECT id, event::text FROM projection.outbox WHERE consumer_group = $1 ORDER BY id LIMIT $2", [group, chunk])
+                "SELECT id, event::text FROM projection.outbox WHERE consumer_group = \(group) ORDER BY id LIMIT \(chunk)")
             guard !rows.isEmpty else { return published }
             let decoder = JSONDecoder()
             var ids: [Int64] = []
@@ -38,7 +38,7 @@ public enum Outbox {
                 events.append(try decoder.decode(CloudEvent.self, from: Data(try row.decode(String.self, at: 1).utf8)))
             }
             try await publisher.publish(events)
-            try await database.execute("DELETE FROM projection.outbox WHERE id = ANY($1)", [ids])
+            try await database.execute("DELETE FROM projection.outbox WHERE id = ANY(\(ids))")
             published += events.count
         }
     }

@@ -57,9 +57,9 @@ struct DrainService: Service {
                 """
                 SELECT count(*) FROM audit.journal j
                 LEFT JOIN projection.consumer_offsets o
-                  ON o.consumer_group = $1 AND o.topic = j.topic AND o.partition = j.partition
-                WHERE j.topic = ANY($2) AND j.position > coalesce(o.last_position, 0)
-                """, [consumer.group, consumer.topics])
+                  ON o.consumer_group = \(consumer.group) AND o.topic = j.topic AND o.partition = j.partition
+                WHERE j.topic = ANY(\(consumer.topics)) AND j.position > coalesce(o.last_position, 0)
+                """)
             out[consumer.group] = try rows[0].decode(Int64.self, at: 0)
         }
         return out

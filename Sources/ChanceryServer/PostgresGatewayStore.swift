@@ -14,7 +14,7 @@ public struct PostgresGatewayStore: GatewayStore {
     }
 
     public func loadHead(_ stream: String) async throws -> StreamHead? {
-        let rows = try await database.query("SELECT sequence, hash, state::text FROM approval.stream_heads WHERE stream = $1", [stream])
+        let rows = try await database.query("SELECT sequence, hash, state::text FROM approval.stream_heads WHERE stream = \(stream)")
         guard let row = rows.first else { return nil }
         let state = try row.decode(String?.self, at: 2).map { try JSONDecoder().decode(AggregateState.self, from: Data($0.utf8)) }
         return StreamHead(stream: stream, sequence: try row.decode(Int64.self, at: 0), hash: try row.decode(String.self, at: 1), state: state)
@@ -23,8 +23,8 @@ public struct PostgresGatewayStore: GatewayStore {
     public func lookup(source: String, id: String) async throws -> AppendedEvent? {
         let rows = try await database.query(
             """
-            SELECT subject, topic, partition, "offset", sequence, hash, content_digest FROM audit.events WHERE source = $1 AND id = $2
-            """, [source, id])
+            SELECT subject, topic, partition, "offset", sequence, hash, content_digest FROM audit.events WHERE source = \(source) AND id = \(id)
+            """)
         guard let r = rows.first else { return nil }
         return AppendedEvent(
             id: id, source: source, subject: try r.decode(String.self, at: 0), topic: try r.decode(String.self, at: 1),
@@ -38,7 +38,7 @@ public struct PostgresGatewayStore: GatewayStore {
         let decoder = JSONDecoder()
         var out: [String: StreamHead] = [:]
         for row in try await database.query(
-            "SELECT stream, sequence, hash, state::text FROM approval.stream_heads WHERE stream = ANY($1)", [streams]) {
+            "SELECT stream, sequence, hash, state::text FROM approval.stream_heads WHERE stream = ANY(\(streams))") {
             let stream = try row.decode(String.self, at: 0)
             let state = try row.decode(String?.self, at: 3).map { try decoder.decode(AggregateState.self, from: Data($0.utf8)) }
             out[stream] = StreamHead(stream: stream, sequence: try row.decode(Int64.self, at: 1), hash: try row.decode(String.self, at: 2), state: state)
@@ -52,8 +52,8 @@ public struct PostgresGatewayStore: GatewayStore {
         let rows = try await database.query(
             """
             SELECT e.source, e.id, e.subject, e.topic, e.partition, e."offset", e.sequence, e.hash, e.content_digest
-            FROM unnest($1::text[], $2::text[]) AS k(source, id) JOIN audit.events e ON e.source = k.source AND e.id = k.id
-            """, [keys.map(\.source), keys.map(\.id)])
+            FROM unnest(\(keys.map(\.source))::text[], \(keys.map(\.id))::text[]) AS k(source, id) JOIN audit.events e ON e.source = k.source AND e.id = k.id
+            """)
         return try rows.map { r in
             AppendedEvent(
                 id: try r.decode(String.self, at: 1), source: try r.decode(String.self, at: 0), subject: try r.decode(String.self, at: 2),
@@ -64,7 +64,7 @@ public struct PostgresGatewayStore: GatewayStore {
 
     public func projectorOffsets() async throws -> [String: [Int32: Int64]] {
         let rows = try await database.query(
-            "SELECT topic, partition, next_offset FROM projection.consumer_offsets WHERE consumer_group = $1", [ReadModelProjector.consumerGroup])
+            "SELECT topic, partition, next_offset FROM projection.consumer_offsets WHERE consumer_group = \(ReadModelProjector.consumerGroup)")
         var out: [String: [Int32: Int64]] = [:]
         for r in rows {
             out[try r.decode(String.self, at: 0), default: [:]][try r.decode(Int32.self, at: 1)] = try r.decode(Int64.self, at: 2)

@@ -46,7 +46,7 @@ public final class PostgresTokenStore: PrincipalResolver, Sendable {
             entry = cached
         } else {
             let rows = try await database.query(
-                "SELECT secret_sha256, role, sources, regions FROM auth.tokens WHERE id = $1 AND revoked_at IS NULL", [token.id])
+                "SELECT secret_sha256, role, sources, regions FROM auth.tokens WHERE id = \(token.id) AND revoked_at IS NULL")
             if let r = rows.first, let role = Principal.Role(rawValue: try r.decode(String.self, at: 1)) {
                 entry = .init(digest: try r.decode(String.self, at: 0),
                               principal: Principal(tokenID: token.id, role: role, sources: try r.decode([String].self, at: 2), regions: try r.decode([String].self, at: 3)),
@@ -64,8 +64,7 @@ public final class PostgresTokenStore: PrincipalResolver, Sendable {
     public static func add(role: Principal.Role, sources: [String], regions: [String], description: String?, database: PostgresClient) async throws -> AccessToken {
         let token = AccessToken.generate()
         try await database.execute(
-            "INSERT INTO auth.tokens (id, secret_sha256, role, sources, regions, description) VALUES ($1, $2, $3, $4, $5, $6)",
-            [token.id, token.secretDigest, role.rawValue, sources, regions, description])
+            "INSERT INTO auth.tokens (id, secret_sha256, role, sources, regions, description) VALUES (\(token.id), \(token.secretDigest), \(role.rawValue), \(sources), \(regions), \(description))")
         return token
     }
 

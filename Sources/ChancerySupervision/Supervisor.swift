@@ -102,10 +102,10 @@ public struct Supervisor: ReadModelHandler {
         for (_, w) in latest {
             try await db.execute(
                 """
-                INSERT INTO supervision.watermarks (consumer_group, region, topic, partition, event_time) VALUES ($1, $2, $3, $4, $5::timestamptz)
+                INSERT INTO supervision.watermarks (consumer_group, region, topic, partition, event_time) VALUES (\(Supervisor.consumerGroup), \(w.region), \(w.topic), \(w.partition), \(w.time.description)::timestamptz)
                 ON CONFLICT (consumer_group, region, topic, partition)
                 DO UPDATE SET event_time = greatest(supervision.watermarks.event_time, EXCLUDED.event_time)
-                """, [Supervisor.consumerGroup, w.region, w.topic, w.partition, w.time.description])
+                """)
         }
         return alerts + (try await raiseDue(now: nil, on: db))
     }
@@ -136,8 +136,8 @@ public struct Supervisor: ReadModelHandler {
             let marks = try await db.query(
                 """
                 SELECT topic, to_char(min(event_time) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') FROM supervision.watermarks
-                WHERE consumer_group = $1 AND region = $2 GROUP BY topic
-                """, [Supervisor.consumerGroup, region])
+                WHERE consumer_group = \(Supervisor.consumerGroup) AND region = \(region) GROUP BY topic
+                """)
             var byTopic: [String: CivilDate] = [:]
             for mark in marks {
                 if let time = try? RFC3339Timestamp(parsing: try mark.decode(String.self, at: 1)) {
@@ -193,8 +193,8 @@ public struct Supervisor: ReadModelHandler {
                    red_alert_id, last_sequence, case_type, yellow_alert_id, irregularity_alert_ids, review_completed, supplements, resolved_on::text,
                    urge::text, urge_met, steps_reported, steps_completed::text, step_alert_ids, rectification::text, rectified_on::text,
                    case_file::text
-            FROM supervision.case_clocks WHERE subject = ANY($1)
-            """, [Array(subjects)])
+            FROM supervision.case_clocks WHERE subject = ANY(\(Array(subjects)))
+            """)
         var rows: [String: CaseWatch] = [:]
         for r in result {
             let file = try decodeJSON(CaseFile.self, try r.decode(String?.self, at: 24)) ?? (try legacyFile(r))
@@ -276,8 +276,8 @@ public struct Supervisor: ReadModelHandler {
             """
             SELECT subject, region, kind, department_code, mailbox, item_code, clock::text, answered_on::text, yellow_alert_id, red_alert_id,
                    urge::text, urge_met, irregularity_alert_ids, last_sequence, reply_file::text
-            FROM supervision.reply_clocks WHERE subject = ANY($1)
-            """, [Array(subjects)])
+            FROM supervision.reply_clocks WHERE subject = ANY(\(Array(subjects)))
+            """)
         var rows: [String: ReplyWatch] = [:]
         for r in result {
             guard let file = try decodeJSON(ReplyFile.self, try r.decode(String?.self, at: 14)) ?? (try legacyReplyFile(r)) else { continue }

@@ -114,8 +114,8 @@ struct AuditTests {
             let changed = try await cluster.node.database.execute(
                 """
                 UPDATE audit.journal SET value = convert_to(replace(convert_from(value, 'UTF8'), '张三', '李四'), 'UTF8')
-                WHERE subject = $1 AND sequence = 1
-                """, [Self.subject])
+                WHERE subject = \(Self.subject) AND sequence = 1
+                """)
             #expect(changed == 1)
             try await cluster.application().test(.router) { client in
                 let page = try Self.decodePage(try await client.read("/v1/streams/\(Self.encoded(Self.subject))", token: TestTokens.auditor))
@@ -130,7 +130,7 @@ struct AuditTests {
 
     /// Journal position of `subject` at `sequence`.
     static func position(_ db: PostgresClient, _ subject: String, _ sequence: Int64) async throws -> Int64 {
-        try await db.query("SELECT position FROM audit.journal WHERE subject = $1 AND sequence = $2", [subject, sequence])[0].decode(Int64.self, at: 0)
+        try await db.query("SELECT position FROM audit.journal WHERE subject = \(subject) AND sequence = \(sequence)")[0].decode(Int64.self, at: 0)
     }
 
     @Test("verify finds a changed value, a deleted row and a swapped pair, each with its position and subject")
@@ -146,15 +146,14 @@ struct AuditTests {
             // 1. A changed byte in a stored event.
             let changedAt = try await Self.position(db, "case/430424/V1", 2)
             _ = try await db.execute(
-                "UPDATE audit.journal SET value = convert_to(replace(convert_from(value, 'UTF8'), '\"statutoryLimit\":20', '\"statutoryLimit\":60'), 'UTF8') WHERE position = $1",
-                [changedAt])
+                "UPDATE audit.journal SET value = convert_to(replace(convert_from(value, 'UTF8'), '\"statutoryLimit\":20', '\"statutoryLimit\":60'), 'UTF8') WHERE position = \(changedAt)")
             var report = try await JournalVerification.run(database: db, chunk: 4, workers: 2)
             #expect(report.findings.map(\.kind) == [.changed])
             #expect(report.findings.first?.position == changedAt && report.findings.first?.subject == "case/430424/V1" && report.findings.first?.sequence == 2)
 
             // 2. A deleted row.
             let deletedAt = try await Self.position(db, "case/430424/V2", 2)
-            #expect(try await db.execute("DELETE FROM audit.journal WHERE position = $1", [deletedAt]) == 1)
+            #expect(try await db.execute("DELETE FROM audit.journal WHERE position = \(deletedAt)") == 1)
             report = try await JournalVerification.run(database: db, chunk: 4, workers: 2)
             let removed = report.findings.filter { $0.kind == .removed }
             #expect(removed.count == 1)
@@ -163,9 +162,9 @@ struct AuditTests {
 
             // 3. Two events of a stream swapped in the log.
             let p2 = try await Self.position(db, "case/430424/V3", 2), p3 = try await Self.position(db, "case/430424/V3", 3)
-            _ = try await db.execute("UPDATE audit.journal SET position = -1 WHERE position = $1", [p2])
-            _ = try await db.execute("UPDATE audit.journal SET position = $1 WHERE position = $2", [p2, p3])
-            _ = try await db.execute("UPDATE audit.journal SET position = $1 WHERE position = -1", [p3])
+            _ = try await db.execute("UPDATE audit.journal SET position = -1 WHERE position = \(p2)")
+            _ = try await db.execute("UPDATE audit.journal SET position = \(p2) WHERE position = \(p3)")
+            _ = try await db.execute("UPDATE audit.journal SET position = \(p3) WHERE position = -1")
             report = try await JournalVerification.run(database: db, chunk: 4, workers: 2)
             let reordered = report.findings.filter { $0.kind == .reordered }
             #expect(reordered.count == 1)

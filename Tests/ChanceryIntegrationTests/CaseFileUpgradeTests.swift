@@ -36,7 +36,7 @@ struct CaseFileUpgradeTests {
             let legacy = try await db.execute("UPDATE approval.cases SET case_file = NULL")
             #expect(legacy > 100, "cases were projected before the upgrade")
             var legacyReplies = 0
-            for table in Self.replyTables { legacyReplies += try await db.execute("UPDATE \(table) SET reply_file = NULL, last_sequence = NULL") }
+            for table in Self.replyTables { legacyReplies += try await db.execute("UPDATE \(unescaped: table) SET reply_file = NULL, last_sequence = NULL") }
             #expect(legacyReplies >= 5, "requests, letters, consultations or complaints were projected before the upgrade")
             _ = try await db.execute("CREATE TABLE legacy_cases AS SELECT subject, last_sequence FROM approval.cases")
             _ = try await cluster.gateway.append(events.dropFirst(1500).map { SubmittedEvent(event: $0) })

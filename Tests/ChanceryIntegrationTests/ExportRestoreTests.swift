@@ -65,11 +65,11 @@ struct ExportRestoreTests {
             let columns = try await database.query(
                 """
                 SELECT quote_ident(column_name) FROM information_schema.columns
-                WHERE table_schema = $1 AND table_name = $2 AND column_name <> 'offset' AND coalesce(column_default, '') NOT LIKE '%now()%'
+                WHERE table_schema = \(parts[0]) AND table_name = \(parts[1]) AND column_name <> 'offset' AND coalesce(column_default, '') NOT LIKE '%now()%'
                 ORDER BY ordinal_position
-                """, [parts[0], parts[1]]).map { try $0.decode(String.self, at: 0) }
+                """).map { try $0.decode(String.self, at: 0) }
             let row = try await database.query(
-                "SELECT count(*)::text || ' rows, md5 ' || coalesce(md5(string_agg(r, E'\\n' ORDER BY r)), '-') FROM (SELECT ROW(\(columns.joined(separator: ", ")))::text AS r FROM \(table)) x")
+                "SELECT count(*)::text || ' rows, md5 ' || coalesce(md5(string_agg(r, E'\\n' ORDER BY r)), '-') FROM (SELECT ROW(\(unescaped: columns.joined(separator: ", ")))::text AS r FROM \(unescaped: table)) x")
             out[table] = try row[0].decode(String.self, at: 0)
         }
         return out
@@ -216,7 +216,7 @@ struct ExportRestoreTests {
                 for (topic, count) in plan.partitionCounts {
                     for partition in 0..<count {
                         let marks = try await admin.watermarks(KafkaTopicPartition(topic: topic, partition: partition))
-                        let journaled = try await client.query("SELECT count(*) FROM audit.journal WHERE topic = $1 AND partition = $2", [topic, partition])[0].decode(Int64.self, at: 0)
+                        let journaled = try await client.query("SELECT count(*) FROM audit.journal WHERE topic = \(topic) AND partition = \(partition)")[0].decode(Int64.self, at: 0)
                         #expect(marks.high == journaled, "\(topic)/\(partition)")
                         total += marks.high
                     }

@@ -66,8 +66,7 @@ struct ListGapsTests {
         try await checkpoint()
         // One more, of a smaller tree size with fewer digits (an older log): sizes are ordered as numbers, not as text.
         try await cluster.node.database.execute(
-            "INSERT INTO audit.checkpoints (tree_size, root_hash, time, note) SELECT 9, root_hash, time, note FROM audit.checkpoints WHERE tree_size = $1",
-            [sizes[0]])
+            "INSERT INTO audit.checkpoints (tree_size, root_hash, time, note) SELECT 9, root_hash, time, note FROM audit.checkpoints WHERE tree_size = \(sizes[0])")
         sizes.append(9)
         try await cluster.running([cluster.projector()]) {
             try await cluster.eventually("SELECT count(*) FROM disclosure.requests", equals: 4)
@@ -95,18 +94,16 @@ struct ListGapsTests {
             try await db.execute(
                 """
                 INSERT INTO audit.journal (position, commit_group, topic, partition, key, value, headers)
-                VALUES ($1, $2, 'gov.deadletter', 0, $3, $4, $5::jsonb)
-                """, [id, group + 1 + Int64(i), Array("case/430424/D-\(i + 1)".utf8), letter.value,
-                      headers([("error.code", letter.code), ("error.message", letter.message), ("error.pointer", "/data/bogus"),
-                               ("original.topic", letter.topic), ("original.partition", "0"), ("original.offset", String(10 + i))])])
+                VALUES (\(id), \(group + 1 + Int64(i)), 'gov.deadletter', 0, \(Array("case/430424/D-\(i + 1)".utf8)), \(letter.value), \(headers([("error.code", letter.code), ("error.message", letter.message), ("error.pointer", "/data/bogus"), ("original.topic", letter.topic), ("original.partition", "0"), ("original.offset", String(10 + i))]))::jsonb)
+                """)
             ids.append(id)
         }
         try await db.execute(
             """
             INSERT INTO audit.deadletter_retries (deadletter_topic, deadletter_partition, deadletter_offset, error_code, corrected,
                                                   inbound_topic, inbound_partition, inbound_offset, retried_by, deadletter_position)
-            VALUES ('gov.deadletter', 0, 0, 'invalid-data', true, 'gov.inbound', 0, 42, 'tester', $1)
-            """, [ids[0]])
+            VALUES ('gov.deadletter', 0, 0, 'invalid-data', true, 'gov.inbound', 0, 42, 'tester', \(ids[0]))
+            """)
         // Three alerts as the projector writes them: a yellow and a red card of H-1 (the red one resolved), an irregularity of H-2.
         try await db.execute(
             """

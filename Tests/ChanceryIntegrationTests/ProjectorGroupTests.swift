@@ -22,8 +22,7 @@ struct ProjectorGroupTests {
                 for p in 0..<Int32(try await admin.partitionCount(topic: topic)) {
                     let high = try await admin.watermarks(.init(topic: topic, partition: p)).high
                     try await cluster.node.database.execute(
-                        "INSERT INTO projection.consumer_offsets (consumer_group, topic, partition, next_offset) VALUES ($1, $2, $3, $4)",
-                        [ReadModelProjector.consumerGroup, topic, p, high])
+                        "INSERT INTO projection.consumer_offsets (consumer_group, topic, partition, next_offset) VALUES (\(ReadModelProjector.consumerGroup), \(topic), \(p), \(high))")
                 }
             }
             admin.shutdown()

@@ -16,7 +16,7 @@ struct RegionTimeZoneTests {
         let client = PostgresClient(url: db.url, maxConnections: 1, logger: Logger(label: "tz"))
         do {
             let rows = try await client.query(
-                "SELECT region, \(calendars.timeZoneSQL(regionColumn: "region")) FROM unnest($1::text[]) AS r(region)", [regions])
+                "SELECT region, \(unescaped: calendars.timeZoneSQL(regionColumn: "region")) FROM unnest(\(regions)::text[]) AS r(region)")
             let sql = Dictionary(uniqueKeysWithValues: try rows.map { (try $0.decode(String.self, at: 0), try $0.decode(String.self, at: 1)) })
             for region in regions {
                 #expect(sql[region] == calendars.timeZoneIdentifier(for: region), "\(region)")

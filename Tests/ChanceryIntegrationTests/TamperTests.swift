@@ -83,10 +83,10 @@ struct TamperTests {
             let second = try Checkpoint.open(secondNote, verifier: service.signer.verifier)
             #expect(first.size == 18 && second.size == 24)
             #expect(try await JournalVerification.run(database: db).ok)
-            let firstNote = try await db.query("SELECT note FROM audit.checkpoints WHERE tree_size = $1", [first.size])[0].decode(String.self, at: 0)
+            let firstNote = try await db.query("SELECT note FROM audit.checkpoints WHERE tree_size = \(first.size)")[0].decode(String.self, at: 0)
 
             // 1. The root of the first checkpoint altered in its note (the signature kept).
-            _ = try await db.execute("UPDATE audit.checkpoints SET note = $1 WHERE tree_size = $2", [Self.withRoot(firstNote, second.rootHash), first.size])
+            _ = try await db.execute("UPDATE audit.checkpoints SET note = \(Self.withRoot(firstNote, second.rootHash)) WHERE tree_size = \(first.size)")
             var report = try await JournalVerification.run(database: db)
             #expect(report.findings.map(\.kind) == [.checkpointAltered])
             #expect(report.findings.first?.treeSize == first.size)
@@ -95,10 +95,10 @@ struct TamperTests {
             var signature = Array(firstNote.utf8)
             let at = signature.count - 6
             signature[at] = signature[at] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
-            _ = try await db.execute("UPDATE audit.checkpoints SET note = $1 WHERE tree_size = $2", [String(decoding: signature, as: UTF8.self), first.size])
+            _ = try await db.execute("UPDATE audit.checkpoints SET note = \(String(decoding: signature, as: UTF8.self)) WHERE tree_size = \(first.size)")
             report = try await JournalVerification.run(database: db)
             #expect(report.findings.map(\.kind) == [.checkpointAltered])
-            _ = try await db.execute("UPDATE audit.checkpoints SET note = $1 WHERE tree_size = $2", [firstNote, first.size])
+            _ = try await db.execute("UPDATE audit.checkpoints SET note = \(firstNote) WHERE tree_size = \(first.size)")
             #expect(try await JournalVerification.run(database: db).ok)
 
             // 3. The second checkpoint replaced by one correctly signed with the log's own key over another tree: the
@@ -109,11 +109,11 @@ struct TamperTests {
             leaves[3] = Merkle.leafHash(Array("forged".utf8))
             let otherRoot = Merkle.root(leaves: leaves[0..<Int(second.size)])
             let forged = try service.signer.sign(Checkpoint(origin: second.origin, size: second.size, rootHash: otherRoot).text)
-            _ = try await db.execute("UPDATE audit.checkpoints SET note = $1, root_hash = $2 WHERE tree_size = $3", [forged, Data(otherRoot), second.size])
+            _ = try await db.execute("UPDATE audit.checkpoints SET note = \(forged), root_hash = \(Data(otherRoot)) WHERE tree_size = \(second.size)")
             report = try await JournalVerification.run(database: db)
             #expect(report.findings.map(\.kind) == [.checkpointInconsistent])
             #expect(report.findings.first?.treeSize == second.size && report.findings.first?.detail.contains("tree size \(first.size)") == true)
-            _ = try await db.execute("UPDATE audit.checkpoints SET note = $1, root_hash = $2 WHERE tree_size = $3", [secondNote, Data(second.rootHash), second.size])
+            _ = try await db.execute("UPDATE audit.checkpoints SET note = \(secondNote), root_hash = \(Data(second.rootHash)) WHERE tree_size = \(second.size)")
 
             // 4. The journal's last event deleted after the second checkpoint was signed: no chain shows it (it was the last
             //    of its stream), the checkpoint does.

@@ -35,7 +35,7 @@ struct TestDatabase {
         let base = try baseURL
         let name = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         let admin = try await PostgresConnection.connect(url: base, logger: Logger(label: "test"))
-        try await admin.execute("CREATE DATABASE \(name)")
+        try await admin.execute("CREATE DATABASE \(unescaped: name)")
         await admin.close()
         let url = base.replacingOccurrences(of: "/chancery", with: "/\(name)")
         return TestDatabase(url: url, name: name)
@@ -43,7 +43,7 @@ struct TestDatabase {
 
     func drop() async {
         guard let admin = try? await PostgresConnection.connect(url: try TestDatabase.baseURL, logger: Logger(label: "test")) else { return }
-        _ = try? await admin.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+        _ = try? await admin.execute("DROP DATABASE IF EXISTS \(unescaped: name) WITH (FORCE)")
         await admin.close()
     }
 }

@@ -23,7 +23,7 @@ struct ClientTests {
                     try await client.withConnection { connection in
                         gauge.enter()
                         defer { gauge.leave() }
-                        let rows = try await connection.query("SELECT pg_backend_pid(), $1::int, pg_sleep(0.1)", [index])
+                        let rows = try await connection.query("SELECT pg_backend_pid(), \(index)::int, pg_sleep(0.1)")
                         #expect(try rows[0].decode(Int.self, at: 1) == index)
                         return try rows[0].decode(Int32.self, at: 0)
                     }
@@ -45,13 +45,13 @@ struct ClientTests {
         let schema = TestDatabase.uniqueSchemaName()
         let client = PostgresClient(url: try TestDatabase.url(), maxConnections: 2, logger: TestDatabase.logger)
         do {
-            try await client.execute("CREATE SCHEMA \(schema)")
-            try await client.execute("CREATE TABLE \(schema).kv (k text PRIMARY KEY, v text)")
-            #expect(try await client.execute("INSERT INTO \(schema).kv VALUES ($1, $2)", ["a", "1"]) == 1)
+            try await client.execute("CREATE SCHEMA \(unescaped: schema)")
+            try await client.execute("CREATE TABLE \(unescaped: schema).kv (k text PRIMARY KEY, v text)")
+            #expect(try await client.execute("INSERT INTO \(unescaped: schema).kv VALUES (\("a"), \("1"))") == 1)
             try await client.transaction { tx in
-                try await tx.execute("INSERT INTO \(schema).kv VALUES ($1, $2)", ["b", "2"])
+                try await tx.execute("INSERT INTO \(unescaped: schema).kv VALUES (\("b"), \("2"))")
             }
-            let rows = try await client.query("SELECT k, v FROM \(schema).kv ORDER BY k")
+            let rows = try await client.query("SELECT k, v FROM \(unescaped: schema).kv ORDER BY k")
             #expect(try rows.map { try $0.decode((String, String).self) }.map(\.0) == ["a", "b"])
         } catch {
             await client.shutdown()
@@ -65,17 +65,17 @@ struct ClientTests {
     @Test func leftoverTransactionIsRolledBackOnRelease() async throws {
         let schema = TestDatabase.uniqueSchemaName()
         let client = PostgresClient(url: try TestDatabase.url(), maxConnections: 1, logger: TestDatabase.logger)
-        try await client.execute("CREATE SCHEMA \(schema)")
-        try await client.execute("CREATE TABLE \(schema).t (id int)")
+        try await client.execute("CREATE SCHEMA \(unescaped: schema)")
+        try await client.execute("CREATE TABLE \(unescaped: schema).t (id int)")
         struct Oops: Error {}
         await #expect(throws: Oops.self) {
             try await client.withConnection { connection in
                 try await connection.execute("BEGIN")
-                try await connection.execute("INSERT INTO \(schema).t VALUES (1)")
+                try await connection.execute("INSERT INTO \(unescaped: schema).t VALUES (1)")
                 throw Oops()
             }
         }
-        #expect(try await client.query("SELECT count(*) FROM \(schema).t")[0].decode(Int.self, at: 0) == 0)
+        #expect(try await client.query("SELECT count(*) FROM \(unescaped: schema).t")[0].decode(Int.self, at: 0) == 0)
         await client.shutdown()
         await TestDatabase.dropSchema(schema)
     }

@@ -7,9 +7,9 @@ struct ErrorTests {
     @Test func uniqueViolationCarriesSQLState() async throws {
         try await TestDatabase.withSchema { connection, _ in
             try await connection.execute("CREATE TABLE accounts (id int PRIMARY KEY, email text CONSTRAINT accounts_email_key UNIQUE)")
-            try await connection.execute("INSERT INTO accounts VALUES ($1, $2)", [1, "a@example.com"])
+            try await connection.execute("INSERT INTO accounts VALUES (\(1), \("a@example.com"))")
             let error = await #expect(throws: PostgresError.self) {
-                try await connection.execute("INSERT INTO accounts VALUES ($1, $2)", [2, "a@example.com"])
+                try await connection.execute("INSERT INTO accounts VALUES (\(2), \("a@example.com"))")
             }
             #expect(error?.kind == .query)
             #expect(error?.sqlState == PostgresError.SQLState.uniqueViolation)
@@ -26,7 +26,7 @@ struct ErrorTests {
     @Test func undefinedTableAndSyntaxErrors() async throws {
         try await TestDatabase.withSchema { connection, _ in
             let missing = await #expect(throws: PostgresError.self) {
-                try await connection.query("SELECT * FROM no_such_table WHERE id = $1", [1])
+                try await connection.query("SELECT * FROM no_such_table WHERE id = \(1)")
             }
             #expect(missing?.sqlState == PostgresError.SQLState.undefinedTable)
             #expect(missing?.message.contains("no_such_table") == true)
@@ -35,7 +35,7 @@ struct ErrorTests {
             #expect(syntax?.sqlState == PostgresError.SQLState.syntaxError)
 
             let badInput = await #expect(throws: PostgresError.self) {
-                try await connection.query("SELECT $1::int", ["not a number"])
+                try await connection.query("SELECT \("not a number")::int")
             }
             #expect(badInput?.sqlState == PostgresError.SQLState.invalidTextRepresentation)
 
@@ -79,7 +79,7 @@ struct ErrorTests {
         let victim = try await TestDatabase.connect()
         let killer = try await TestDatabase.connect()
         let pid = try await victim.query("SELECT pg_backend_pid()")[0].decode(Int32.self, at: 0)
-        #expect(try await killer.query("SELECT pg_terminate_backend($1)", [pid])[0].decode(Bool.self, at: 0))
+        #expect(try await killer.query("SELECT pg_terminate_backend(\(pid))")[0].decode(Bool.self, at: 0))
         let error = await #expect(throws: PostgresError.self) { try await victim.query("SELECT 1") }
         #expect(error?.kind == .connection)
         await victim.close()

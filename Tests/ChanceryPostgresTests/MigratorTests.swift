@@ -22,10 +22,10 @@ struct MigratorTests {
         try await TestDatabase.withSchema { connection, schema in
             #expect(try await migrator(baseMigrations, schema: schema).migrate(on: connection) == [1, 2])
             #expect(try await migrator(baseMigrations, schema: schema).migrate(on: connection) == [])
-            try await connection.execute("INSERT INTO events (body) VALUES ($1)", ["hello"])
+            try await connection.execute("INSERT INTO events (body) VALUES (\("hello"))")
 
             let bookkeeping = try await connection.query(
-                "SELECT version, name, checksum, applied_at FROM \(schema).schema_migrations ORDER BY version"
+                "SELECT version, name, checksum, applied_at FROM \(unescaped: schema).schema_migrations ORDER BY version"
             )
             #expect(bookkeeping.count == 2)
             let (version, name, checksum, appliedAt) = try bookkeeping[0].decode((Int, String, String, Date).self)
@@ -92,7 +92,7 @@ struct MigratorTests {
                     group.addTask {
                         let connection = try await TestDatabase.connect()
                         do {
-                            try await connection.execute("SET search_path TO \(schema)")
+                            try await connection.execute("SET search_path TO \(unescaped: schema)")
                             let applied = try await migrator(migrations, schema: schema).migrate(on: connection)
                             await connection.close()
                             return applied

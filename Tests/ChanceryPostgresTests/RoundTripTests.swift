@@ -9,11 +9,11 @@ private func roundTrip<T: PostgresEncodable & PostgresDecodable & Equatable>(
     on connection: PostgresConnection,
     sourceLocation: SourceLocation = #_sourceLocation
 ) async throws {
-    let rows = try await connection.query("SELECT $1::\(sqlType) AS v", [value])
+    let rows = try await connection.query("SELECT \(value)::\(unescaped: sqlType) AS v")
     #expect(rows.count == 1, sourceLocation: sourceLocation)
     let decoded = try rows[0].decode(T.self, column: "v")
     #expect(decoded == value, "\(sqlType): sent \(value), got \(decoded)", sourceLocation: sourceLocation)
-    let nullRows = try await connection.query("SELECT $1::\(sqlType) AS v", [nil])
+    let nullRows = try await connection.query("SELECT \(String?.none)::\(unescaped: sqlType) AS v")
     #expect(nullRows[0].isNull(at: 0), sourceLocation: sourceLocation)
     #expect(try nullRows[0].decode(T?.self, at: 0) == nil, sourceLocation: sourceLocation)
 }
@@ -49,11 +49,11 @@ struct RoundTripTests {
 
     @Test func nanAndMicrosecondDates() async throws {
         try await TestDatabase.withSchema { connection, _ in
-            let nan = try await connection.query("SELECT $1::float8", [Double.nan])
+            let nan = try await connection.query("SELECT \(Double.nan)::float8")
             #expect(try nan[0].decode(Double.self, at: 0).isNaN)
 
             let precise = Date(timeIntervalSince1970: 1_700_000_000.123456)
-            let rows = try await connection.query("SELECT $1::timestamptz, $1::timestamptz::text", [precise])
+            let rows = try await connection.query("SELECT \(precise)::timestamptz, \(precise)::timestamptz::text")
             let back = try rows[0].decode(Date.self, at: 0)
             #expect(back.postgresText == precise.postgresText)
             #expect(abs(back.timeIntervalSince(precise)) < 0.000_001)
@@ -73,9 +73,7 @@ struct RoundTripTests {
 
             // The server sees real elements, not a string that looks like an array.
             let rows = try await connection.query(
-                "SELECT array_length($1::text[], 1), ($1::text[])[2], ($1::text[])[3] IS NULL",
-                [["x", "y\"z", "NULL"]]
-            )
+                "SELECT array_length(\(["x", "y\"z", "NULL"])::text[], 1), (\(["x", "y\"z", "NULL"])::text[])[2], (\(["x", "y\"z", "NULL"])::text[])[3] IS NULL")
             #expect(try rows[0].decode((Int, String, Bool).self) == (3, "y\"z", false))
 
             let withNulls = try await connection.query("SELECT ARRAY['a', NULL, 'c']::text[]")
@@ -89,11 +87,9 @@ struct RoundTripTests {
             let chinese = "你好，世界"
             let rows = try await connection.query(
                 """
-                SELECT length($1::text), octet_length($1::text), $2::bytea = '\\x00ff'::bytea,
-                       $3::timestamptz = '2024-05-01 12:30:00.25+00'::timestamptz, $4::text = 'a''b\\c'
-                """,
-                [chinese, [UInt8]([0x00, 0xff]), Date(timeIntervalSince1970: 1_714_566_600.25), #"a'b\c"#]
-            )
+                SELECT length(\(chinese)::text), octet_length(\(chinese)::text), \([UInt8]([0x00, 0xff]))::bytea = '\\x00ff'::bytea,
+                       \(Date(timeIntervalSince1970: 1_714_566_600.25))::timestamptz = '2024-05-01 12:30:00.25+00'::timestamptz, \(#"a'b\c"#)::text = 'a''b\\c'
+                """)
             let (characters, bytes, byteaEqual, dateEqual, textEqual) = try rows[0].decode((Int, Int, Bool, Bool, Bool).self)
             #expect(characters == 5)
             #expect(bytes == chinese.utf8.count)
@@ -114,11 +110,11 @@ struct RoundTripTests {
                 "$$; DROP TABLE people; $$",
             ]
             for attack in attacks {
-                #expect(try await connection.execute("INSERT INTO people (name) VALUES ($1)", [attack]) == 1)
+                #expect(try await connection.execute("INSERT INTO people (name) VALUES (\(attack))") == 1)
             }
             let rows = try await connection.query("SELECT name FROM people ORDER BY id")
             #expect(try rows.map { try $0.decode(String.self, at: 0) } == attacks)
-            let matched = try await connection.query("SELECT count(*) FROM people WHERE name = $1", ["' OR '1'='1"])
+            let matched = try await connection.query("SELECT count(*) FROM people WHERE name = \("' OR '1'='1")")
             #expect(try matched[0].decode(Int.self, at: 0) == 1)
             // A second statement cannot ride along in a parameterised query.
             let error = await #expect(throws: PostgresError.self) {
@@ -133,7 +129,7 @@ struct RoundTripTests {
         try await TestDatabase.withSchema { connection, _ in
             let missing: String? = nil
             let present: Int64? = 5
-            let rows = try await connection.query("SELECT $1::text IS NULL, $2::bigint, $3::text", [missing, present, nil])
+            let rows = try await connection.query("SELECT \(missing)::text IS NULL, \(present)::bigint, \(String?.none)::text")
             let (isNull, five, third) = try rows[0].decode((Bool, Int64?, String?).self)
             #expect(isNull)
             #expect(five == 5)
@@ -144,7 +140,7 @@ struct RoundTripTests {
     @Test func nulParameterIsRejectedCleanly() async throws {
         try await TestDatabase.withSchema { connection, _ in
             let error = await #expect(throws: PostgresError.self) {
-                try await connection.query("SELECT $1::text", ["a\u{0}b"])
+                try await connection.query("SELECT \("a\u{0}b")::text")
             }
             #expect(error?.kind == .query)
             let one = try await connection.query("SELECT 1")[0].decode(Int.self, at: 0)
@@ -156,8 +152,8 @@ struct RoundTripTests {
         try await TestDatabase.withSchema { connection, _ in
             try await connection.execute("CREATE TABLE t (id int PRIMARY KEY, v text)")
             #expect(try await connection.execute("INSERT INTO t VALUES (1, 'a'), (2, 'b'), (3, NULL)") == 3)
-            #expect(try await connection.execute("UPDATE t SET v = $1 WHERE id >= $2", ["z", 2]) == 2)
-            #expect(try await connection.execute("DELETE FROM t WHERE id = $1", [99]) == 0)
+            #expect(try await connection.execute("UPDATE t SET v = \("z") WHERE id >= \(2)") == 2)
+            #expect(try await connection.execute("DELETE FROM t WHERE id = \(99)") == 0)
             let rows = try await connection.query("SELECT id, v AS value FROM t ORDER BY id")
             #expect(rows.count == 3)
             #expect(rows[0].columns == ["id", "value"])

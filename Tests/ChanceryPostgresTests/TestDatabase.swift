@@ -47,8 +47,8 @@ enum TestDatabase {
         let connection = try await connect()
         let schema = uniqueSchemaName()
         do {
-            try await connection.execute("CREATE SCHEMA \(schema)")
-            try await connection.execute("SET search_path TO \(schema)")
+            try await connection.execute("CREATE SCHEMA \(unescaped: schema)")
+            try await connection.execute("SET search_path TO \(unescaped: schema)")
             try await body(connection, schema)
         } catch {
             await dropSchema(schema)
@@ -62,7 +62,7 @@ enum TestDatabase {
     /// Drops a test schema on a separate connection (the test's own may be broken).
     static func dropSchema(_ schema: String) async {
         guard let connection = try? await connect() else { return }
-        _ = try? await connection.execute("DROP SCHEMA IF EXISTS \(schema) CASCADE")
+        _ = try? await connection.execute("DROP SCHEMA IF EXISTS \(unescaped: schema) CASCADE")
         await connection.close()
     }
 }

@@ -47,7 +47,7 @@ enum CopyBaseline {
             """).map { try $0.decode(String.self, at: 0) }
         var out: [(String, [String], [[String?]])] = []
         for table in tables {
-            let rows = try await db.query("SELECT * FROM \(table)")
+            let rows = try await db.query("SELECT * FROM \(unescaped: table)")
             guard let first = rows.first else { continue }
             out.append((table, first.columns, rows.map(\.values)))
         }

@@ -139,7 +139,7 @@ enum Fixtures {
         guard let base = databaseURL else { throw BenchmarkSetupError("\(databaseURLKey) is not set: run `make bench`") }
         let name = "bench_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         let admin = try await PostgresConnection.connect(url: base, logger: logger)
-        _ = try await admin.execute("CREATE DATABASE \(name)")
+        _ = try await admin.execute("CREATE DATABASE \(unescaped: name)")
         await admin.close()
         guard let slash = base.lastIndex(of: "/") else { throw BenchmarkSetupError("\(databaseURLKey) has no database name: \(base)") }
         let client = PostgresClient(url: String(base[..<slash]) + "/" + name, maxConnections: 4, logger: logger)
@@ -185,7 +185,7 @@ struct BenchDatabase: Sendable {
     func drop() async {
         await client.shutdown()
         guard let admin = try? await PostgresConnection.connect(url: base, logger: Fixtures.logger) else { return }
-        _ = try? await admin.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+        _ = try? await admin.execute("DROP DATABASE IF EXISTS \(unescaped: name) WITH (FORCE)")
         await admin.close()
     }
 }

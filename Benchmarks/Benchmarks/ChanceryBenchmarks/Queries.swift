@@ -32,12 +32,10 @@ enum DashboardQueriesAtScale {
     private static func copy(table: String, renaming: Set<String>, where condition: String, copies: Int, on db: PostgresClient) async throws {
         let parts = table.split(separator: ".").map(String.init)
         let columns = try await db.query(
-            "SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position",
-            [parts[0], parts[1]]).map { try $0.decode(String.self, at: 0) }
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = \(parts[0]) AND table_name = \(parts[1]) ORDER BY ordinal_position").map { try $0.decode(String.self, at: 0) }
         let list = columns.map { "\"\($0)\"" }.joined(separator: ", ")
         let select = columns.map { renaming.contains($0) ? "t.\"\($0)\" || '~' || n" : "t.\"\($0)\"" }.joined(separator: ", ")
-        _ = try await db.execute("INSERT INTO \(table) (\(list)) SELECT \(select) FROM \(table) t, generate_series(1, $1::int) n WHERE \(condition)",
-                                 [Int64(copies)])
+        _ = try await db.execute("INSERT INTO \(unescaped: table) (\(unescaped: list)) SELECT \(unescaped: select) FROM \(unescaped: table) t, generate_series(1, \(Int64(copies))::int) n WHERE \(unescaped: condition)")
     }
 
     /// The queries of the dashboard's pages and the metrics API, by name.

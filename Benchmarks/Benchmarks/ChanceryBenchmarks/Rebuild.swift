@@ -166,11 +166,11 @@ enum RebuildAtScale {
 
     /// Copies one table page by page (a cursor on `from`, inside its transaction); returns the COPY time and the rows.
     private static func copy(_ table: String, from: PostgresConnection, to: PostgresConnection) async throws -> (Duration, Int) {
-        try await from.execute("DECLARE bench_rows NO SCROLL CURSOR FOR SELECT * FROM \(table)")
+        try await from.execute("DECLARE bench_rows NO SCROLL CURSOR FOR SELECT * FROM \(unescaped: table)")
         var elapsed = Duration.zero
         var copied = 0
         while true {
-            let rows = try await from.query("FETCH \(copyPage) FROM bench_rows")
+            let rows = try await from.query("FETCH \(unescaped: copyPage) FROM bench_rows")
             guard let first = rows.first else { break }
             let columns = first.columns.map { "\"\($0)\"" }.joined(separator: ", ")
             let start = ContinuousClock.now

@@ -57,18 +57,17 @@ public enum StreamHistory {
             """
             SELECT j.position, j.topic, j.partition, e."offset", j.sequence, j.hash, j.value
             FROM audit.journal j LEFT JOIN audit.events e ON e.subject = j.subject AND e.sequence = j.sequence
-            WHERE j.subject = $1 AND j.sequence > $2 ORDER BY j.sequence, j.position LIMIT $3
-            """, [subject, after, Int64(limit)])
+            WHERE j.subject = \(subject) AND j.sequence > \(after) ORDER BY j.sequence, j.position LIMIT \(Int64(limit))
+            """)
         if rows.isEmpty {
-            let any = try await database.query("SELECT 1 FROM audit.journal WHERE subject = $1 LIMIT 1", [subject])
+            let any = try await database.query("SELECT 1 FROM audit.journal WHERE subject = \(subject) LIMIT 1")
             if any.isEmpty { return nil }
             return StreamHistoryPage(subject: subject, events: [], next: nil)
         }
         var previous: (sequence: Int64, hash: String?)?
         if after > 0 {
             let prev = try await database.query(
-                "SELECT position, sequence, hash, value FROM audit.journal WHERE subject = $1 AND sequence = $2 ORDER BY position LIMIT 1",
-                [subject, after])
+                "SELECT position, sequence, hash, value FROM audit.journal WHERE subject = \(subject) AND sequence = \(after) ORDER BY position LIMIT 1")
             if let row = prev.first {
                 let entry = JournalEntry(position: try row.decode(Int64.self, at: 0), subject: subject, sequence: try row.decode(Int64?.self, at: 1),
                                          hash: try row.decode(String?.self, at: 2), value: try row.decode([UInt8].self, at: 3))
@@ -158,8 +157,8 @@ public enum JournalVerification {
             let rows = try await database.query(
                 """
                 SELECT position, subject, sequence, hash, CASE WHEN subject IS NOT NULL THEN convert_from(value, 'UTF8') END
-                FROM audit.journal WHERE position > $1 ORDER BY position LIMIT $2
-                """, [after, Int64(limit)])
+                FROM audit.journal WHERE position > \(after) ORDER BY position LIMIT \(Int64(limit))
+                """)
             return try rows.map { row in
                 JournalEntry(position: try row.decode(Int64.self, at: 0), subject: try row.decode(String?.self, at: 1),
                              sequence: try row.decode(Int64?.self, at: 2), hash: try row.decode(String?.self, at: 3),
@@ -169,8 +168,8 @@ public enum JournalVerification {
             let rows = try await database.query(
                 """
                 SELECT position, subject, sequence, hash, CASE WHEN subject IS NOT NULL THEN value END
-                FROM audit.journal WHERE position > $1 ORDER BY position LIMIT $2
-                """, [after, Int64(limit)])
+                FROM audit.journal WHERE position > \(after) ORDER BY position LIMIT \(Int64(limit))
+                """)
             return try rows.map { row in
                 JournalEntry(position: try row.decode(Int64.self, at: 0), subject: try row.decode(String?.self, at: 1),
                              sequence: try row.decode(Int64?.self, at: 2), hash: try row.decode(String?.self, at: 3),

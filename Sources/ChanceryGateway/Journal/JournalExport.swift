@@ -135,9 +135,9 @@ public enum JournalExport {
             let rows = try await database.query(
                 """
                 SELECT position, topic, partition, value FROM audit.journal
-                WHERE position > $1 AND position <= $2 AND subject IS NOT NULL AND ($3::text[] IS NULL OR topic = ANY($3))
-                ORDER BY position LIMIT $4
-                """, [after, last, topics, Int64(chunk)])
+                WHERE position > \(after) AND position <= \(last) AND subject IS NOT NULL AND (\(topics)::text[] IS NULL OR topic = ANY(\(topics)))
+                ORDER BY position LIMIT \(Int64(chunk))
+                """)
             guard let final = rows.last else { break }
             for row in rows {
                 let position = try row.decode(Int64.self, at: 0)

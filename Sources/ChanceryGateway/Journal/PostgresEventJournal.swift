@@ -59,8 +59,8 @@ public struct PostgresEventJournal: EventJournal {
                    CASE WHEN subject IS NOT NULL THEN convert_from(value, 'UTF8') END,
                    CASE WHEN subject IS NULL THEN value END,
                    headers::text, subject, sequence, hash
-            FROM audit.journal WHERE position > $1 ORDER BY position LIMIT $2
-            """, [position, limit])
+            FROM audit.journal WHERE position > \(position) ORDER BY position LIMIT \(limit)
+            """)
         let decoder = JSONDecoder()
         return try rows.map { row in
             let text = try row.decode(String?.self, at: 5)
@@ -95,9 +95,9 @@ public struct PostgresEventJournal: EventJournal {
         let topics = counts.keys.sorted()
         try await database.execute(
             """
-            INSERT INTO audit.journal_topics (topic, partitions) SELECT * FROM unnest($1::text[], $2::int[])
+            INSERT INTO audit.journal_topics (topic, partitions) SELECT * FROM unnest(\(topics)::text[], \(topics.map { counts[$0]! })::int[])
             ON CONFLICT (topic) DO NOTHING
-            """, [topics, topics.map { counts[$0]! }])
+            """)
     }
 }
 

@@ -219,7 +219,7 @@ public enum RecordComparison {
         if sizes.contains(0) { out[0] = frontier.root }
         while frontier.size < largest {
             let rows = try await database.query(
-                "SELECT position, hash FROM audit.journal WHERE position > $1 AND hash IS NOT NULL ORDER BY position LIMIT $2", [after, Int64(chunk)])
+                "SELECT position, hash FROM audit.journal WHERE position > \(after) AND hash IS NOT NULL ORDER BY position LIMIT \(Int64(chunk))")
             guard let last = rows.last else { break }
             for row in rows where frontier.size < largest {
                 let hex = try row.decode(String.self, at: 1)

@@ -55,8 +55,7 @@ public struct CheckpointService: Sendable {
         let tree = PostgresLogTree(database: database, shard: shard)
         let size = try await tree.head().size
         _ = try await database.execute(
-            "INSERT INTO audit.checkpoint_keys (verifier_key, first_tree_size) VALUES ($1, $2) ON CONFLICT (verifier_key) DO NOTHING",
-            [signer.verifier.encoded, size])
+            "INSERT INTO audit.checkpoint_keys (verifier_key, first_tree_size) VALUES (\(signer.verifier.encoded), \(size)) ON CONFLICT (verifier_key) DO NOTHING")
         logger.info("checkpoints signed", metadata: ["verifierKey": "\(signer.verifier.encoded)", "keyFile": "\(configuration.keyFile)"])
         return CheckpointService(tree: tree, signer: signer, configuration: configuration, database: database, logger: logger, appender: appender)
     }
@@ -106,8 +105,7 @@ public struct CheckpointService: Sendable {
         }
         let note = try signer.sign(Checkpoint(origin: signer.name, size: size, rootHash: root).text)
         _ = try await database.execute(
-            "INSERT INTO audit.checkpoints (tree_size, root_hash, time, note) VALUES ($1, $2, $3, $4) ON CONFLICT (tree_size) DO NOTHING",
-            [size, Data(root), now, note])
+            "INSERT INTO audit.checkpoints (tree_size, root_hash, time, note) VALUES (\(size), \(Data(root)), \(now), \(note)) ON CONFLICT (tree_size) DO NOTHING")
         logger.debug("checkpoint signed", metadata: ["treeSize": "\(size)"])
         return note
     }
@@ -117,8 +115,8 @@ public struct CheckpointService: Sendable {
         try await database.query(
             """
             SELECT count(*) FROM audit.tree_leaves l JOIN audit.journal j ON j.position = l.position
-            WHERE l.leaf_index >= $1 AND j.subject NOT LIKE 'checkpoint/%'
-            """, [leafIndex])[0].decode(Int64.self, at: 0)
+            WHERE l.leaf_index >= \(leafIndex) AND j.subject NOT LIKE 'checkpoint/%'
+            """)[0].decode(Int64.self, at: 0)
     }
 
     /// The CheckpointSigned event of a stored checkpoint.
@@ -154,7 +152,7 @@ public struct CheckpointService: Sendable {
             } catch AppendFailure.unavailable {
                 return done
             }
-            _ = try await database.execute("UPDATE audit.checkpoints SET published = true WHERE tree_size = $1", [size])
+            _ = try await database.execute("UPDATE audit.checkpoints SET published = true WHERE tree_size = \(size)")
             done += 1
         }
         return done

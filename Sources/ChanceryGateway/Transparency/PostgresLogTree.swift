@@ -19,7 +19,7 @@ public struct PostgresLogTree: Sendable {
 
     /// The number of leaves and the last journal position read.
     public func head() async throws -> (size: Int64, lastPosition: Int64) {
-        let rows = try await database.query("SELECT size, last_position FROM audit.tree_head WHERE shard = $1", [shard])
+        let rows = try await database.query("SELECT size, last_position FROM audit.tree_head WHERE shard = \(shard)")
         guard let row = rows.first else { return (0, 0) }
         return (try row.decode(Int64.self, at: 0), try row.decode(Int64.self, at: 1))
     }
@@ -32,12 +32,12 @@ public struct PostgresLogTree: Sendable {
     public func extend(batch: Int = 20_000) async throws -> (size: Int64, root: Merkle.Hash, read: Int) {
         let shard = self.shard
         return try await database.transaction { c in
-            _ = try await c.query("SELECT pg_advisory_xact_lock(5823117, $1)", [Int32(shard)])
-            let headRows = try await c.query("SELECT size, last_position FROM audit.tree_head WHERE shard = $1", [shard])
+            _ = try await c.query("SELECT pg_advisory_xact_lock(5823117, \(Int32(shard)))")
+            let headRows = try await c.query("SELECT size, last_position FROM audit.tree_head WHERE shard = \(shard)")
             let size = try headRows.first?.decode(Int64.self, at: 0) ?? 0
             var last = try headRows.first?.decode(Int64.self, at: 1) ?? 0
             var frontier = try MerkleFrontier(size: size, nodes: try await Self.nodes(Merkle.perfectSubtrees(0..<size), on: c))
-            let rows = try await c.query("SELECT position, hash FROM audit.journal WHERE position > $1 ORDER BY position LIMIT $2", [last, batch])
+            let rows = try await c.query("SELECT position, hash FROM audit.journal WHERE position > \(last) ORDER BY position LIMIT \(batch)")
             var leaves: [[String?]] = []
             var nodes: [[String?]] = []
             var read = 0
@@ -62,9 +62,9 @@ public struct PostgresLogTree: Sendable {
                 }
                 _ = try await c.execute(
                     """
-                    INSERT INTO audit.tree_head (shard, size, last_position) VALUES ($1, $2, $3)
+                    INSERT INTO audit.tree_head (shard, size, last_position) VALUES (\(shard), \(frontier.size), \(last))
                     ON CONFLICT (shard) DO UPDATE SET size = excluded.size, last_position = excluded.last_position
-                    """, [shard, frontier.size, last])
+                    """)
             }
             return (frontier.size, frontier.root, read)
         }
@@ -84,8 +84,8 @@ public struct PostgresLogTree: Sendable {
         let rows = try await c.query(
             """
             SELECT n.level, n.node_index, n.hash FROM audit.tree_nodes n
-            JOIN unnest($1::smallint[], $2::bigint[]) AS want(level, node_index) USING (level, node_index)
-            """, [ids.map { Int16($0.level) }, ids.map(\.index)])
+            JOIN unnest(\(ids.map { Int16($0.level) })::smallint[], \(ids.map(\.index))::bigint[]) AS want(level, node_index) USING (level, node_index)
+            """)
         var out: [Merkle.NodeID: Merkle.Hash] = [:]
         for row in rows {
             out[Merkle.NodeID(level: Int(try row.decode(Int16.self, at: 0)), index: try row.decode(Int64.self, at: 1))] = Array(try row.decode(Data.self, at: 2))
@@ -125,12 +125,12 @@ public struct PostgresLogTree: Sendable {
 
     /// The leaf index of the canonical event at journal `position`, or nil (a dead letter, or not in the tree yet).
     public func leafIndex(position: Int64) async throws -> Int64? {
-        try await database.query("SELECT leaf_index FROM audit.tree_leaves WHERE position = $1", [position]).first?.decode(Int64.self, at: 0)
+        try await database.query("SELECT leaf_index FROM audit.tree_leaves WHERE position = \(position)").first?.decode(Int64.self, at: 0)
     }
 
     /// The journal position of leaf `index`, or nil.
     public func position(leafIndex: Int64) async throws -> Int64? {
-        try await database.query("SELECT position FROM audit.tree_leaves WHERE leaf_index = $1", [leafIndex]).first?.decode(Int64.self, at: 0)
+        try await database.query("SELECT position FROM audit.tree_leaves WHERE leaf_index = \(leafIndex)").first?.decode(Int64.self, at: 0)
     }
 
     private func requireSize(_ size: Int64) async throws {

@@ -126,8 +126,8 @@ public struct AuditController: Sendable {
         let rows = try await database.query(
             """
             SELECT j.position FROM audit.events e JOIN audit.journal j ON j.subject = e.subject AND j.sequence = e.sequence AND j.hash = e.hash
-            WHERE e.source = $1 AND e.id = $2 ORDER BY j.position LIMIT 1
-            """, [source, id])
+            WHERE e.source = \(source) AND e.id = \(id) ORDER BY j.position LIMIT 1
+            """)
         guard let position = try rows.first?.decode(Int64.self, at: 0) else {
             throw Self.notFound("no canonical event with source \(source) and id \(id) in the log of record (or not projected yet: pass its position)")
         }
@@ -170,7 +170,7 @@ public struct AuditController: Sendable {
         } catch let error as MerkleError {
             throw Problem(.badRequest, code: "invalid-parameter", title: "Invalid parameter", detail: error.description)
         }
-        let hash = try await database.query("SELECT hash FROM audit.journal WHERE position = $1", [leafPosition]).first?.decode(String.self, at: 0) ?? ""
+        let hash = try await database.query("SELECT hash FROM audit.journal WHERE position = \(leafPosition)").first?.decode(String.self, at: 0) ?? ""
         return try Self.json(InclusionProof(
             leafIndex: leafIndex, position: leafPosition, treeSize: size, eventHash: hash, leafHash: Data(proof.leafHash).base64EncodedString(),
             rootHash: Data(root).base64EncodedString(), hashes: proof.proof.map { Data($0).base64EncodedString() }))

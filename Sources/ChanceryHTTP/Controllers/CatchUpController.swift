@@ -105,12 +105,12 @@ public struct CatchUpController: Sendable {
         let sequences = streams.map { query.streams[$0]! }
         let rows = try await database.query(
             """
-            WITH asked AS (SELECT * FROM unnest($1::text[], $2::bigint[]) AS a(stream, sequence)),
+            WITH asked AS (SELECT * FROM unnest(\(streams)::text[], \(sequences)::bigint[]) AS a(stream, sequence)),
             state AS (
               SELECT a.stream,
                      EXISTS (SELECT 1 FROM approval.stream_heads h WHERE h.stream = a.stream AND h.sequence >= a.sequence) AS projected,
-                     a.stream = ANY($3::text[]) AS watched,
-                     EXISTS (SELECT 1 FROM projection.stream_positions p WHERE p.stream = a.stream AND p.consumer_group = $4) AS supervised
+                     a.stream = ANY(\(watched)::text[]) AS watched,
+                     EXISTS (SELECT 1 FROM projection.stream_positions p WHERE p.stream = a.stream AND p.consumer_group = \(Supervisor.consumerGroup)) AS supervised
               FROM asked a)
             SELECT (SELECT count(*) FILTER (WHERE projected) FROM state),
                    (SELECT count(*) FILTER (WHERE watched AND supervised) FROM state),
@@ -118,8 +118,8 @@ public struct CatchUpController: Sendable {
                  + (SELECT count(red_alert_id) + count(yellow_alert_id) FROM supervision.reply_clocks)
                  - (SELECT count(*) FROM supervision.alerts WHERE alert_type IN ('DeadlineBreached', 'DeadlineWarningRaised')))::bigint,
                    (SELECT coalesce(array_agg(stream ORDER BY stream), '{}') FROM (
-                      SELECT stream FROM state WHERE NOT projected OR (watched AND NOT supervised) ORDER BY stream LIMIT $5) b)
-            """, [streams, sequences, watched, Supervisor.consumerGroup, Int64(Self.behindListed)])
+                      SELECT stream FROM state WHERE NOT projected OR (watched AND NOT supervised) ORDER BY stream LIMIT \(Int64(Self.behindListed))) b)
+            """)
         let row = rows.first
         let projected = Int(try row?.decode(Int64.self, at: 0) ?? 0)
         let supervised = Int(try row?.decode(Int64.self, at: 1) ?? 0)

@@ -16,8 +16,8 @@ enum DisclosureDeadlines {
         let rows = try await database.query(
             """
             SELECT subject, region, clock::text FROM disclosure.requests
-            WHERE extended_at IS NOT NULL AND clock IS NOT NULL AND ($1::text IS NULL OR region = $1) AND ($2::text IS NULL OR subject = $2)
-            """, [region, request])
+            WHERE extended_at IS NOT NULL AND clock IS NOT NULL AND (\(region)::text IS NULL OR region = \(region)) AND (\(request)::text IS NULL OR subject = \(request))
+            """)
         var out: [String: String] = [:]
         for row in rows {
             let subject = try row.decode(String.self, at: 0)

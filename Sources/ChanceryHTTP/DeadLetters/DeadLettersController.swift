@@ -142,13 +142,13 @@ public struct DeadLettersController: Sendable {
         let summary = "json_build_object(" + Self.columns.map { "'\($0.name)', \($0.sql)" }.joined(separator: ", ") + ")::text"
         let rows = try await database.query(
             """
-            SELECT \(summary), j.value, j.headers::text,
+            SELECT \(unescaped: summary), j.value, j.headers::text,
                    (SELECT coalesce(json_agg(json_build_object('retriedAt', r.retried_at, 'retriedBy', r.retried_by, 'corrected', r.corrected,
                                                                'inboundTopic', r.inbound_topic, 'inboundPartition', r.inbound_partition,
                                                                'inboundOffset', r.inbound_offset) ORDER BY r.retried_at), '[]')::text
                     FROM audit.deadletter_retries r WHERE r.deadletter_position = j.position)
-            FROM audit.journal j WHERE j.position = $1 AND j.subject IS NULL
-            """, [id])
+            FROM audit.journal j WHERE j.position = \(id) AND j.subject IS NULL
+            """)
         guard let row = rows.first else {
             throw Problem(.notFound, code: "not-found", title: "Not Found", detail: "no dead letter \(id) in the log of record")
         }

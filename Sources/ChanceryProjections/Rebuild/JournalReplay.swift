@@ -163,7 +163,7 @@ public struct JournalReplay: Sendable {
 
     func position(on connection: PostgresConnection) async throws -> Int64 {
         try await PostgresSchemaRoute.$current.withValue(namespace.route) {
-            try await connection.query("SELECT coalesce(max(last_position), 0) FROM projection.read_model_builds WHERE name = $1", [namespace.name])
+            try await connection.query("SELECT coalesce(max(last_position), 0) FROM projection.read_model_builds WHERE name = \(namespace.name)")
                 .first?.decode(Int64.self, at: 0) ?? 0
         }
     }
@@ -278,11 +278,11 @@ public struct JournalReplay: Sendable {
                 """
                 SELECT position, topic, partition, CASE WHEN subject IS NOT NULL THEN convert_from(value, 'UTF8') END, subject,
                        CASE WHEN subject IS NULL THEN NULL
-                            WHEN $4::text = 'business' THEN convert_from(value, 'UTF8')::jsonb ->> 'time'
-                            WHEN $4::text = 'recorded' THEN coalesce(convert_from(value, 'UTF8')::jsonb ->> 'recordedtime',
+                            WHEN \(cutoff?.by.rawValue)::text = 'business' THEN convert_from(value, 'UTF8')::jsonb ->> 'time'
+                            WHEN \(cutoff?.by.rawValue)::text = 'recorded' THEN coalesce(convert_from(value, 'UTF8')::jsonb ->> 'recordedtime',
                                                                      convert_from(value, 'UTF8')::jsonb ->> 'time') END
-                FROM audit.journal WHERE position > $1 AND position <= $2 ORDER BY position LIMIT $3
-                """, [position, end, chunk, cutoff?.by.rawValue])
+                FROM audit.journal WHERE position > \(position) AND position <= \(end) ORDER BY position LIMIT \(chunk)
+                """)
             let readSeconds = JournalReplay.seconds(since: readStarted)
             guard let lastRow = rows.last else { return nil }
             let decodeStarted = ContinuousClock.now
@@ -335,7 +335,7 @@ public struct JournalReplay: Sendable {
     private func partitionCounts(through position: Int64, on connection: PostgresConnection) async throws -> [String: Int64] {
         guard position > 0 else { return [:] }
         var counts: [String: Int64] = [:]
-        for row in try await connection.query("SELECT topic, partition, count(*) FROM audit.journal WHERE position <= $1 GROUP BY 1, 2", [position]) {
+        for row in try await connection.query("SELECT topic, partition, count(*) FROM audit.journal WHERE position <= \(position) GROUP BY 1, 2") {
             counts["\(try row.decode(String.self, at: 0))#\(try row.decode(Int32.self, at: 1))"] = try row.decode(Int64.self, at: 2)
         }
         return counts
@@ -364,10 +364,10 @@ public struct JournalReplay: Sendable {
                     try await connection.execute(
                         """
                         INSERT INTO projection.read_model_builds (name, purpose, last_position, events, projection_version)
-                        VALUES ($1, 'replay', $2, $3, $4)
+                        VALUES (\(name), 'replay', \(last), \(outcome.events), \(ReadModelVersion.current))
                         ON CONFLICT (name) DO UPDATE SET last_position = EXCLUDED.last_position,
                             events = projection.read_model_builds.events + EXCLUDED.events
-                        """, [name, last, outcome.events, ReadModelVersion.current])
+                        """)
                     return outcome
             }
         }
@@ -387,7 +387,7 @@ public struct JournalReplay: Sendable {
         var heads: [String: StreamHead] = [:]
         let subjects = Array(Set(decoded.map(\.1.subject)))
         for row in try await connection.query(
-            "SELECT stream, sequence, hash FROM projection.stream_positions WHERE consumer_group = $1 AND stream = ANY($2)", [group, subjects]) {
+            "SELECT stream, sequence, hash FROM projection.stream_positions WHERE consumer_group = \(group) AND stream = ANY(\(subjects))") {
             let stream = try row.decode(String.self, at: 0)
             heads[stream] = StreamHead(stream: stream, sequence: try row.decode(Int64.self, at: 1), hash: try row.decode(String.self, at: 2))
         }

@@ -57,18 +57,18 @@ public enum ReadModelBuilds {
             }
             try await drop(namespace, database: database)
         }
-        let existing = try await database.query("SELECT nspname FROM pg_namespace WHERE nspname = ANY($1) ORDER BY 1", [namespace.schemas])
+        let existing = try await database.query("SELECT nspname FROM pg_namespace WHERE nspname = ANY(\(namespace.schemas)) ORDER BY 1")
         if let taken = try existing.first?.decode(String.self, at: 0) {
             throw BuildError("schema \(taken) exists and is not read models built by Chancery; choose another name")
         }
         try await database.execute(
             """
             INSERT INTO projection.read_model_builds (name, purpose, cutoff, cutoff_by, projection_version)
-            VALUES ($1, $2, $3::timestamptz, $4, $5)
-            """, [namespace.name, purpose.rawValue, cutoff?.instant.description, cutoff?.by.rawValue, version])
+            VALUES (\(namespace.name), \(purpose.rawValue), \(cutoff?.instant.description)::timestamptz, \(cutoff?.by.rawValue), \(version))
+            """)
         try await database.withConnection { connection in
             for schema in namespace.schemas {
-                try await connection.execute("CREATE SCHEMA \(PostgresSchemaRoute.quote(schema))")
+                try await connection.execute("CREATE SCHEMA \(unescaped: PostgresSchemaRoute.quote(schema))")
             }
             let migrator = PostgresMigrator(migrations: try ReadModelMigrations.all(), schema: namespace.schema("projection"))
             _ = try await PostgresSchemaRoute.$current.withValue(namespace.route) { try await migrator.migrate(on: connection) }
@@ -80,10 +80,10 @@ public enum ReadModelBuilds {
                               database: PostgresClient) async throws {
         try await database.execute(
             """
-            UPDATE projection.read_model_builds SET last_position = $2, events = $3,
-                   finished_at = CASE WHEN $4::boolean THEN now() END
-            WHERE name = $1
-            """, [namespace.name, lastPosition, events, finished])
+            UPDATE projection.read_model_builds SET last_position = \(lastPosition), events = \(events),
+                   finished_at = CASE WHEN \(finished)::boolean THEN now() END
+            WHERE name = \(namespace.name)
+            """)
     }
 
     /// The recorded build named `name`, finished or not; nil when there is none.
@@ -124,9 +124,9 @@ public enum ReadModelBuilds {
         }
         try await database.transaction { connection in
             for schema in namespace.schemas {
-                try await connection.execute("DROP SCHEMA IF EXISTS \(PostgresSchemaRoute.quote(schema)) CASCADE")
+                try await connection.execute("DROP SCHEMA IF EXISTS \(unescaped: PostgresSchemaRoute.quote(schema)) CASCADE")
             }
-            try await connection.execute("DELETE FROM projection.read_model_builds WHERE name = $1", [namespace.name])
+            try await connection.execute("DELETE FROM projection.read_model_builds WHERE name = \(namespace.name)")
         }
     }
 }

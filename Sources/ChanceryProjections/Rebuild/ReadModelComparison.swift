@@ -97,19 +97,19 @@ public enum ReadModelComparison {
                                 database: PostgresClient) async throws -> TableResult {
         let l = qualified(table, in: left), r = qualified(table, in: right)
         let columns = try await database.query(
-            "SELECT attname FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attname", [l])
+            "SELECT attname FROM pg_attribute WHERE attrelid = \(l)::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attname")
             .map { try $0.decode(String.self, at: 0) }.filter { !table.excluded.contains($0) }
         let keys = try await database.query(
             """
             SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
-            WHERE i.indrelid = $1::regclass AND i.indisprimary ORDER BY array_position(i.indkey::int2[], a.attnum)
-            """, [l]).map { try $0.decode(String.self, at: 0) }
+            WHERE i.indrelid = \(l)::regclass AND i.indisprimary ORDER BY array_position(i.indkey::int2[], a.attnum)
+            """).map { try $0.decode(String.self, at: 0) }
         let content = "md5(ROW(\(columns.map(PostgresSchemaRoute.quote).joined(separator: ", ")))::text)"
         let key = "ROW(\((keys.isEmpty ? columns : keys).map(PostgresSchemaRoute.quote).joined(separator: ", ")))::text"
         let sides = "a AS (SELECT \(key) AS k, \(content) AS h FROM \(l)), b AS (SELECT \(key) AS k, \(content) AS h FROM \(r))"
         let totals = try await database.query(
             """
-            WITH \(sides)
+            WITH \(unescaped: sides)
             SELECT (SELECT count(*) FROM a), (SELECT count(*) FROM b),
                    (SELECT coalesce(md5(string_agg(h, '' ORDER BY k COLLATE "C", h)), '') FROM a),
                    (SELECT coalesce(md5(string_agg(h, '' ORDER BY k COLLATE "C", h)), '') FROM b)
@@ -121,11 +121,11 @@ public enum ReadModelComparison {
         guard result.leftChecksum != result.rightChecksum || result.leftRows != result.rightRows else { return result }
         let diff = try await database.query(
             """
-            WITH \(sides), d AS (
+            WITH \(unescaped: sides), d AS (
                 SELECT coalesce(a.k, b.k) AS k, CASE WHEN b.k IS NULL THEN 'only-left' WHEN a.k IS NULL THEN 'only-right' ELSE 'changed' END AS kind
                 FROM a FULL JOIN b ON a.k = b.k WHERE a.h IS DISTINCT FROM b.h)
-            SELECT (SELECT count(*) FROM d), k, kind FROM d ORDER BY k COLLATE "C" LIMIT $1
-            """, [max(1, listLimit)])
+            SELECT (SELECT count(*) FROM d), k, kind FROM d ORDER BY k COLLATE "C" LIMIT \(max(1, listLimit))
+            """)
         result.differingRows = try diff.first?.decode(Int64.self, at: 0) ?? 0
         result.differences = try diff.prefix(listLimit).map { Difference(key: try $0.decode(String.self, at: 1), kind: try $0.decode(String.self, at: 2)) }
         if result.differingRows == 0 { result.differingRows = max(1, abs(result.leftRows - result.rightRows)) }

@@ -24,12 +24,12 @@ public enum ReadModelIndexes {
             """
             SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname), pg_get_indexdef(i.indexrelid)
             FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE n.nspname = ANY($1) AND NOT i.indisunique AND NOT i.indisprimary AND NOT i.indisexclusion AND i.indpred IS NULL
+            WHERE n.nspname = ANY(\(namespace.schemas)) AND NOT i.indisunique AND NOT i.indisprimary AND NOT i.indisexclusion AND i.indpred IS NULL
             ORDER BY 1
-            """, [namespace.schemas])
+            """)
         let definitions = try rows.map { Definition(name: try $0.decode(String.self, at: 0), statement: try $0.decode(String.self, at: 1)) }
         guard !definitions.isEmpty else { return [] }
-        try await database.execute("DROP INDEX \(definitions.map(\.name).joined(separator: ", "))")
+        try await database.execute("DROP INDEX \(unescaped: definitions.map(\.name).joined(separator: ", "))")
         return definitions
     }
 

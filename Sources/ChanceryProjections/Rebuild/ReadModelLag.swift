@@ -13,11 +13,11 @@ public enum ReadModelLag {
                 """
                 SELECT j.topic, j.partition, j.last, o.last_position
                 FROM (SELECT topic, partition, max(position) AS last FROM audit.journal
-                      WHERE subject IS NOT NULL AND position <= $1 AND topic = ANY($2) GROUP BY 1, 2) j
-                LEFT JOIN projection.consumer_offsets o ON o.consumer_group = $3 AND o.topic = j.topic AND o.partition = j.partition
+                      WHERE subject IS NOT NULL AND position <= \(position) AND topic = ANY(\(consumer.topics.sorted())) GROUP BY 1, 2) j
+                LEFT JOIN projection.consumer_offsets o ON o.consumer_group = \(consumer.group) AND o.topic = j.topic AND o.partition = j.partition
                 WHERE o.last_position IS NULL OR o.last_position < j.last
                 ORDER BY 1, 2
-                """, [position, consumer.topics.sorted(), consumer.group])
+                """)
             for r in rows {
                 out.append("\(consumer.group) \(try r.decode(String.self, at: 0))/\(try r.decode(Int32.self, at: 1)) at position "
                            + "\(try r.decode(Int64?.self, at: 3).map(String.init) ?? "none") of \(try r.decode(Int64.self, at: 2))")

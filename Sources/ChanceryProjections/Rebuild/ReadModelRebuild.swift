@@ -88,7 +88,7 @@ public enum ReadModelRebuild {
             throw ReadModelBuilds.BuildError("read models named '\(retired.name)' exist: the rebuild '\(name)' needs that name for what it replaces")
         }
         try await database.transaction { connection in
-            for schema in retired.schemas { try await connection.execute("DROP SCHEMA IF EXISTS \(PostgresSchemaRoute.quote(schema)) CASCADE") }
+            for schema in retired.schemas { try await connection.execute("DROP SCHEMA IF EXISTS \(unescaped: PostgresSchemaRoute.quote(schema)) CASCADE") }
         }
         try await ReadModelBuilds.create(namespace, purpose: .rebuild, cutoff: nil, replace: false, version: version, database: database)
         let deferred = try await ReadModelIndexes.dropDeferrable(in: namespace, database: database)

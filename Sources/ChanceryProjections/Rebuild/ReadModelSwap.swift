@@ -73,7 +73,7 @@ public enum ReadModelSwap {
         // What was replaced, and what is left of the build (its copy of the journal's tables, all empty), go.
         try await database.transaction { connection in
             for schema in retired.schemas + build.schemas {
-                try await connection.execute("DROP SCHEMA IF EXISTS \(q(schema)) CASCADE")
+                try await connection.execute("DROP SCHEMA IF EXISTS \(unescaped: q(schema)) CASCADE")
             }
         }
         return outcome!
@@ -90,35 +90,34 @@ public enum ReadModelSwap {
                 // 1. Positions and offsets first (the consumers' first statement), waiting for the batches in flight; then
                 //    every other live table of the swapped set, giving way to readers.
                 let positions = swappedTables.map { "\(q($0.0)).\(q($0.1))" }
-                try await connection.execute("LOCK TABLE \(positions.joined(separator: ", ")) IN ACCESS EXCLUSIVE MODE")
+                try await connection.execute("LOCK TABLE \(unescaped: positions.joined(separator: ", ")) IN ACCESS EXCLUSIVE MODE")
                 var live: [String] = []
                 for row in try await connection.query(
-                    "SELECT schemaname, tablename FROM pg_tables WHERE schemaname = ANY($1) ORDER BY 1, 2", [swappedSchemas]) {
+                    "SELECT schemaname, tablename FROM pg_tables WHERE schemaname = ANY(\(swappedSchemas)) ORDER BY 1, 2") {
                     live.append("\(q(try row.decode(String.self, at: 0))).\(q(try row.decode(String.self, at: 1)))")
                 }
                 try await connection.execute("SET LOCAL lock_timeout = '100ms'")
-                try await connection.execute("LOCK TABLE \(live.joined(separator: ", ")) IN ACCESS EXCLUSIVE MODE")
+                try await connection.execute("LOCK TABLE \(unescaped: live.joined(separator: ", ")) IN ACCESS EXCLUSIVE MODE")
                 try await connection.execute("SET LOCAL lock_timeout = 0")
                 // 2. The final catch-up, in this transaction.
                 let summary = try await replay.run(on: connection)
                 // 3. Other consumer groups' positions and offsets move to the new tables unchanged.
                 for table in ["stream_positions", "consumer_offsets"] {
                     try await connection.execute(
-                        "INSERT INTO \(q(build.schema("projection"))).\(q(table)) SELECT * FROM projection.\(q(table)) WHERE consumer_group <> ALL($1)",
-                        [groups])
+                        "INSERT INTO \(unescaped: q(build.schema("projection"))).\(unescaped: q(table)) SELECT * FROM projection.\(unescaped: q(table)) WHERE consumer_group <> ALL(\(groups))")
                 }
                 // 4. Live objects out to NAME_old, the build's in.
-                for schema in ["audit", "projection"] { try await connection.execute("CREATE SCHEMA \(q(retired.schema(schema)))") }
+                for schema in ["audit", "projection"] { try await connection.execute("CREATE SCHEMA \(unescaped: q(retired.schema(schema)))") }
                 for (schema, table) in swappedTables {
-                    try await connection.execute("ALTER TABLE \(q(schema)).\(q(table)) SET SCHEMA \(q(retired.schema(schema)))")
-                    try await connection.execute("ALTER TABLE \(q(build.schema(schema))).\(q(table)) SET SCHEMA \(q(schema))")
+                    try await connection.execute("ALTER TABLE \(unescaped: q(schema)).\(unescaped: q(table)) SET SCHEMA \(unescaped: q(retired.schema(schema)))")
+                    try await connection.execute("ALTER TABLE \(unescaped: q(build.schema(schema))).\(unescaped: q(table)) SET SCHEMA \(unescaped: q(schema))")
                 }
                 for schema in swappedSchemas {
-                    try await connection.execute("ALTER SCHEMA \(q(schema)) RENAME TO \(q(retired.schema(schema)))")
-                    try await connection.execute("ALTER SCHEMA \(q(build.schema(schema))) RENAME TO \(q(schema))")
+                    try await connection.execute("ALTER SCHEMA \(unescaped: q(schema)) RENAME TO \(unescaped: q(retired.schema(schema)))")
+                    try await connection.execute("ALTER SCHEMA \(unescaped: q(build.schema(schema))) RENAME TO \(unescaped: q(schema))")
                 }
-                try await connection.execute("UPDATE projection.read_model_version SET version = $1, swapped_at = now()", [record.projectionVersion])
-                try await connection.execute("DELETE FROM projection.read_model_builds WHERE name = $1", [build.name])
+                try await connection.execute("UPDATE projection.read_model_version SET version = \(record.projectionVersion), swapped_at = now()")
+                try await connection.execute("DELETE FROM projection.read_model_builds WHERE name = \(build.name)")
                 return Outcome(caughtUp: summary.records, position: summary.lastPosition,
                                milliseconds: Int(Date().timeIntervalSince(started) * 1000))
             }

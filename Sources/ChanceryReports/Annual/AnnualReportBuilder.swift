@@ -73,9 +73,9 @@ public struct AnnualReportBuilder: Sendable {
     private func hasData(region: String) async throws -> Bool {
         let rows = try await database.query(
             """
-            SELECT EXISTS (SELECT 1 FROM disclosure.requests WHERE region = $1) OR EXISTS (SELECT 1 FROM disclosure.documents WHERE region = $1)
-                OR EXISTS (SELECT 1 FROM approval.cases WHERE region = $1)
-            """, [region])
+            SELECT EXISTS (SELECT 1 FROM disclosure.requests WHERE region = \(region)) OR EXISTS (SELECT 1 FROM disclosure.documents WHERE region = \(region))
+                OR EXISTS (SELECT 1 FROM approval.cases WHERE region = \(region))
+            """)
         return try rows.first?.decode(Bool.self, at: 0) ?? false
     }
 
@@ -84,15 +84,15 @@ public struct AnnualReportBuilder: Sendable {
     func requestFacts(region: String, through last: CivilDate, zone: String) async throws -> [DisclosureRequestFact] {
         let rows = try await database.query(
             """
-            SELECT r.subject, r.requester_kind, coalesce(r.received_on, (r.received_at AT TIME ZONE $3)::date)::text,
-                   (r.answered_at AT TIME ZONE $3)::date::text, r.outcome,
+            SELECT r.subject, r.requester_kind, coalesce(r.received_on, (r.received_at AT TIME ZONE \(zone))::date)::text,
+                   (r.answered_at AT TIME ZONE \(zone))::date::text, r.outcome,
                    (SELECT e.event -> 'data' ->> 'reasonCode' FROM audit.events e
                     WHERE e.subject = r.subject AND e.type = 'gov.disclosure.request.answered' ORDER BY e.sequence DESC LIMIT 1)
             FROM disclosure.requests r
-            WHERE r.region = $1 AND (coalesce(r.received_on, (r.received_at AT TIME ZONE $3)::date) <= $2::date
-                                     OR (r.answered_at AT TIME ZONE $3)::date <= $2::date)
+            WHERE r.region = \(region) AND (coalesce(r.received_on, (r.received_at AT TIME ZONE \(zone))::date) <= \(last.description)::date
+                                     OR (r.answered_at AT TIME ZONE \(zone))::date <= \(last.description)::date)
             ORDER BY r.subject
-            """, [region, last.description, zone])
+            """)
         return try rows.map { row in
             DisclosureRequestFact(subject: try row.decode(String.self, at: 0), requesterKind: try row.decode(String.self, at: 1),
                                   receivedOn: CivilDate(try row.decode(String.self, at: 2))!,
@@ -105,12 +105,12 @@ public struct AnnualReportBuilder: Sendable {
     func challengeFacts(region: String, zone: String) async throws -> [ChallengeFact] {
         let rows = try await database.query(
             """
-            SELECT subject, type, (time AT TIME ZONE $2)::date::text, event -> 'data' ->> 'outcome' FROM audit.events
-            WHERE region = $1 AND subject LIKE 'request/%'
+            SELECT subject, type, (time AT TIME ZONE \(zone))::date::text, event -> 'data' ->> 'outcome' FROM audit.events
+            WHERE region = \(region) AND subject LIKE 'request/%'
               AND type IN ('gov.disclosure.request.reconsideration.filed', 'gov.disclosure.request.reconsideration.decided',
                            'gov.disclosure.request.litigation.filed', 'gov.disclosure.request.litigation.decided')
             ORDER BY subject, sequence
-            """, [region, zone])
+            """)
         var facts: [String: ChallengeFact] = [:]
         for row in rows {
             let subject = try row.decode(String.self, at: 0)
@@ -132,11 +132,11 @@ public struct AnnualReportBuilder: Sendable {
     func licensingDecisions(region: String, year: Int, zone: String) async throws -> Int? {
         let rows = try await database.query(
             """
-            SELECT EXISTS (SELECT 1 FROM approval.cases WHERE region = $1),
+            SELECT EXISTS (SELECT 1 FROM approval.cases WHERE region = \(region)),
                    (SELECT count(*) FROM approval.cases c JOIN catalog.items i ON i.region = c.region AND i.item_code = c.item_code
-                    WHERE c.region = $1 AND i.item_kind = 'licensing' AND c.decided_at IS NOT NULL
-                      AND extract(year FROM c.decided_at AT TIME ZONE $3) = $2)
-            """, [region, year, zone])
+                    WHERE c.region = \(region) AND i.item_kind = 'licensing' AND c.decided_at IS NOT NULL
+                      AND extract(year FROM c.decided_at AT TIME ZONE \(zone)) = \(year))
+            """)
         guard let row = rows.first, try row.decode(Bool.self, at: 0) else { return nil }
         return Int(try row.decode(Int64.self, at: 1))
     }
@@ -150,8 +150,8 @@ public struct AnnualReportBuilder: Sendable {
               SELECT region, received_at AS t FROM disclosure.requests UNION ALL
               SELECT region, published_at FROM disclosure.documents UNION ALL
               SELECT region, submitted_at FROM approval.cases
-            ) x WHERE $1::text IS NULL OR region = $1 GROUP BY region ORDER BY region
-            """, [region])
+            ) x WHERE \(region)::text IS NULL OR region = \(region) GROUP BY region ORDER BY region
+            """)
         var years: [String: Set<Int>] = [:]
         for row in rows {
             let r = try row.decode(String.self, at: 0)

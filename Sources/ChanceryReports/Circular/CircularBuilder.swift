@@ -23,9 +23,9 @@ public struct CircularBuilder: Sendable {
         let zone = RegionCalendars.shared.timeZoneIdentifier(for: region)
         let exists = try await database.query(
             """
-            SELECT EXISTS (SELECT 1 FROM catalog.items WHERE region = $1) OR EXISTS (SELECT 1 FROM approval.cases WHERE region = $1)
-                OR EXISTS (SELECT 1 FROM interaction.letters WHERE region = $1)
-            """, [region])
+            SELECT EXISTS (SELECT 1 FROM catalog.items WHERE region = \(region)) OR EXISTS (SELECT 1 FROM approval.cases WHERE region = \(region))
+                OR EXISTS (SELECT 1 FROM interaction.letters WHERE region = \(region))
+            """)
         guard try exists.first?.decode(Bool.self, at: 0) == true else {
             throw ReportError.noData("region \(region) has no item, case or letter in the read models")
         }
@@ -54,7 +54,7 @@ public struct CircularBuilder: Sendable {
             }
         }
         let names = try await database.query(
-            "SELECT department_code, min(department_name) FROM catalog.items WHERE region = $1 GROUP BY department_code", [region])
+            "SELECT department_code, min(department_name) FROM catalog.items WHERE region = \(region) GROUP BY department_code")
         for row in names {
             let code = try row.decode(String.self, at: 0)
             lines[code]?.departmentName = try row.decode(String?.self, at: 1)
@@ -90,16 +90,16 @@ public struct CircularBuilder: Sendable {
             SELECT c.subject, c.case_number, c.department_code, c.item_code, i.item_name, c.accepted_on::text, c.deadline::text, c.concluded_on::text,
                    c.working_days_used, c.promised_limit, 'concluded-late'
             FROM approval.cases c LEFT JOIN catalog.items i ON i.region = c.region AND i.item_code = c.item_code
-            WHERE c.region = $1 AND c.outcome = 'overdue' AND c.concluded_on BETWEEN $2::date AND $3::date
+            WHERE c.region = \(region) AND c.outcome = 'overdue' AND c.concluded_on BETWEEN \(month.firstDay.description)::date AND \(month.lastDay.description)::date
             UNION ALL
             SELECT c.subject, c.case_number, c.department_code, c.item_code, i.item_name, c.accepted_on::text, k.deadline::text, NULL, NULL,
                    c.promised_limit, 'open-overdue'
             FROM supervision.case_clocks k JOIN approval.cases c USING (subject) JOIN supervision.alerts a ON a.id = k.red_alert_id
                  LEFT JOIN catalog.items i ON i.region = c.region AND i.item_code = c.item_code
-            WHERE k.region = $1 AND (a.raised_at AT TIME ZONE $4)::date <= $3::date
-              AND (k.concluded_on IS NULL OR k.concluded_on > $3::date) AND (k.resolved_on IS NULL OR k.resolved_on > $3::date)
+            WHERE k.region = \(region) AND (a.raised_at AT TIME ZONE \(zone))::date <= \(month.lastDay.description)::date
+              AND (k.concluded_on IS NULL OR k.concluded_on > \(month.lastDay.description)::date) AND (k.resolved_on IS NULL OR k.resolved_on > \(month.lastDay.description)::date)
             ORDER BY 11, 3, 2
-            """, [region, month.firstDay.description, month.lastDay.description, zone])
+            """)
         return try rows.map { r in
             OverdueCase(subject: try r.decode(String.self, at: 0), caseNumber: try r.decode(String.self, at: 1), departmentCode: try r.decode(String.self, at: 2),
                         itemCode: try r.decode(String.self, at: 3), itemName: try r.decode(String?.self, at: 4),

@@ -42,7 +42,7 @@ struct DeadLetterCommand: AsyncParsableCommand {
             let retried: Set<String> = (try? await database.withClient(label: "chancery.deadletter") { client in
                 var positions: Set<String> = []
                 for r in try await client.query(
-                    "SELECT deadletter_partition, deadletter_offset FROM audit.deadletter_retries WHERE deadletter_topic = $1", [deadLetterTopic]) {
+                    "SELECT deadletter_partition, deadletter_offset FROM audit.deadletter_retries WHERE deadletter_topic = \(deadLetterTopic)") {
                     positions.insert("\(try r.decode(Int32.self, at: 0))/\(try r.decode(Int64.self, at: 1))")
                 }
                 return positions
@@ -109,9 +109,8 @@ struct DeadLetterCommand: AsyncParsableCommand {
                     """
                     INSERT INTO audit.deadletter_retries (deadletter_topic, deadletter_partition, deadletter_offset, error_code, corrected,
                                                           inbound_topic, inbound_partition, inbound_offset, retried_by, deadletter_position)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-                    """, [topics.deadLetter, deadLetterPartition, deadLetterOffset, code, isCorrected, report.topic, report.partition,
-                          report.offset, retriedBy, position])
+                    VALUES (\(topics.deadLetter), \(deadLetterPartition), \(deadLetterOffset), \(code), \(isCorrected), \(report.topic), \(report.partition), \(report.offset), \(retriedBy), \(position))
+                    """)
             }
             print("re-submitted \(topics.deadLetter) \(partition)/\(offset) (\(deadLetter.code)) as \(report.topic) \(report.partition)/\(report.offset)\(corrected != nil ? " with a corrected value" : "")")
         }

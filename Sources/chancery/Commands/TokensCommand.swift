@@ -77,7 +77,7 @@ struct TokensCommand: AsyncParsableCommand {
         func run() async throws {
             let id = self.id
             let n = try await database.withClient(label: "chancery.tokens", migrate: true) { db in
-                try await db.execute("UPDATE auth.tokens SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL", [id])
+                try await db.execute("UPDATE auth.tokens SET revoked_at = now() WHERE id = \(id) AND revoked_at IS NULL")
             }
             if n == 0 { throw ValidationError("no active token \(id)") }
             print("revoked \(id)")

@@ -22,14 +22,14 @@ enum CatchUp {
         while Date() < deadline {
             let projected = try await database.query(
                 """
-                SELECT count(*) FROM approval.stream_heads h JOIN unnest($1::text[], $2::bigint[]) AS a(stream, sequence)
+                SELECT count(*) FROM approval.stream_heads h JOIN unnest(\(streams)::text[], \(sequences)::bigint[]) AS a(stream, sequence)
                 ON h.stream = a.stream AND h.sequence >= a.sequence
-                """, [streams, sequences])
+                """)
             let supervised = try await database.query(
                 """
-                SELECT count(*) FROM projection.stream_positions p JOIN unnest($1::text[]) AS a(stream)
-                ON p.stream = a.stream AND p.consumer_group = $2
-                """, [watchedStreams, Supervisor.consumerGroup])
+                SELECT count(*) FROM projection.stream_positions p JOIN unnest(\(watchedStreams)::text[]) AS a(stream)
+                ON p.stream = a.stream AND p.consumer_group = \(Supervisor.consumerGroup)
+                """)
             let alerts = try await database.query(
                 """
                 SELECT (SELECT count(red_alert_id) + count(yellow_alert_id) + coalesce(sum(cardinality(step_alert_ids)), 0) FROM supervision.case_clocks)
