@@ -68,6 +68,9 @@ public final class PostgresClient: Sendable {
         try await withConnection { try await $0.transaction(isolation: isolation, body) }
     }
 
+    /// The most sessions this client opens at once.
+    public var maxConnections: Int { pool.maxConnections }
+
     /// Number of connections currently open (idle or borrowed).
     public var openConnections: Int {
         get async { await pool.openConnections }

@@ -16,7 +16,7 @@ actor PostgresConnectionPool {
     }
 
     private let url: String
-    private let maxConnections: Int
+    nonisolated let maxConnections: Int
     private let logger: Logger
     private var idle: [PostgresConnection] = []
     private var openCount = 0

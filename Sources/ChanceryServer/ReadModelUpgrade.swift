@@ -16,7 +16,8 @@ public enum ReadModelUpgrade {
         let live = try await ReadModelSwap.liveVersion(database: database)
         guard live < version else { return nil }
         logger.notice("the read models are of projection version \(live), this code builds \(version): rebuilding them beside the live ones")
-        let outcome = try await ReadModelRebuild.run(name: "upgrade", consumers: consumers, migrations: try DatabaseMigrations.all(), database: database, version: version)
+        let outcome = try await ReadModelRebuild.run(name: "upgrade", consumers: consumers, migrations: try DatabaseMigrations.all(),
+                                                     database: database, version: version, logger: logger)
         logger.notice("read models of version \(version) swapped in", metadata: [
             "events": "\(outcome.events)", "seconds": "\(Int(outcome.seconds))", "swapMilliseconds": "\(outcome.swap.milliseconds)"])
         return outcome

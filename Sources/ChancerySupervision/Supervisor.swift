@@ -95,10 +95,9 @@ public struct Supervisor: ReadModelHandler {
             } else { continue }
             touched.insert(event.subject)
         }
-        for subject in touched {
-            if let watch = cases[subject] { try await save(watch, on: db) }
-            if let watch = replies[subject] { try await save(watch, on: db) }
-        }
+        let written = touched.sorted()
+        try await save(written.compactMap { cases[$0] }, on: db)
+        try await save(written.compactMap { replies[$0] }, on: db)
 
         for (_, w) in latest {
             try await db.execute(
@@ -180,8 +179,8 @@ public struct Supervisor: ReadModelHandler {
                 watchedReplies.append(watch)
             }
             raisedAll += alerts
-            for watch in watchedCases { try await save(watch, on: db) }
-            for watch in watchedReplies { try await save(watch, on: db) }
+            try await save(watchedCases, on: db)
+            try await save(watchedReplies, on: db)
         }
         return raisedAll
     }
@@ -237,33 +236,38 @@ public struct Supervisor: ReadModelHandler {
         return file
     }
 
-    private func save(_ row: CaseWatch, on db: PostgresConnection) async throws {
+    /// Writes the case clocks `rows` (one statement per ``MultiRowUpsert/rowsPerStatement(columns:)`` rows).
+    private func save(_ rows: [CaseWatch], on db: PostgresConnection) async throws {
+        try await Self.caseClocksUpsert.execute(try rows.map(caseClockValues), on: db)
+    }
+
+    /// `supervision.case_clocks`: every column from the watch; an existing row keeps its `region`, `department_code` and
+    /// `item_code`.
+    private static let caseClocksUpsert = MultiRowUpsert(
+        table: "supervision.case_clocks",
+        columns: [("subject", ""), ("region", ""), ("department_code", ""), ("item_code", ""), ("status", ""), ("accepted_on", "::date"),
+                  ("promised_limit", ""), ("clock", "::jsonb"), ("deadline", "::date"), ("concluded_on", "::date"), ("working_days_used", ""),
+                  ("outcome", ""), ("red_alert_id", ""), ("last_sequence", ""), ("case_type", ""), ("statutory_deadline", "::date"),
+                  ("yellow_on", "::date"), ("yellow_alert_id", ""), ("irregularity_alert_ids", ""), ("review_completed", ""), ("supplements", ""),
+                  ("resolved_on", "::date"), ("urge", "::jsonb"), ("urge_met", ""), ("steps_reported", ""), ("steps_completed", "::jsonb"),
+                  ("step_alert_ids", ""), ("rectification", "::jsonb"), ("rectified_on", "::date"), ("next_due_on", "::date"), ("case_file", "::jsonb")],
+        kept: ["subject", "region", "department_code", "item_code"])
+
+    /// The values of ``caseClocksUpsert``'s columns for one watch.
+    private func caseClockValues(_ row: CaseWatch) throws -> [(any PostgresEncodable)?] {
         let calendar = calendars.calendar(for: row.region)
         let deadline = calendar.flatMap { c in row.clock.flatMap { $0.deadline(.promised, calendar: c)?.description } }
         let statutory = calendar.flatMap { c in row.clock.flatMap { $0.deadline(.statutory, calendar: c)?.description } }
         let yellowOn = calendar.flatMap { c in
             row.clock.flatMap { DeadlineCards.yellowDate(for: $0, threshold: policy.yellowThreshold(itemCode: row.itemCode, caseType: row.caseType), calendar: c)?.description }
         }
-        try await db.execute(
-            """
-            INSERT INTO supervision.case_clocks (subject, region, department_code, item_code, status, accepted_on, promised_limit, clock,
-                                                 deadline, concluded_on, working_days_used, outcome, red_alert_id, last_sequence, case_type,
-                                                 statutory_deadline, yellow_on, yellow_alert_id, irregularity_alert_ids, review_completed,
-                                                 supplements, resolved_on, urge, urge_met, steps_reported, steps_completed, step_alert_ids,
-                                                 rectification, rectified_on, next_due_on, case_file)
-            VALUES (\(row.subject), \(row.region), \(row.departmentCode), \(row.itemCode), \(row.file.lifecycle.status.rawValue), \(row.clock?.acceptedOn.description)::date, \(row.clock.map { Int64($0.promisedLimit.count) }), \(row.clock.map(jsonText))::jsonb, \(deadline)::date, \(row.file.concludedOn?.description)::date, \(row.file.concludedOn == nil ? nil : row.file.daysUsed.map { Int64($0) }), \(row.file.outcome?.rawValue), \(row.redAlertID), \(row.lastSequence), \(row.caseType?.rawValue), \(statutory)::date, \(yellowOn)::date, \(row.yellowAlertID), \(row.irregularityAlertIDs),
-                    \(row.file.reviewCompleted), \(Int64(row.file.supplements)), \(row.resolvedOn?.description)::date, \(row.urge.map(jsonText))::jsonb, \(row.urgeMet), \(row.file.stepsReported), \(jsonText(row.stepsCompleted))::jsonb, \(row.stepAlertIDs), \(row.rectification.map(jsonText))::jsonb, \(row.rectifiedOn?.description)::date, \(calendar.flatMap { row.nextDueDate(calendar: $0, policy: policy)?.description })::date, \(jsonText(row.file))::jsonb)
-            ON CONFLICT (subject) DO UPDATE SET status = EXCLUDED.status, accepted_on = EXCLUDED.accepted_on,
-                promised_limit = EXCLUDED.promised_limit, clock = EXCLUDED.clock, deadline = EXCLUDED.deadline,
-                concluded_on = EXCLUDED.concluded_on, working_days_used = EXCLUDED.working_days_used, outcome = EXCLUDED.outcome,
-                red_alert_id = EXCLUDED.red_alert_id, last_sequence = EXCLUDED.last_sequence,
-                case_type = EXCLUDED.case_type, statutory_deadline = EXCLUDED.statutory_deadline, yellow_on = EXCLUDED.yellow_on,
-                yellow_alert_id = EXCLUDED.yellow_alert_id, irregularity_alert_ids = EXCLUDED.irregularity_alert_ids,
-                review_completed = EXCLUDED.review_completed, supplements = EXCLUDED.supplements, resolved_on = EXCLUDED.resolved_on,
-                urge = EXCLUDED.urge, urge_met = EXCLUDED.urge_met, steps_reported = EXCLUDED.steps_reported,
-                steps_completed = EXCLUDED.steps_completed, step_alert_ids = EXCLUDED.step_alert_ids, rectification = EXCLUDED.rectification,
-                rectified_on = EXCLUDED.rectified_on, next_due_on = EXCLUDED.next_due_on, case_file = EXCLUDED.case_file
-            """)
+        return [row.subject, row.region, row.departmentCode, row.itemCode, row.file.lifecycle.status.rawValue, row.clock?.acceptedOn.description,
+                row.clock.map { Int64($0.promisedLimit.count) }, try row.clock.map(jsonText), deadline, row.file.concludedOn?.description,
+                row.file.concludedOn == nil ? nil : row.file.daysUsed.map { Int64($0) }, row.file.outcome?.rawValue, row.redAlertID, row.lastSequence, row.caseType?.rawValue,
+                statutory, yellowOn, row.yellowAlertID, row.irregularityAlertIDs, row.file.reviewCompleted, Int64(row.file.supplements),
+                row.resolvedOn?.description, try row.urge.map(jsonText), row.urgeMet, row.file.stepsReported,
+                try jsonText(row.stepsCompleted), row.stepAlertIDs, try row.rectification.map(jsonText), row.rectifiedOn?.description,
+                calendar.flatMap { row.nextDueDate(calendar: $0, policy: policy)?.description }, try jsonText(row.file)]
     }
 
     private func loadReplies(_ subjects: Set<String>, on db: PostgresConnection) async throws -> [String: ReplyWatch] {
@@ -321,19 +325,26 @@ public struct Supervisor: ReadModelHandler {
                          urgeMet: try r.decode(Bool.self, at: 11))
     }
 
-    private func save(_ row: ReplyWatch, on db: PostgresConnection) async throws {
+    /// Writes the reply clocks `rows` (one statement per ``MultiRowUpsert/rowsPerStatement(columns:)`` rows).
+    private func save(_ rows: [ReplyWatch], on db: PostgresConnection) async throws {
+        try await Self.replyClocksUpsert.execute(try rows.map(replyClockValues), on: db)
+    }
+
+    /// `supervision.reply_clocks`: an existing row keeps its `region`, `kind`, `mailbox` and `item_code`.
+    private static let replyClocksUpsert = MultiRowUpsert(
+        table: "supervision.reply_clocks",
+        columns: [("subject", ""), ("region", ""), ("kind", ""), ("department_code", ""), ("mailbox", ""), ("item_code", ""), ("clock", "::jsonb"),
+                  ("deadline", "::date"), ("answered_on", "::date"), ("yellow_alert_id", ""), ("red_alert_id", ""), ("urge", "::jsonb"),
+                  ("urge_met", ""), ("irregularity_alert_ids", ""), ("next_due_on", "::date"), ("last_sequence", ""), ("reply_file", "::jsonb")],
+        kept: ["subject", "region", "kind", "mailbox", "item_code"])
+
+    /// The values of ``replyClocksUpsert``'s columns for one watch.
+    private func replyClockValues(_ row: ReplyWatch) throws -> [(any PostgresEncodable)?] {
         let calendar = calendars.calendar(for: row.region)
-        try await db.execute(
-            """
-            INSERT INTO supervision.reply_clocks (subject, region, kind, department_code, mailbox, item_code, clock, deadline, answered_on,
-                                                  yellow_alert_id, red_alert_id, urge, urge_met, irregularity_alert_ids, next_due_on, last_sequence,
-                                                  reply_file)
-            VALUES (\(row.subject), \(row.region), \(row.kind), \(row.departmentCode), \(row.file.mailbox), \(row.file.itemCode), \(jsonText(row.clock))::jsonb, \(calendar.flatMap { row.clock.deadline(calendar: $0)?.description })::date, \(row.answeredOn?.description)::date, \(row.yellowAlertID), \(row.redAlertID), \(row.file.urge.map(jsonText))::jsonb, \(row.file.urgeMet), \(row.irregularityAlertIDs), \(calendar.flatMap { row.nextDueDate(calendar: $0, policy: policy)?.description })::date, \(row.lastSequence), \(jsonText(row.file))::jsonb)
-            ON CONFLICT (subject) DO UPDATE SET department_code = EXCLUDED.department_code, clock = EXCLUDED.clock, deadline = EXCLUDED.deadline,
-                answered_on = EXCLUDED.answered_on, yellow_alert_id = EXCLUDED.yellow_alert_id, red_alert_id = EXCLUDED.red_alert_id,
-                urge = EXCLUDED.urge, urge_met = EXCLUDED.urge_met, irregularity_alert_ids = EXCLUDED.irregularity_alert_ids,
-                next_due_on = EXCLUDED.next_due_on, last_sequence = EXCLUDED.last_sequence, reply_file = EXCLUDED.reply_file
-            """)
+        return [row.subject, row.region, row.kind, row.departmentCode, row.file.mailbox, row.file.itemCode, try jsonText(row.clock),
+                calendar.flatMap { row.clock.deadline(calendar: $0)?.description }, row.answeredOn?.description, row.yellowAlertID, row.redAlertID,
+                try row.file.urge.map(jsonText), row.file.urgeMet, row.irregularityAlertIDs,
+                calendar.flatMap { row.nextDueDate(calendar: $0, policy: policy)?.description }, row.lastSequence, try jsonText(row.file)]
     }
 
     private func decodeJSON<T: Decodable>(_ type: T.Type, _ text: String?) throws -> T? {

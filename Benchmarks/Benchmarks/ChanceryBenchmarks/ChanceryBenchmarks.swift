@@ -29,6 +29,7 @@ let benchmarks: @Sendable () -> Void = {
         consumerBenchmarks()
         latencyBenchmarks()
         queryBenchmarks()
+        rebuildBenchmarks()
     } else {
         FileHandle.standardError.write(Data(
             "\(Fixtures.databaseURLKey) is not set: skipping the projector and supervisor benchmarks (run `make bench`)\n".utf8))

@@ -89,6 +89,47 @@ public struct JournalReplay: Sendable {
         public var afterCutoff: Int
         /// Records quarantined (undecodable, continuity, apply-failed), per consumer group.
         public var quarantined: Int
+        /// Where the run's time went.
+        public var timings = Timings()
+    }
+
+    /// Where a run's time went, in seconds of wall-clock time. Reading ahead (a pool of two connections or more), `read`
+    /// and `decode` overlap the applying, and `waited` is what they cost it; otherwise they add up with the rest to about
+    /// the run's time.
+    public struct Timings: Sendable, Codable, CustomStringConvertible {
+        /// Reading journal records from PostgreSQL (the query and its rows).
+        public var read: Double = 0
+        /// Decoding the records' CloudEvents (JSON) and the cutoff.
+        public var decode: Double = 0
+        /// Time the applying waited for the chunk read ahead.
+        public var waited: Double = 0
+        /// Each consumer group's share of applying the chunks: its stream positions read, continuity, its handler, its
+        /// positions, offsets and quarantine written.
+        public var apply: [String: Double] = [:]
+        /// The rest of each chunk's transaction: recording the build's position and the commit.
+        public var commit: Double = 0
+
+        public init() {}
+
+        mutating func add(_ other: Timings) {
+            read += other.read
+            decode += other.decode
+            waited += other.waited
+            commit += other.commit
+            for (group, seconds) in other.apply { apply[group, default: 0] += seconds }
+        }
+
+        public var description: String {
+            let groups = apply.sorted { $0.key < $1.key }.map { "\($0.key) " + String(format: "%.1f s", $0.value) }
+            return String(format: "read %.1f s, decode %.1f s, waited for them %.1f s, ", read, decode, waited) + groups.joined(separator: ", ")
+                + String(format: ", commit %.1f s", commit)
+        }
+    }
+
+    /// Seconds since `start`.
+    static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let d = ContinuousClock.now - start
+        return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
 
     let database: PostgresClient
@@ -128,29 +169,111 @@ public struct JournalReplay: Sendable {
     }
 
     /// Applies the journal records after the namespace's position up to `through` (default: the journal's end now).
+    ///
+    /// On a pool of two connections or more, the next chunk is read and decoded on a second connection while the current
+    /// one is applied (PostgreSQL writing and this process decoding overlap); chunks are still applied one after the
+    /// other, in position order.
     /// - Parameter connection: run on this connection, inside its open transaction (each chunk in a savepoint; the swap
     ///   of ``ReadModelSwap``); nil: on a connection of the pool, each chunk in its own transaction.
     public func run(through: Int64? = nil, on connection: PostgresConnection? = nil,
                     progress: @escaping @Sendable (Progress) -> Void = { _ in }) async throws -> Summary {
-        if let connection { return try await run(through: through, connection: connection, progress: progress) }
-        return try await database.withConnection { try await run(through: through, connection: $0, progress: progress) }
+        if let connection { return try await run(through: through, connection: connection, reader: nil, progress: progress) }
+        guard database.maxConnections >= 2 else {
+            return try await database.withConnection { try await run(through: through, connection: $0, reader: nil, progress: progress) }
+        }
+        return try await database.withConnection { connection in
+            try await database.withConnection { reader in
+                try await run(through: through, connection: connection, reader: reader, progress: progress)
+            }
+        }
     }
 
-    private func run(through: Int64?, connection: PostgresConnection, progress: @Sendable (Progress) -> Void) async throws -> Summary {
+    /// - Parameter reader: the connection that reads the journal ahead of `connection`; nil: read on `connection`, in turn.
+    private func run(through: Int64?, connection: PostgresConnection, reader: PostgresConnection?,
+                     progress: @Sendable (Progress) -> Void) async throws -> Summary {
         let start = try await position(on: connection)
         let end: Int64
         if let through { end = through } else {
             end = try await connection.query("SELECT coalesce(max(position), 0) FROM audit.journal").first?.decode(Int64.self, at: 0) ?? 0
         }
-        var ordinals = try await partitionCounts(through: start, on: connection)
         if cutoff != nil && start > 0 {
             throw ReadModelBuilds.BuildError("read models '\(namespace.name)' were replayed with a cutoff and stopped part way; replay them again with --replace")
         }
-        // Streams that reached the cutoff (their later events are left out too).
-        var stopped: Set<String> = []
         var summary = Summary(lastPosition: start, records: 0, events: 0, afterCutoff: 0, quarantined: 0)
-        var position = start
-        while position < end {
+        let initial = ChunkReader(cutoff: cutoff, chunk: chunk, end: end, ordinals: try await partitionCounts(through: start, on: connection))
+        /// Reads the chunk after `position` with `state` on `on`; returns the state after it with the chunk.
+        @Sendable func read(_ state: ChunkReader, after position: Int64, on: PostgresConnection) async throws -> (ChunkReader, Chunk?) {
+            var state = state
+            let chunk = try await state.next(after: position, on: on)
+            return (state, chunk)
+        }
+        var next: Task<(ChunkReader, Chunk?), any Error>?
+        var (state, current) = try await read(initial, after: start, on: reader ?? connection)
+        while let chunk = current {
+            if let reader, chunk.last < end {
+                let ahead = state
+                next = Task { try await read(ahead, after: chunk.last, on: reader) }
+            }
+            summary.timings.read += chunk.readSeconds
+            summary.timings.decode += chunk.decodeSeconds
+            summary.afterCutoff += chunk.afterCutoff
+            let outcome: ChunkOutcome
+            do {
+                outcome = try await apply(chunk.records, through: chunk.last, on: connection)
+            } catch {
+                // The read ahead finishes on its connection before the pool takes it back.
+                if let next { _ = try? await next.value }
+                throw error
+            }
+            summary.timings.add(outcome.timings)
+            summary.records += chunk.rows
+            summary.events += outcome.events
+            summary.quarantined += outcome.quarantined
+            summary.lastPosition = chunk.last
+            progress(Progress(position: chunk.last, lastPosition: end, records: summary.records, events: summary.events))
+            if let pending = next {
+                next = nil
+                let waited = ContinuousClock.now
+                (state, current) = try await pending.value
+                summary.timings.waited += Self.seconds(since: waited)
+            } else if reader == nil, chunk.last < end {
+                (state, current) = try await read(state, after: chunk.last, on: connection)
+            } else {
+                current = nil
+            }
+        }
+        return summary
+    }
+
+    /// A chunk of journal records read and decoded.
+    struct Chunk: Sendable {
+        /// The records to apply (dead letters and events after the cutoff left out).
+        var records: [Record]
+        /// Journal records read (all of them).
+        var rows: Int
+        /// The last position read.
+        var last: Int64
+        /// Events left out by the cutoff.
+        var afterCutoff: Int
+        var readSeconds: Double
+        var decodeSeconds: Double
+    }
+
+    /// Reads the journal chunk by chunk, in position order: each record's offset (its place among its partition's
+    /// records) and, with a cutoff, the streams that reached it.
+    struct ChunkReader: Sendable {
+        let cutoff: ReplayCutoff?
+        let chunk: Int
+        let end: Int64
+        /// Journal records read so far per partition (`topic#partition`).
+        var ordinals: [String: Int64]
+        /// Streams that reached the cutoff (their later events are left out too).
+        var stopped: Set<String> = []
+
+        /// The chunk after `position` (at most `chunk` records up to `end`), nil when there is none.
+        mutating func next(after position: Int64, on connection: PostgresConnection) async throws -> Chunk? {
+            guard position < end else { return nil }
+            let readStarted = ContinuousClock.now
             let rows = try await connection.query(
                 """
                 SELECT position, topic, partition, CASE WHEN subject IS NOT NULL THEN convert_from(value, 'UTF8') END, subject,
@@ -160,8 +283,12 @@ public struct JournalReplay: Sendable {
                                                                      convert_from(value, 'UTF8')::jsonb ->> 'time') END
                 FROM audit.journal WHERE position > \(position) AND position <= \(end) ORDER BY position LIMIT \(chunk)
                 """)
-            guard !rows.isEmpty else { break }
+            let readSeconds = JournalReplay.seconds(since: readStarted)
+            guard let lastRow = rows.last else { return nil }
+            let decodeStarted = ContinuousClock.now
             var records: [Record] = []
+            records.reserveCapacity(rows.count)
+            var afterCutoff = 0
             let decoder = JSONDecoder()
             for row in rows {
                 let topic = try row.decode(String.self, at: 1), partition = try row.decode(Int32.self, at: 2)
@@ -175,30 +302,23 @@ public struct JournalReplay: Sendable {
                 let time = try row.decode(String?.self, at: 5)
                 if let cutoff, let subject = try row.decode(String?.self, at: 4), stopped.contains(subject) || !cutoff.includes(time: time) {
                     stopped.insert(subject)
-                    summary.afterCutoff += 1
+                    afterCutoff += 1
                     continue
                 }
                 var record = Record(position: position, topic: topic, partition: partition, offset: offset, bytes: Array(text.utf8), event: nil)
                 if let event = try? decoder.decode(CloudEvent.self, from: Data(text.utf8)) {
                     if stopped.contains(event.subject) || !(cutoff?.includes(event) ?? true) {
                         stopped.insert(event.subject)
-                        summary.afterCutoff += 1
+                        afterCutoff += 1
                         continue
                     }
                     record.event = event
                 }
                 records.append(record)
             }
-            let last = try rows.last!.decode(Int64.self, at: 0)
-            let outcome = try await apply(records, through: last, on: connection)
-            summary.records += rows.count
-            summary.events += outcome.events
-            summary.quarantined += outcome.quarantined
-            position = last
-            summary.lastPosition = last
-            progress(Progress(position: last, lastPosition: end, records: summary.records, events: summary.events))
+            return Chunk(records: records, rows: rows.count, last: try lastRow.decode(Int64.self, at: 0), afterCutoff: afterCutoff,
+                         readSeconds: readSeconds, decodeSeconds: JournalReplay.seconds(since: decodeStarted))
         }
-        return summary
     }
 
     /// One journal record of a chunk: a decoded canonical event, or (event nil) bytes that do not decode.
@@ -224,18 +344,22 @@ public struct JournalReplay: Sendable {
     private struct ChunkOutcome: Sendable {
         var events: Int
         var quarantined: Int
+        var timings = Timings()
     }
 
     /// Applies one chunk in one transaction in the namespace.
     private func apply(_ records: [Record], through last: Int64, on connection: PostgresConnection) async throws -> ChunkOutcome {
         let consumers = self.consumers
         let name = namespace.name
-        return try await PostgresSchemaRoute.$current.withValue(namespace.route) {
+        let started = ContinuousClock.now
+        var outcome = try await PostgresSchemaRoute.$current.withValue(namespace.route) {
             try await connection.transaction { connection in
                 var outcome = ChunkOutcome(events: records.filter { $0.event != nil }.count, quarantined: 0)
                 for consumer in consumers {
+                    let applyStarted = ContinuousClock.now
                     let mine = records.filter { consumer.topics.contains($0.topic) }
                     outcome.quarantined += try await Self.apply(mine, consumer: consumer, on: connection)
+                    outcome.timings.apply[consumer.group, default: 0] += Self.seconds(since: applyStarted)
                     }
                     try await connection.execute(
                         """
@@ -247,6 +371,8 @@ public struct JournalReplay: Sendable {
                     return outcome
             }
         }
+        outcome.timings.commit = Self.seconds(since: started) - outcome.timings.apply.values.reduce(0, +)
+        return outcome
     }
 
     /// Applies `records` for one consumer on `connection` (inside the chunk's transaction); returns how many it quarantined.

@@ -24,7 +24,7 @@ struct RebuildCommand: AsyncParsableCommand {
     var name: String = ReadModelRebuild.defaultName
 
     @Option(help: "Journal records per transaction.")
-    var chunk: Int = 2_000
+    var chunk: Int = ReadModelRebuild.defaultChunk
 
     @Option(help: "text or json.")
     var format: String = "text"
@@ -60,6 +60,7 @@ struct RebuildCommand: AsyncParsableCommand {
                   + "\(String(format: "%.1f", outcome.seconds)) s, \(ProgressBar.grouped(rate)) events/s) and swapped it in at journal position "
                   + "\(outcome.swap.position): the swap held the tables \(outcome.swap.milliseconds) ms and applied "
                   + "\(outcome.swap.caughtUp) records appended meanwhile")
+            print("phases: \(outcome.phases)")
         }
     }
 }
