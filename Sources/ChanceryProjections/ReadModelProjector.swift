@@ -75,10 +75,13 @@ public struct ReadModelProjector: ReadModelHandler {
         try await CaseMonthCounts().add(counted, on: db)
         let encoder = JSONEncoder()
         let sorted = heads.values.sorted { $0.stream < $1.stream }
+        let (streams, sequences, hashes) = (sorted.map(\.stream), sorted.map(\.sequence), sorted.map(\.hash))
+        let states = try sorted.map { try $0.state.map { String(decoding: try encoder.encode($0), as: UTF8.self) } ?? "" }
         try await db.execute(
             """
             INSERT INTO approval.stream_heads (stream, sequence, hash, state)
-            SELECT stream, sequence, hash, nullif(state, '')::jsonb FROM unnest(\(sorted.map(\.stream))::text[], \(sorted.map(\.sequence))::bigint[], \(sorted.map(\.hash))::text[], \(sorted.map { try $0.state.map { String(decoding: try encoder.encode($0), as: UTF8.self) } ?? "" })::text[]) AS h(stream, sequence, hash, state)
+            SELECT stream, sequence, hash, nullif(state, '')::jsonb
+            FROM unnest(\(streams)::text[], \(sequences)::bigint[], \(hashes)::text[], \(states)::text[]) AS h(stream, sequence, hash, state)
             ON CONFLICT (stream) DO UPDATE SET sequence = EXCLUDED.sequence, hash = EXCLUDED.hash, state = EXCLUDED.state, updated_at = now()
             """)
         return []
@@ -98,14 +101,22 @@ public struct ReadModelProjector: ReadModelHandler {
     /// Appends the batch to `audit.events` in one statement (arrays unnested server-side).
     private func insertLog(_ events: [ConsumedEvent], on db: PostgresConnection) async throws {
         let e = events.map(\.event)
+        let (subjects, sequences, sources, ids, types, regions) = (e.map(\.subject), e.map { $0.sequence ?? 0 }, e.map(\.source), e.map(\.id),
+                                                                   e.map(\.type), e.map(\.region))
+        let (times, recorded, topics, partitions, offsets) = (e.map(\.time), e.map { $0.recordedtime ?? $0.time }, events.map(\.topic),
+                                                              events.map(\.partition), events.map(\.offset))
+        let (prevhashes, hashes) = (e.map { $0.prevhash ?? "" }, e.map { $0.hash ?? "" })
+        let digests = e.map { Digest.sha256Hex($0.publisherContent()) }
+        let documents = e.map { String(decoding: $0.jsonBytes(), as: UTF8.self) }
         try await db.execute(
             """
             INSERT INTO audit.events (subject, sequence, source, id, type, region, time, time_text, recorded_time, topic, partition, "offset",
                                       prevhash, hash, content_digest, event)
             SELECT subject, sequence, source, id, type, region, time_text::timestamptz, time_text, recorded::timestamptz, topic, partition,
                    "offset", prevhash, hash, digest, event::jsonb
-            FROM unnest(\(e.map(\.subject))::text[], \(e.map { $0.sequence ?? 0 })::bigint[], \(e.map(\.source))::text[], \(e.map(\.id))::text[], \(e.map(\.type))::text[], \(e.map(\.region))::text[], \(e.map(\.time))::text[], \(e.map { $0.recordedtime ?? $0.time })::text[], \(events.map(\.topic))::text[],
-                        \(events.map(\.partition))::int[], \(events.map(\.offset))::bigint[], \(e.map { $0.prevhash ?? "" })::text[], \(e.map { $0.hash ?? "" })::text[], \(e.map { Digest.sha256Hex($0.publisherContent()) })::text[], \(e.map { String(decoding: $0.jsonBytes(), as: UTF8.self) })::text[])
+            FROM unnest(\(subjects)::text[], \(sequences)::bigint[], \(sources)::text[], \(ids)::text[], \(types)::text[], \(regions)::text[],
+                        \(times)::text[], \(recorded)::text[], \(topics)::text[], \(partitions)::int[], \(offsets)::bigint[],
+                        \(prevhashes)::text[], \(hashes)::text[], \(digests)::text[], \(documents)::text[])
                  AS l(subject, sequence, source, id, type, region, time_text, recorded, topic, partition, "offset", prevhash, hash, digest, event)
             ON CONFLICT DO NOTHING
             """)
