@@ -6,6 +6,7 @@ import ChanceryPostgres
 import ChanceryProjections
 import ChanceryRuntime
 import ChanceryScenario
+import ChanceryServer
 import ChancerySupervision
 import Foundation
 import Logging
@@ -170,7 +171,7 @@ enum RebuildAtScale {
         var elapsed = Duration.zero
         var copied = 0
         while true {
-            let rows = try await from.query("FETCH \(unescaped: copyPage) FROM bench_rows")
+            let rows = try await from.query("FETCH \(unescaped: String(copyPage)) FROM bench_rows")
             guard let first = rows.first else { break }
             let columns = first.columns.map { "\"\($0)\"" }.joined(separator: ", ")
             let start = ContinuousClock.now
@@ -188,8 +189,10 @@ func rebuildBenchmarks() {
                                                      warmupIterations: 0, maxDuration: .seconds(1800), maxIterations: 1)) { (benchmark: Benchmark, loaded: LoadedJournal) async in
         do {
             let consumers = try RebuildAtScale.consumers()
+            let migrations = try DatabaseMigrations.all()
             benchmark.startMeasurement()
-            let outcome = try await ReadModelRebuild.run(consumers: consumers, database: loaded.db.client, chunk: RebuildAtScale.chunk,
+            let outcome = try await ReadModelRebuild.run(consumers: consumers, migrations: migrations, database: loaded.db.client,
+                                                         chunk: RebuildAtScale.chunk,
                                                          logger: RebuildAtScale.logger)
             benchmark.stopMeasurement()
             let rate = Double(outcome.events) / outcome.seconds
