@@ -7,22 +7,14 @@ import ChancerySupervision
 
 /// Every module's migrations as one sequence: each module keeps the SQL of the tables it owns beside its code
 /// (``ProjectionMigrations``, ``GatewayMigrations``, ``RuntimeMigrations``, ``SupervisionMigrations``,
-/// ``PortalMigrations``, ``AccessTokenMigrations``); versions are unique across all of them.
+/// ``PortalMigrations``, ``AccessTokenMigrations``); versions are numbered across all of them.
 public enum DatabaseMigrations {
-    /// All migrations in version order.
-    /// - Throws: ``PostgresError`` `.migration` when a module's bundled folder is missing, a file is not a migration or two
-    ///   modules use the same version.
+    /// All migrations in version order. A version used by two modules is refused where every list is applied, by
+    /// ``PostgresMigrator/migrate(on:)`` (its `.migration` error names both).
+    /// - Throws: ``PostgresError`` `.migration` when a module's bundled folder is missing or a file is not a migration.
     public static func all() throws -> [PostgresMigration] {
-        let all = try ProjectionMigrations.all() + GatewayMigrations.all() + RuntimeMigrations.all() + SupervisionMigrations.all()
-            + PortalMigrations.all() + AccessTokenMigrations.all()
-        var owners: [Int: String] = [:]
-        for migration in all {
-            if let other = owners[migration.version] {
-                throw PostgresError(kind: .migration, message: "two migrations have version \(migration.version): '\(other)' and '\(migration.name)'")
-            }
-            owners[migration.version] = migration.name
-        }
-        return all.sorted { $0.version < $1.version }
+        try (ProjectionMigrations.all() + GatewayMigrations.all() + RuntimeMigrations.all() + SupervisionMigrations.all()
+            + PortalMigrations.all() + AccessTokenMigrations.all()).sorted { $0.version < $1.version }
     }
 
     /// Applies pending migrations on `database`.
